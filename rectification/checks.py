@@ -1,0 +1,167 @@
+"""Rules over the ledger's records: owners, deadlines, statuses, lateness. Returns findings, never prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Finding, Ledger, Level, Light, Measure, Problem, Status
+
+DEFAULT_WARN_DAYS = 10
+OPEN_STATUSES = (Status.IN_PROGRESS, Status.NOT_STARTED, None)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where an open measure stands against its deadline on the as-of day."""
+
+    light: Light | None  # None: done, long-term, or no date to judge by
+    days_overdue: int | None = None
+    days_left: int | None = None
+
+
+def assess(measure: Measure, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> Assessment:
+    """The three-colour light of one measure."""
+    deadline = measure.deadline
+    if measure.status not in OPEN_STATUSES or deadline is None:
+        return Assessment(None)
+    if deadline.due is None:
+        return Assessment(Light.RED) if deadline.immediate else Assessment(None)
+    remaining = (deadline.due - as_of).days
+    if remaining < 0:
+        return Assessment(Light.RED, days_overdue=-remaining)
+    if remaining <= warn_days:
+        return Assessment(Light.YELLOW, days_left=remaining)
+    return Assessment(Light.GREEN, days_left=remaining)
+
+
+class _Collector:
+    """Builds findings on the ledger sheet, naming columns as the user's header does."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.findings: list[Finding] = []
+
+    def add(self, level: Level, row: int | None, column: str, message: str, hint: str) -> None:
+        header = self.ledger.headers.get(column, column)
+        self.findings.append(Finding(level, self.ledger.ledger_sheet, row, header, message, hint))
+
+
+def check(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> list[Finding]:
+    """Every rule applied to every measure, in ledger order."""
+    out = _Collector(ledger)
+    for problem in ledger.problems:
+        _check_problem(out, problem)
+        for measure in problem.measures:
+            _check_owners(out, measure)
+            _check_dates(out, measure, as_of)
+            _check_light(out, measure, as_of, warn_days)
+            _check_progress(out, measure)
+    return out.findings
+
+
+def _check_problem(out: _Collector, problem: Problem) -> None:
+    if not problem.title:
+        out.add(
+            Level.ERROR,
+            problem.row,
+            "问题",
+            "未填写",
+            "请填写巡察反馈的问题（通报中写作“关于……的问题”）",
+        )
+    if problem.measures and all(m.status is Status.NOT_STARTED for m in problem.measures):
+        out.add(
+            Level.HINT,
+            problem.row,
+            "整改状态",
+            f"序号{problem.number}的整改措施均未启动，该问题不写入通报",
+            "整改启动后将状态改为“正在推进”并填写整改进展",
+        )
+
+
+OWNER_HINTS = {
+    "责任领导": "请填写该项措施的责任领导",
+    "责任部门": "请填写该项措施的责任部门",
+    "责任人": "请填写该项措施的具体责任人",
+}
+
+
+def _check_owners(out: _Collector, measure: Measure) -> None:
+    for column, value in (
+        ("责任领导", measure.leader),
+        ("责任部门", measure.department),
+        ("责任人", measure.person),
+    ):
+        if not value:
+            out.add(Level.ERROR, measure.row, column, "未填写", OWNER_HINTS[column])
+
+
+def _check_dates(out: _Collector, measure: Measure, as_of: date) -> None:
+    done_on = measure.completed_on
+    if measure.status is Status.DONE and done_on is None:
+        out.add(
+            Level.WARNING,
+            measure.row,
+            "完成时间",
+            "状态为已完成，但未填写完成时间",
+            "请填写该项措施实际完成的日期",
+        )
+    if done_on is None:
+        return
+    if done_on > as_of:
+        out.add(
+            Level.ERROR,
+            measure.row,
+            "完成时间",
+            f"{done_on.isoformat()}晚于统计日期{as_of.isoformat()}",
+            "完成时间不能是将来的日期，请核对",
+        )
+    if measure.status is not Status.DONE and measure.status is not None:
+        out.add(
+            Level.WARNING,
+            measure.row,
+            "完成时间",
+            f"已填写完成时间，但整改状态为“{measure.status.value}”",
+            "已完成的请把整改状态改为“已完成”，未完成的请清空完成时间",
+        )
+    due = measure.deadline.due if measure.deadline else None
+    if due is not None and done_on > due:
+        out.add(
+            Level.HINT,
+            measure.row,
+            "完成时间",
+            f"逾期完成：晚于整改时限{(done_on - due).days}天",
+            "如实反映即可，无需修改",
+        )
+
+
+def _check_light(out: _Collector, measure: Measure, as_of: date, warn_days: int) -> None:
+    result = assess(measure, as_of, warn_days)
+    if result.light is Light.RED:
+        late = f"已逾期{result.days_overdue}天" if result.days_overdue else "立行立改事项尚未完成"
+        out.add(
+            Level.WARNING,
+            measure.row,
+            "整改时限",
+            f"红灯：{late}（时限：{measure.deadline.text if measure.deadline else ''}）",
+            "请督促责任人尽快完成，完成后把整改状态改为“已完成”并填写完成时间",
+        )
+    elif result.light is Light.YELLOW:
+        out.add(
+            Level.WARNING,
+            measure.row,
+            "整改时限",
+            f"黄灯：距整改时限还有{result.days_left}天（时限：{measure.deadline.text if measure.deadline else ''}）",
+            "请提醒责任人按期完成",
+        )
+
+
+def _check_progress(out: _Collector, measure: Measure) -> None:
+    if measure.status in (Status.DONE, Status.IN_PROGRESS, Status.ONGOING) and not measure.progress:
+        out.add(
+            Level.ERROR,
+            measure.row,
+            "整改进展",
+            f"状态为“{measure.status.value}”，但未填写整改进展",
+            "请填写整改落实情况，通报中“整改情况”一段即取自此列",
+        )

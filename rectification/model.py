@@ -1,0 +1,125 @@
+"""The records every stage passes on: the ledger as data, and findings about it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class Level(str, enum.Enum):
+    """How serious a finding is; errors block the notice."""
+
+    ERROR = "错误"
+    WARNING = "警告"
+    HINT = "提示"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the user should know about their workbook, pointing at a cell."""
+
+    level: Level
+    sheet: str
+    row: int | None  # the row number the user sees in Excel
+    column: str  # the header as the user wrote it ("" when the finding is about a whole row or sheet)
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        place = " ".join(part for part in (self.sheet, f"第{self.row}行" if self.row else "") if part)
+        what = f"{self.column}：{self.message}" if self.column else self.message
+        text = f"[{self.level.value}] {place} {what}" if place else f"[{self.level.value}] {what}"
+        return f"{text} —— {self.hint}" if self.hint else text
+
+
+class Status(str, enum.Enum):
+    """A measure's state, as published notices count it."""
+
+    DONE = "已完成"
+    IN_PROGRESS = "正在推进"
+    ONGOING = "长期坚持"
+    NOT_STARTED = "未启动"
+
+
+class Light(str, enum.Enum):
+    """The three-colour warning tracking systems show for an open measure."""
+
+    RED = "红灯"
+    YELLOW = "黄灯"
+    GREEN = "绿灯"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A 整改时限 as written, with what it means."""
+
+    text: str
+    due: date | None  # the last day; None for 立行立改 alone or 长期坚持 alone
+    immediate: bool = False  # 立行立改
+    ongoing: bool = False  # 长期坚持 / 持续整改, alone or after a date
+
+
+@dataclass
+class Measure:
+    """One row of the ledger: a rectification measure of a problem."""
+
+    row: int
+    text: str  # 整改措施
+    leader: str  # 责任领导
+    department: str  # 责任部门
+    person: str  # 责任人
+    deadline: Deadline | None
+    status: Status | None
+    completed_on: date | None
+    progress: str  # 整改进展: what the notice reports
+    evidence: str = ""
+    remark: str = ""
+
+
+@dataclass
+class Problem:
+    """A problem the inspection found, with its measures in ledger order."""
+
+    row: int  # first ledger row of the problem
+    number: str  # 序号 as written in the ledger
+    category: str
+    title: str  # 问题
+    detail: str  # 问题具体表现
+    measures: list[Measure] = field(default_factory=list)
+
+
+@dataclass
+class NoticeInfo:
+    """The 基本信息 sheet: who publishes what, and the narrative parts."""
+
+    issuer: str  # 发文机关
+    inspection_round: str  # 巡察轮次, e.g. 区委第九轮巡察
+    inspection_group: str  # 巡察组
+    inspection_mode: str  # 巡察方式, e.g. 常规巡察
+    inspection_start: date
+    inspection_end: date
+    feedback_date: date
+    issue_date: date  # 发文日期
+    phone: str
+    address: str
+    postcode: str
+    leadership: list[str]  # 组织领导情况, one string a paragraph
+    results: list[str]  # 阶段性成效
+    next_steps: list[str]  # 下一步工作安排
+    title: str = ""  # 标题: overrides the generated title when set
+
+
+@dataclass
+class Ledger:
+    """The whole workbook as records: what the checks and writers read."""
+
+    info: NoticeInfo | None  # None when 基本信息 has errors
+    problems: list[Problem]
+    ledger_sheet: str = "整改台账"
+    info_sheet: str = "基本信息"
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [m for p in self.problems for m in p.measures]

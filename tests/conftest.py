@@ -1,0 +1,146 @@
+"""Ledgers built in code, and a way to run the real command on them."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import generate  # noqa: E402
+
+HEADER = [
+    "序号",
+    "问题类别",
+    "问题",
+    "问题具体表现",
+    "整改措施",
+    "责任领导",
+    "责任部门",
+    "责任人",
+    "整改时限",
+    "整改状态",
+    "完成时间",
+    "整改进展",
+    "佐证材料",
+    "备注",
+]
+
+INFO = {
+    "标题": None,
+    "发文机关": "中共某某区某某局党组",
+    "巡察轮次": "区委第三轮巡察",
+    "巡察组": "区委第一巡察组",
+    "巡察方式": "常规巡察",
+    "巡察开始日期": datetime(2025, 4, 1),
+    "巡察结束日期": datetime(2025, 5, 30),
+    "反馈日期": datetime(2025, 7, 1),
+    "发文日期": datetime(2025, 12, 1),
+    "联系电话": "027-12345678",
+    "邮政地址": "某某市某某区某某路1号",
+    "邮编": "430000",
+    "组织领导情况": "党组高度重视巡察整改工作。\n成立了整改工作领导小组。",
+    "阶段性成效": "目前，整改工作取得了阶段性成效。",
+    "下一步工作安排": "一是继续抓好整改。\n二是建立长效机制。",
+}
+
+
+def measure(**values: object) -> dict[str, object]:
+    """One ledger row: a done measure with every column filled, overridden by values."""
+    row: dict[str, object] = {
+        "序号": 1,
+        "问题类别": "政治建设方面",
+        "问题": "学习不深入",
+        "问题具体表现": None,
+        "整改措施": "制定学习计划",
+        "责任领导": "王明",
+        "责任部门": "综合科",
+        "责任人": "李华",
+        "整改时限": datetime(2025, 9, 30),
+        "整改状态": "已完成",
+        "完成时间": datetime(2025, 9, 20),
+        "整改进展": "制定了年度学习计划",
+        "佐证材料": "学习计划",
+        "备注": None,
+    }
+    row.update(values)
+    return row
+
+
+def sample_rows() -> list[dict[str, object]]:
+    """Two problems, three measures, all done: a ledger with no findings."""
+    return [
+        measure(序号=1, 问题="学习不深入", 整改进展="制定了年度学习计划"),
+        measure(序号=1, 问题="学习不深入", 整改措施="开展专题研讨", 整改进展="开展了专题研讨"),
+        measure(序号=2, 问题="制度执行不严", 整改措施="修订制度", 整改进展="修订了议事规则"),
+    ]
+
+
+def write_ledger(
+    path: Path,
+    rows: list[dict[str, object]] | None = None,
+    info: dict[str, object] | None = None,
+    header: list[str] | None = None,
+    merges: list[str] | None = None,
+    with_info_sheet: bool = True,
+) -> Path:
+    """Write a ledger workbook the way the template lays it out."""
+    from openpyxl import Workbook
+
+    rows = sample_rows() if rows is None else rows
+    info = INFO if info is None else info
+    header = HEADER if header is None else header
+    book = Workbook()
+    ledger = book.active
+    ledger.title = "整改台账"
+    ledger.append(header)
+    for row in rows:
+        ledger.append([row.get(name) for name in header])
+    for cells in merges or []:
+        ledger.merge_cells(cells)
+    if with_info_sheet:
+        sheet = book.create_sheet("基本信息")
+        sheet.append(["项目", "内容"])
+        for key, value in info.items():
+            sheet.append([key, value])
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def ledger_path(tmp_path: Path) -> Path:
+    return write_ledger(tmp_path / "台账.xlsx")
+
+
+@dataclass
+class Run:
+    exit_code: int
+    output: str
+    out_dir: Path
+
+    def files(self, suffix: str) -> list[Path]:
+        return sorted(self.out_dir.glob(f"*{suffix}"))
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path):
+    """Run generate.py's command in-process, as a user would from the console."""
+
+    def run(*args: str, out: Path | None = None, as_of: str = "2025-12-11") -> Run:
+        out_dir = out or tmp_path / "output"
+        argv = [*args, "--out", str(out_dir)]
+        if as_of:
+            argv += ["--as-of", as_of]
+        result = CliRunner().invoke(generate.cli, argv, catch_exceptions=False)
+        return Run(result.exit_code, result.output, out_dir)
+
+    return run
+
+
+AS_OF = date(2025, 12, 11)
