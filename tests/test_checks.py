@@ -180,5 +180,5 @@ def test_findings_name_the_users_own_header(tmp_path):
 
 def test_adjacent_rows_one_number_two_problems_is_an_error(tmp_path):
     rows = [measure(序号=1, 问题="甲问题"), measure(序号=1, 问题="乙问题")]
-    found = findings_for(tmp_path, rows)
-    assert [(f.level, f.row, f.column) for f in found] == [(Level.ERROR, 3, "序号")]
+    errors = [f for f in findings_for(tmp_path, rows) if f.level is Level.ERROR]
+    assert [(f.row, f.column) for f in errors] == [(3, "序号")]
