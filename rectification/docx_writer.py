@@ -7,6 +7,7 @@ import unicodedata
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import docx
 from docx.oxml.ns import qn
@@ -32,20 +33,16 @@ SIGNATURE_RIGHT_CHARS = 2  # GB/T 9704 7.3.5.2: 右空二字
 DATE_SHIFT_CHARS = 2  # the date's first character sits two characters right of the signature's
 BODY_CHAR_TWIPS = 320  # one 16 pt character: the fallback for readers that ignore *Chars indents
 
-# Lone surrogates and \r survive xml_safe (it keeps them) but not lxml or Word.
+# Lone surrogates and CR survive xml_safe (it keeps them) but not lxml or Word.
 EXTRA_UNSAFE = re.compile(r"[\ud800-\udfff]")
-SPACE_SENSITIVE = re.compile(r"^\s|\s$|\s\s")
 BREAKS = re.compile(r"(\t|\n)")
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-# Qualified tag and attribute names, computed once: qn() per element is a third of the render time.
-P, PPR, PSTYLE, IND, R, RPR, RSTYLE, RFONTS, T, TAB, BR = (
-    qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "ind", "r", "rPr", "rStyle", "rFonts", "t", "tab", "br")
-)
-VAL, HINT, RIGHT, RIGHT_CHARS = qn("w:val"), qn("w:hint"), qn("w:right"), qn("w:rightChars")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Word's own hint for Chinese runs: “” and — then take the eastAsia font, not Times New Roman.
+RUN_FONTS = '<w:rFonts w:hint="eastAsia"/>'
 
 
 def clean_text(text: str) -> str:
-    """Text fit for a w:t: no control characters (raw or as _x000B_), \r\n as \n."""
+    """Text fit for a w:t: no control characters (raw or as _x000B_), CR LF and CR as LF."""
     text = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n")
     return EXTRA_UNSAFE.sub("", text)
 
@@ -67,41 +64,33 @@ def closing_indents(signature: str, date: str) -> tuple[float, float]:
     return sig_right, sig_right + sig - DATE_SHIFT_CHARS - day
 
 
-def run(paragraph: etree._Element, text: str, char_style: str = "") -> None:
-    """Append a w:r holding text; tabs and line breaks become w:tab and w:br."""
-    r = etree.SubElement(paragraph, R)
-    rpr = etree.SubElement(r, RPR)
-    if char_style:
-        etree.SubElement(rpr, RSTYLE).set(VAL, char_style)
-    # Word's own hint for Chinese runs: “” and — then take the eastAsia font, not Times New Roman.
-    etree.SubElement(rpr, RFONTS).set(HINT, "eastAsia")
+def run_xml(text: str, char_style: str = "") -> str:
+    """A w:r holding escaped text; tabs and line breaks become w:tab and w:br."""
+    style = f'<w:rStyle w:val="{char_style}"/>' if char_style else ""
     pieces = BREAKS.split(text) if "\t" in text or "\n" in text else (text,)
-    for piece in pieces:
-        if piece == "\t":
-            etree.SubElement(r, TAB)
-        elif piece == "\n":
-            etree.SubElement(r, BR)
-        elif piece:
-            t = etree.SubElement(r, T)
-            t.text = piece
-            if SPACE_SENSITIVE.search(piece):
-                t.set(XML_SPACE, "preserve")
+    return f"<w:r><w:rPr>{style}{RUN_FONTS}</w:rPr>{''.join(map(piece_xml, pieces))}</w:r>"
 
 
-def paragraph(parent: etree._Element, block: Block, right_chars: float | None) -> None:
-    """Append the block's w:p: its style, a computed right indent if any, and its runs."""
-    p = etree.SubElement(parent, P)
-    ppr = etree.SubElement(p, PPR)
-    etree.SubElement(ppr, PSTYLE).set(VAL, PARAGRAPH_STYLES[block.kind])
+def piece_xml(piece: str) -> str:
+    """w:tab, w:br or a w:t; leading, trailing or doubled spaces need xml:space="preserve"."""
+    if piece in ("\t", "\n"):
+        return "<w:tab/>" if piece == "\t" else "<w:br/>"
+    if not piece:
+        return ""
+    space = ' xml:space="preserve"' if piece != piece.strip() or "  " in piece else ""
+    return f"<w:t{space}>{escape(piece)}</w:t>"
+
+
+def paragraph_xml(block: Block, right_chars: float | None) -> str:
+    """The block's w:p: its style, a computed right indent if any, and its runs."""
+    ind = ""
     if right_chars is not None:
-        ind = etree.SubElement(ppr, IND)
-        ind.set(RIGHT, str(round(right_chars * BODY_CHAR_TWIPS)))
-        ind.set(RIGHT_CHARS, str(round(right_chars * 100)))
-    if block.lead and block.kind is BlockKind.ITEM:
-        run(p, clean_text(block.lead), ITEM_LEAD_STYLE)
+        twips, hundredths = round(right_chars * BODY_CHAR_TWIPS), round(right_chars * 100)
+        ind = f'<w:ind w:right="{twips}" w:rightChars="{hundredths}"/>'
+    lead = clean_text(block.lead) if block.kind is BlockKind.ITEM else ""
     text = clean_text(block.text)
-    if text:
-        run(p, text)
+    runs = (run_xml(lead, ITEM_LEAD_STYLE) if lead else "") + (run_xml(text) if text else "")
+    return f'<w:p><w:pPr><w:pStyle w:val="{PARAGRAPH_STYLES[block.kind]}"/>{ind}</w:pPr>{runs}</w:p>'
 
 
 def right_indents(notice: Notice) -> dict[BlockKind, float]:
@@ -122,12 +111,13 @@ def render_docx(notice: Notice, template: Path | None = None) -> bytes:
     sect_pr = body.find(qn("w:sectPr"))
     for child in list(body):
         body.remove(child)
+    # One string parsed once: 12,000 paragraphs in a fraction of python-docx's per-run cost.
     indents = right_indents(notice)
-    for block in notice.blocks:
-        paragraph(body, block, indents.get(block.kind))
+    xml = "".join(paragraph_xml(b, indents.get(b.kind)) for b in notice.blocks)
+    body.extend(etree.fromstring(f'<w:body xmlns:w="{W_NS}">{xml}</w:body>'))
     if sect_pr is not None:
         body.append(sect_pr)  # the section's properties must stay the body's last child
-    document.core_properties.title = clean_text(notice.title)
+    document.core_properties.title = clean_text(notice.title)[:255]  # python-docx's limit
     out = BytesIO()
     document.save(out)
     return out.getvalue()

@@ -25,6 +25,10 @@ CHARS_PER_LINE = 28
 BODY_HALF_POINTS = 32  # 3号 = 16 pt
 PAGE_NUMBER_HALF_POINTS = 28  # 4号 = 14 pt
 FIXED_TIME = datetime(2025, 1, 1)
+# Word anchors the footer at its bottom (pgMar/@w:footer), LibreOffice at the type area's bottom edge: this
+# space above the page-number line puts its dash ~7 mm down in LibreOffice, and in Word the footer stays inside
+# the 35 mm margin (1447 + 240 + 280 = 1967 < 1984 twips), so it never pushes the body's 22nd line off the page.
+PAGE_NUMBER_SPACE_BEFORE = 240
 
 # Font families; the unit's PCs may lack the _GB2312 faces, hence the altName fallbacks below.
 FANGSONG, KAITI, HEITI, SONG, XIAOBIAOSONG = "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体", "方正小标宋简体"
@@ -62,7 +66,7 @@ NO_INDENT = '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
 ON_GRID = f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
 
 
-def style(kind: str, style_id: str, name: str, ppr: str = "", rpr: str = "", extra: str = "") -> str:
+def style(kind: str, style_id: str, name: str, ppr: str = "", rpr: str = "") -> str:
     """One w:style element; Chinese names are what users see in Word's style gallery."""
     based = "" if style_id == "Normal" else '<w:basedOn w:val="Normal"/>'
     if kind == "character":
@@ -73,13 +77,15 @@ def style(kind: str, style_id: str, name: str, ppr: str = "", rpr: str = "", ext
     flag = ' w:default="1"' if style_id == "Normal" else ' w:customStyle="1"'
     return (
         f'<w:style {nsdecls("w")} w:type="{kind}"{flag}'
-        f' w:styleId="{style_id}"><w:name w:val="{name}"/>{based}{nxt}{extra}<w:qFormat/>{body}</w:style>'
+        f' w:styleId="{style_id}"><w:name w:val="{name}"/>{based}{nxt}<w:qFormat/>{body}</w:style>'
     )
 
 
 def notice_styles() -> list[str]:
     """The styles the writer uses, plus 二级/三级标题 for hand editing."""
-    right = NO_INDENT + '<w:jc w:val="right"/>'
+    # No automatic space between digits and CJK: the writer's indents assume a digit is half a character.
+    tight = '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+    right = tight + NO_INDENT + '<w:jc w:val="right"/>'
     heading = '<w:keepNext/><w:outlineLvl w:val="{}"/>'
     return [
         style(
@@ -98,7 +104,9 @@ def notice_styles() -> list[str]:
             "paragraph",
             "NoticeTitle",
             "公文标题",
-            "<w:keepNext/>" + NO_INDENT + '<w:jc w:val="center"/>',
+            # On the body's 28.95 pt pitch, unsnapped: each title line takes one grid line in Word
+            # and LibreOffice alike, so page 1 keeps the 22-line grid below the title.
+            '<w:keepNext/><w:snapToGrid w:val="0"/>' + ON_GRID + NO_INDENT + '<w:jc w:val="center"/>',
             fonts(XIAOBIAOSONG) + NOT_BOLD + size(44),
         ),
         style("paragraph", "Heading1CN", "一级标题", heading.format(0), fonts(HEITI) + NOT_BOLD),
@@ -111,7 +119,8 @@ def notice_styles() -> list[str]:
             "paragraph",
             "PageNo",
             "页码",
-            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="exact"/>'
+            '<w:snapToGrid w:val="0"/>'
+            + f'<w:spacing w:before="{PAGE_NUMBER_SPACE_BEFORE}" w:after="0" w:line="280" w:lineRule="exact"/>'
             + NO_INDENT,
             fonts(SONG, SONG) + size(PAGE_NUMBER_HALF_POINTS),
         ),
