@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
@@ -36,13 +37,19 @@ class ChineseCommand(click.Command):
         sys.exit(code or EXIT_OK)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
+        formatter.write_usage(ctx.command_path, "[台账.xlsx] [选项]", prefix="用法：")
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx))]
-        if rows:
-            with formatter.section("选项"):
-                formatter.write_dl(rows)
+        width = max(_display_width(name) for name, _ in rows) + 2
+        formatter.write_paragraph()
+        formatter.write("选项：\n")
+        for name, text in rows:  # click pads by len(); CJK characters are two columns wide
+            formatter.write(f"  {name}{' ' * (width - _display_width(name))}{text}\n")
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _usage_error_text(error: click.UsageError) -> str:
@@ -72,28 +79,41 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     return parsed
 
 
+def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > 365:
+        raise click.BadParameter(f"“{value}”不是 0 到 365 之间的天数")
+    return int(text)
+
+
 @click.command(
     cls=ChineseCommand,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.argument(
-    "ledger", required=False, type=click.Path(path_type=Path, dir_okay=True), default=DEFAULT_LEDGER
-)
+@click.argument("ledger", required=False, type=click.Path(path_type=Path, dir_okay=True), default=DEFAULT_LEDGER)
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUT,
+    metavar="文件夹",
     help="输出文件夹（默认：本程序旁的 output 文件夹）。",
 )
 @click.option(
-    "--as-of", "as_of", metavar="YYYY-MM-DD", callback=_as_of,
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    callback=_as_of,
     help="统计日期：按这一天判断是否逾期（默认：今天）。",
 )
-@click.option("--warn-days", default=10, show_default=True, type=click.IntRange(0, 365), help="到期前多少天亮黄灯。")
+@click.option(
+    "--warn-days", default="10", type=str, callback=_warn_days, metavar="天数", help="到期前多少天亮黄灯（默认：10）。"
+)
 @click.option("--strict", is_flag=True, help="严格模式：有警告也不生成通报。")
 @click.option("--check-only", is_flag=True, help="只检查台账、生成汇总表，不生成通报。")
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def cli(ledger: Path, out_dir: Path, as_of: date, warn_days: int, strict: bool, check_only: bool) -> int:
-    """读取巡察整改台账（LEDGER，默认为 workbook_template.xlsx），检查责任人、整改时限和整改状态，
-    生成 GB/T 9704 版式的整改进展情况通报（.docx）和汇总表（文件名含“汇总”的 .xlsx）。
+    """读取巡察整改台账（默认为 workbook_template.xlsx），检查责任人、整改时限和整改状态，生成 GB/T 9704 版式的整改进展情况通报（.docx）和汇总表（文件名含“汇总”的 .xlsx）。
 
     \b
     示例：
@@ -115,12 +135,16 @@ def cli(ledger: Path, out_dir: Path, as_of: date, warn_days: int, strict: bool, 
         click.echo(f"无法使用台账：{error}", err=True)
         return EXIT_UNUSABLE
     except PermissionError as error:
-        click.echo(f"无法写入输出文件夹 {out_dir}：{error.strerror or error}。请换一个可写的文件夹（--out）。", err=True)
+        click.echo(
+            f"无法写入输出文件夹 {out_dir}：{error.strerror or error}。请换一个可写的文件夹（--out）。", err=True
+        )
         return EXIT_UNUSABLE
     except Exception:  # last resort: the user gets a sentence, the maintainer the log
         log = _write_crash_log(out_dir)
         click.echo("抱歉，程序遇到了意外问题，未能完成。", err=True)
-        click.echo(f"详细信息已保存到：{log}，请把这个文件发给维护人员。" if log else traceback.format_exc(limit=0), err=True)
+        click.echo(
+            f"详细信息已保存到：{log}，请把这个文件发给维护人员。" if log else traceback.format_exc(limit=0), err=True
+        )
         return EXIT_UNUSABLE
     _report(result, options)
     return EXIT_LEDGER_ERRORS if result.blocked else EXIT_OK
@@ -128,9 +152,8 @@ def cli(ledger: Path, out_dir: Path, as_of: date, warn_days: int, strict: bool, 
 
 def _report(result, options) -> None:
     """Verdict, findings, then the files written."""
-    from rectification.summary import figures
-
     from rectification.model import Level
+    from rectification.summary import figures
 
     numbers = figures(result.ledger, options.as_of, options.warn_days)
     errors, warnings, hints = (result.count(level) for level in Level)

@@ -77,9 +77,7 @@ ROW_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "values, level, column, words", [c[1:] for c in ROW_CASES], ids=[c[0] for c in ROW_CASES]
-)
+@pytest.mark.parametrize("values, level, column, words", [c[1:] for c in ROW_CASES], ids=[c[0] for c in ROW_CASES])
 def test_row_check(tmp_path, values, level, column, words):
     found = findings_for(tmp_path, one_row(**values))
     matching = [f for f in found if f.column == column and words in f.message]
@@ -102,7 +100,10 @@ def test_clean_rows_give_no_findings(tmp_path, values):
 
 
 def test_not_started_problem_left_out_with_hint(tmp_path):
-    rows = [*sample_rows(), measure(序号=3, 问题="宣传不够", 整改状态="未启动", 整改时限="2026年6月底前", 完成时间=None)]
+    rows = [
+        *sample_rows(),
+        measure(序号=3, 问题="宣传不够", 整改状态="未启动", 整改时限="2026年6月底前", 完成时间=None),
+    ]
     found = findings_for(tmp_path, rows)
     assert [(f.level, f.row, f.column) for f in found] == [(Level.HINT, 5, "整改状态")]
     assert "不写入通报" in found[0].message
@@ -164,7 +165,18 @@ def test_finding_reads_as_the_issue_shows(tmp_path):
 
 
 def test_findings_name_the_users_own_header(tmp_path):
-    header = ["序号", "问题", "整改举措", "牵头领导", "责任单位", "具体责任人", "完成时限", "完成情况", "完成时间", "整改落实情况"]
+    header = [
+        "序号",
+        "问题",
+        "整改举措",
+        "牵头领导",
+        "责任单位",
+        "具体责任人",
+        "完成时限",
+        "完成情况",
+        "完成时间",
+        "整改落实情况",
+    ]
     rows = one_row(**{"责任领导": None})
     renamed = [
         {

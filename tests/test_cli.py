@@ -40,7 +40,10 @@ def test_errors_block_the_notice_but_not_the_summary(run_cli, tmp_path):
 
 
 def test_warnings_pass_unless_strict(run_cli, tmp_path):
-    rows = [*sample_rows(), measure(序号=3, 问题="宣传不够", 整改状态="正在推进", 整改时限="2025年11月底前", 完成时间=None)]
+    rows = [
+        *sample_rows(),
+        measure(序号=3, 问题="宣传不够", 整改状态="正在推进", 整改时限="2025年11月底前", 完成时间=None),
+    ]
     path = write_ledger(tmp_path / "台账.xlsx", rows=rows)
     relaxed = run_cli(str(path), out=tmp_path / "a")
     assert relaxed.exit_code == 0 and len(relaxed.files(".docx")) == 1

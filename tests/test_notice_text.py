@@ -19,7 +19,8 @@ def paragraphs(tmp_path, rows, **info):
 
 
 @pytest.mark.parametrize(
-    "n, words", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (19, "十九"), (20, "二十"), (21, "二十一"), (99, "九十九")]
+    "n, words",
+    [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (19, "十九"), (20, "二十"), (21, "二十一"), (99, "九十九")],
 )
 def test_chinese_ordinals(n, words):
     assert chinese_ordinal(n) == words
