@@ -129,3 +129,35 @@ def test_rerun_overwrites_in_place(run_cli, ledger_path):
     second = run_cli(str(ledger_path))
     assert second.exit_code == 0
     assert [p.name for p in second.files(".docx")] == [p.name for p in first.files(".docx")]
+
+
+def test_summary_of_a_ledger_with_late_items(run_cli, tmp_path):
+    rows = [
+        *sample_rows(),
+        measure(
+            序号=3, 问题="宣传不够", 整改状态="正在推进", 整改时限="2025年11月底前", 完成时间=None, 责任部门="宣传科"
+        ),
+        measure(序号=3, 问题="宣传不够", 整改状态="推进中", 整改时限="2025-12-15", 完成时间=None, 责任部门="宣传科"),
+        measure(序号=4, 问题="台账不全", 整改状态="长期坚持", 整改时限="2025年9月底前", 完成时间=None),
+    ]
+    path = write_ledger(tmp_path / "台账.xlsx", rows=rows)
+    run = run_cli(str(path))
+    assert run.exit_code == 0
+    book = openpyxl.load_workbook(run.files(".xlsx")[0])
+    totals = {r[0]: r[1] for r in book["汇总"].iter_rows(min_row=2, max_col=2, values_only=True) if r[0]}
+    assert (totals["问题总数"], totals["整改措施总数"], totals["已完成"], totals["正在推进"], totals["长期坚持"]) == (
+        4,
+        6,
+        3,
+        2,
+        1,
+    )
+    assert (totals["红灯（逾期未完成）"], totals["黄灯（10日内到期）"]) == (1, 1)
+    assert totals["措施完成率"] == 0.5
+    late = [r for r in book["逾期事项"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[1], r[2], r[6], r[10]) for r in late] == [
+        ("红灯", 5, 3, "宣传科", 11),
+        ("黄灯", 6, 3, "宣传科", 4),
+    ]
+    departments = {r[0]: r for r in book["按责任部门"].iter_rows(min_row=2, values_only=True)}
+    assert departments["宣传科"][1:7] == (2, 0, 2, 0, 0, 1)
