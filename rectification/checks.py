@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Finding, Ledger, Level, Light, Measure, Problem, Status
+from .model import Finding, Ledger, Level, Light, Measure, Problem, Roster, Status, owners
 
 DEFAULT_WARN_DAYS = 10
 OPEN_STATUSES = (Status.IN_PROGRESS, Status.NOT_STARTED, None)
@@ -57,6 +58,8 @@ def check(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> li
             _check_dates(out, measure, as_of)
             _check_light(out, measure, as_of, warn_days)
             _check_progress(out, measure)
+            if ledger.roster is not None:
+                _check_roster(out, measure, ledger.roster)
     return out.findings
 
 
@@ -165,3 +168,26 @@ def _check_progress(out: _Collector, measure: Measure) -> None:
             f"状态为“{measure.status.value}”，但未填写整改进展",
             "请填写整改落实情况，通报中“整改情况”一段即取自此列",
         )
+
+
+def _check_roster(out: _Collector, measure: Measure, roster: Roster) -> None:
+    """Owners must be listed in 人员名单; a near miss names the listed entry it probably means."""
+    for column, value, listed, what in (
+        ("责任领导", measure.leader, roster.people, "姓名"),
+        ("责任部门", measure.department, roster.departments, "部门"),
+        ("责任人", measure.person, roster.people, "姓名"),
+    ):
+        if not listed:
+            continue
+        for name in owners(value):
+            if name in listed:
+                continue
+            close = difflib.get_close_matches(name, listed, n=1, cutoff=0.5)
+            guess = f"是否应为“{close[0]}”？" if close else ""
+            out.add(
+                Level.WARNING,
+                measure.row,
+                column,
+                f"“{name}”不在“{roster.sheet}”中",
+                f"{guess}请核对{what}，或把它加入“{roster.sheet}”工作表",
+            )

@@ -16,6 +16,8 @@ ONGOING_WORDS = ("长期坚持", "持续整改", "长期推进", "持续推进",
 # 2025-09-30, 2025/9/30, 2025.9.30, 2025年9月30日 (日/号 optional)
 FULL_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末)")
+MONTH_END_NO_YEAR = re.compile(r"(\d{1,2})\s*月\s*(?:底|末)")
+DATE_NO_YEAR = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末)")
 # What may follow a date: 前, punctuation, and "并长期坚持".
 SERIAL_RANGE = (20000, 80000)  # Excel serial numbers for the years 1954–2119
@@ -67,8 +69,11 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def parse_deadline(value: object) -> Deadline | None:
-    """Read a 整改时限; None when unreadable, DateError when it names an impossible date."""
+def parse_deadline(value: object, after: date | None = None) -> Deadline | None:
+    """Read a 整改时限; None when unreadable, DateError when it names an impossible date.
+
+    A month without a year (9月底) means the first such month on or after `after` (the 反馈日期).
+    """
     if isinstance(value, (date, datetime)):
         return Deadline(clean(value), as_date(value))
     written = clean(value)
@@ -84,7 +89,7 @@ def parse_deadline(value: object) -> Deadline | None:
         rest = re.sub(r"[\s，,、；;。并且]+", "", rest)
         if not rest:
             return Deadline(written, None, immediate, ongoing)
-    due, tail = _leading_date(text)
+    due, tail = _leading_date(text, after)
     if due is None:
         return None
     rest = TAIL.match(tail)
@@ -96,14 +101,31 @@ def parse_deadline(value: object) -> Deadline | None:
     return None
 
 
-def _leading_date(text: str) -> tuple[date | None, str]:
+def _leading_date(text: str, after: date | None) -> tuple[date | None, str]:
     """The date a deadline text starts with, and what follows it."""
-    for pattern, build in (
+
+    def year_of(month: int) -> int:
+        assert after is not None
+        return after.year if month >= after.month else after.year + 1
+
+    patterns = [
         (FULL_DATE, lambda m: checked_date(*m.groups())),
         (MONTH_END, lambda m: month_end(int(m.group(1)), int(m.group(2)))),
         (YEAR_END, lambda m: date(int(m.group(1)), 12, 31)),
-    ):
+    ]
+    if after is not None:
+        patterns += [
+            (MONTH_END_NO_YEAR, lambda m: month_end(year_of(int(m.group(1))), int(m.group(1)))),
+            (DATE_NO_YEAR, lambda m: _next_date(after, int(m.group(1)), int(m.group(2)))),
+        ]
+    for pattern, build in patterns:
         match = pattern.match(text)
         if match:
             return build(match), text[match.end() :]
     return None, text
+
+
+def _next_date(after: date, month: int, day: int) -> date:
+    """The first month/day on or after `after`."""
+    first = checked_date(str(after.year), str(month), str(day))
+    return first if first >= after else checked_date(str(after.year + 1), str(month), str(day))

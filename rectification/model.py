@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -108,6 +109,25 @@ class NoticeInfo:
     results: list[str]  # 阶段性成效
     next_steps: list[str]  # 下一步工作安排
     title: str = ""  # 标题: overrides the generated title when set
+    recipients: str = ""  # 收件人, as written: the .eml's To
+    cc: str = ""  # 抄送, as written: the .eml's Cc
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The optional 人员名单 sheet: who may own a measure."""
+
+    sheet: str
+    people: tuple[str, ...]
+    departments: tuple[str, ...]
+
+
+OWNER_SEPARATORS = re.compile(r"[、，,；;/／\s]+")
+
+
+def owners(text: str) -> list[str]:
+    """Several names in one owner cell: 王明、李华 / 王明，李华 / 王明 李华."""
+    return [name for name in OWNER_SEPARATORS.split(text) if name]
 
 
 @dataclass
@@ -119,6 +139,7 @@ class Ledger:
     ledger_sheet: str = "整改台账"
     info_sheet: str = "基本信息"
     headers: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
+    roster: Roster | None = None
 
     @property
     def measures(self) -> list[Measure]:

@@ -55,6 +55,7 @@ class _Builder:
         self.raw = raw
         self.table: Table = raw.ledger
         self.findings: list[Finding] = list(raw.findings)
+        self.feedback_date: date | None = None  # dates “9月底” without a year
 
     def note(self, level: Level, row: int | None, column: str, message: str, hint: str = "") -> None:
         header = self.table.headers.get(column, column)
@@ -85,7 +86,7 @@ class _Builder:
             if value is None:
                 return None
         try:
-            deadline = parse_deadline(value)
+            deadline = parse_deadline(value, self.feedback_date)
         except DateError as error:
             self.note(Level.ERROR, row, "整改时限", str(error), DATE_HINT)
             return None
@@ -264,6 +265,8 @@ class _Builder:
             results=paragraphs(values["阶段性成效"]),
             next_steps=paragraphs(values["下一步工作安排"]),
             title=clean(values["标题"]).replace("\n", ""),
+            recipients=clean(values["收件人"]),
+            cc=clean(values["抄送"]),
         )
 
     def info_date(self, sheet: str, row: int | None, name: str, value: object) -> date | None:
@@ -287,8 +290,11 @@ def _number_text(value: object) -> str:
 def build_ledger(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     """The ledger as records, and the findings met while reading it."""
     builder = _Builder(raw)
-    problems = [] if builder.missing_columns() else builder.problems()
-    if not problems and not builder.findings:
+    info = builder.info()
+    builder.feedback_date = info.feedback_date if info else None
+    missing_columns = builder.missing_columns()
+    problems = [] if missing_columns else builder.problems()
+    if not problems and not missing_columns:
         table = raw.ledger
         builder.note(
             Level.ERROR,
@@ -297,12 +303,12 @@ def build_ledger(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
             "台账中没有整改措施",
             "请在表头下方逐行填写问题和整改措施",
         )
-    info = builder.info()
     ledger = Ledger(
         info=info,
         problems=problems,
         ledger_sheet=raw.ledger.sheet,
         info_sheet=raw.info_sheet or "基本信息",
         headers=dict(raw.ledger.headers),
+        roster=raw.roster,
     )
     return ledger, builder.findings
