@@ -1,0 +1,91 @@
+"""Property tests: whatever text, blanks, dates and merges a ledger holds, the run ends cleanly."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import docx
+import openpyxl
+from click.testing import CliRunner
+from conftest import measure
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from test_hostile import write_with_xlsxwriter
+
+import generate
+from rectification.notice import strip_leading_ordinal
+from rectification.text import paragraphs
+
+any_text = st.text(max_size=60) | st.sampled_from(["", " ", "\u3000", "مرحبا بالعالم", "👩‍👩‍👧 整改", "a" * 3000])
+maybe = lambda strategy: st.none() | strategy  # noqa: E731
+deadlines = st.sampled_from(
+    ["2025-09-30", "2025年9月底前", "立行立改", "长期坚持", "2025年底前，并长期坚持", "2025-02-30", "尽快", ""]
+) | st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)).map(
+    lambda d: d.replace(hour=0, minute=0, second=0, microsecond=0)
+)
+statuses = st.sampled_from(["已完成", "正在推进", "长期坚持", "未启动", "已销号", "整改中", "", "随便"]) | any_text
+names = st.sampled_from(["王明", "李华、张伟", "\u3000综合科 "])
+
+measure_values = st.fixed_dictionaries(
+    {
+        "问题": any_text,
+        "整改措施": maybe(any_text),
+        "责任领导": names | maybe(any_text),
+        "责任部门": names | maybe(any_text),
+        "责任人": names | maybe(any_text),
+        "整改时限": deadlines,
+        "整改状态": statuses,
+        "完成时间": maybe(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 1, 1))),
+        "整改进展": any_text,
+    }
+)
+plain_text = st.text(min_size=1, max_size=40).filter(lambda t: "".join(paragraphs(t)))
+tidy_values = st.fixed_dictionaries(
+    {
+        "问题": plain_text,
+        "整改时限": st.sampled_from(
+            ["2025-09-30", "2025年9月底前", "长期坚持", "2025年底前，并长期坚持", "2026年底前"]
+        ),
+        "整改状态": st.sampled_from(["已完成", "长期坚持", "已销号"]),
+        "整改进展": plain_text,
+    }
+)
+# Wild rows find every error path; tidy ones (arbitrary text in valid places) reach the notice.
+ledgers = st.lists(st.tuples(st.integers(1, 4), measure_values), min_size=1, max_size=8) | st.lists(
+    st.tuples(st.integers(1, 4), tidy_values), min_size=1, max_size=8
+)
+
+
+def expected_progress(value: str) -> str:
+    return strip_leading_ordinal("".join(paragraphs(value))).strip().rstrip("，,、;")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers, st.booleans())
+def test_any_ledger_ends_in_exit_0_or_1_with_readable_outputs(rows_spec, merge_owners):
+    rows = [measure(序号=number, **values) for number, values in sorted(rows_spec, key=lambda r: r[0])]
+    titles: dict[int, object] = {}
+    for row in rows:  # one problem, one title: otherwise every ledger stops at the numbering check
+        row["问题"] = titles.setdefault(row["序号"], row["问题"])
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_with_xlsxwriter(Path(folder) / "台账.xlsx", rows)
+        if merge_owners and len(rows) > 1:
+            book = openpyxl.load_workbook(path)
+            book["整改台账"].merge_cells(f"F2:F{len(rows) + 1}")
+            book.save(path)
+        out = Path(folder) / "out"
+        result = CliRunner().invoke(generate.cli, [str(path), "--out", str(out), "--as-of", "2025-12-11"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert result.exit_code in (0, 1), result.output
+        assert "Traceback" not in result.output
+        event(f"exit {result.exit_code}")
+        [summary] = out.glob("*汇总*.xlsx")
+        openpyxl.load_workbook(summary)
+        if result.exit_code == 0:
+            [notice] = out.glob("*.docx")
+            text = "".join(p.text for p in docx.Document(notice).paragraphs)
+            reported = [r for r in rows if (r["整改状态"] or "").strip() not in ("未启动",)]
+            for row in reported:
+                assert expected_progress(row["整改进展"]) in text
