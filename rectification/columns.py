@@ -59,9 +59,11 @@ INFO_KEYS: dict[str, tuple[str, ...]] = {
     "组织领导情况": ("整改工作组织领导情况", "组织领导"),
     "阶段性成效": ("整改成效", "阶段成效"),
     "下一步工作安排": ("下一步整改工作安排", "下一步安排", "下一步工作"),
+    "收件人": ("收件人邮箱", "收件邮箱", "收件地址"),  # --eml/--send: e-mail addresses, ；or newline between
+    "抄送": ("抄送人", "抄送邮箱", "抄送地址"),
 }
 
-OPTIONAL_INFO_KEYS = ("标题", "发文日期")
+OPTIONAL_INFO_KEYS = ("标题", "发文日期", "收件人", "抄送")
 
 
 def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
