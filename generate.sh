@@ -1,0 +1,77 @@
+#!/bin/sh
+# 巡察整改通报：macOS / Linux 上的 generate.bat。双击运行（macOS 上复制为 generate.command），
+# 或在终端运行 ./generate.sh [台账.xlsx] [选项]。第一次运行时在本文件夹创建 .venv 并安装 requirements.txt。
+# Same steps as generate.bat: find Python 3.10+, create .venv, install requirements.txt when it changed
+# (from wheels/ when that folder holds wheels for this machine), run generate.py, open output/, wait for a key.
+# GENERATE_PYTHON names the Python to create the venv with; GENERATE_NO_OPEN=1 keeps output/ closed.
+cd "$(dirname "$0")" || exit 2
+export PYTHONUTF8=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+VENV_PY=.venv/bin/python
+MSG=tools/launcher_messages.py
+
+pause() {
+    if [ -t 0 ] && [ -t 1 ]; then
+        "$1" "$MSG" press_enter
+        read -r _ || true
+    fi
+}
+
+probe() {  # 0 for Python 3.10 or later
+    "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 3)' >/dev/null 2>&1
+}
+
+if ! "$VENV_PY" -c 'import sys' >/dev/null 2>&1; then
+    PY=""
+    for candidate in ${GENERATE_PYTHON:-} python3 python; do
+        if probe "$candidate"; then PY=$candidate; break; fi
+    done
+    if [ -z "$PY" ]; then
+        echo "本电脑上没有找到 Python 3.10 或更高版本。请从 https://www.python.org/downloads/ 安装后重新运行。" >&2
+        echo "（macOS 也可在终端运行 xcode-select --install 或用 Homebrew 安装 python3。）" >&2
+        if [ -t 0 ] && [ -t 1 ]; then printf '按回车键关闭本窗口……'; read -r _ || true; fi
+        exit 9
+    fi
+    "$PY" "$MSG" creating_venv
+    rm -rf .venv
+    if ! "$PY" -m venv .venv || [ ! -x "$VENV_PY" ]; then
+        "$PY" "$MSG" venv_failed >&2
+        pause "$PY"
+        exit 2
+    fi
+fi
+
+if ! cmp -s requirements.txt .venv/requirements.installed; then
+    installed=""
+    if ls wheels/*.whl >/dev/null 2>&1; then  # the offline bundle's wheels are for Windows: try, then go online
+        "$VENV_PY" "$MSG" installing_offline
+        if "$VENV_PY" -m pip install --quiet --no-index --find-links wheels -r requirements.txt 2>/dev/null; then
+            installed=yes
+        fi
+    fi
+    if [ -z "$installed" ]; then
+        "$VENV_PY" "$MSG" installing_online
+        if ! "$VENV_PY" -m pip install -r requirements.txt; then
+            "$VENV_PY" "$MSG" install_failed_online >&2
+            pause "$VENV_PY"
+            exit 2
+        fi
+    fi
+    cp requirements.txt .venv/requirements.installed
+fi
+
+echo
+"$VENV_PY" generate.py "$@"
+code=$?
+echo
+if [ "$code" = 0 ] || [ "$code" = 3 ]; then
+    if [ -z "${GENERATE_NO_OPEN:-}" ] && [ -d output ]; then
+        if [ "$(uname)" = Darwin ]; then
+            open output
+        elif [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && command -v xdg-open >/dev/null 2>&1; then
+            xdg-open output >/dev/null 2>&1 &
+        fi
+    fi
+fi
+"$VENV_PY" "$MSG" result "$code"
+pause "$VENV_PY"
+exit "$code"

@@ -1,0 +1,107 @@
+"""After the notice is written: the PDF, the .eml draft and sending it. Failures are data, not exceptions.
+
+Each step that fails leaves a Chinese sentence in Delivered.failures and the later steps still run
+(an e-mail then carries the .docx alone); the .docx itself is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .mail import (
+    PASSWORD_ENV,
+    Attachment,
+    MailConfig,
+    MailError,
+    build_message,
+    default_body,
+    load_config,
+    parse_addresses,
+    send,
+)
+from .notice import date_text
+from .output import write_atomically
+from .pdf import PdfError, docx_to_pdf
+from .pipeline import Result
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What to do with a written notice: --pdf, --eml, --send."""
+
+    pdf: bool = False
+    eml: bool = False
+    send: bool = False
+    mail_config: Path | None = None
+
+    @property
+    def wanted(self) -> bool:
+        return self.pdf or self.eml or self.send
+
+
+@dataclass
+class Delivered:
+    pdf_path: Path | None = None
+    eml_path: Path | None = None
+    sent_to: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # one Chinese sentence per failed step
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)
+
+
+def password_from_env() -> str | None:
+    return os.environ.get(PASSWORD_ENV) or None
+
+
+def deliver(result: Result, extras: Extras, ask_password: Callable[[MailConfig], str]) -> Delivered:
+    """Make the PDF, write the .eml and send, as asked; ask_password is called only when a login needs one."""
+    done = Delivered()
+    notice = result.notice_path
+    if notice is None or not extras.wanted:
+        return done
+    docx_bytes = notice.read_bytes()
+    attachments = [Attachment(notice.name, docx_bytes)]
+    if extras.pdf:
+        try:
+            pdf = docx_to_pdf(docx_bytes)
+        except PdfError as error:
+            done.failures.append(f"PDF：{error}")
+        else:
+            done.pdf_path = _write(done, notice.with_suffix(".pdf"), pdf)
+            attachments.append(Attachment(done.pdf_path.name, pdf))
+    if not (extras.eml or extras.send):
+        return done
+    info = result.ledger.info
+    assert info is not None, "a written notice has its 基本信息"
+    try:
+        to = parse_addresses(info.recipients, "收件人")
+        cc = parse_addresses(info.cc, "抄送")
+    except MailError as error:
+        done.failures.append(f"邮件：{error}")
+        return done
+    body = default_body(result.title, info.issuer, date_text(info.issue_date), done.pdf_path is not None)
+    if extras.eml:
+        draft = build_message(result.title, body, attachments, to, cc, draft=True)
+        done.eml_path = _write(done, notice.with_suffix(".eml"), draft)
+    if extras.send:
+        try:
+            config = load_config(extras.mail_config) if extras.mail_config else None
+            if config is None:
+                raise MailError("未指定邮件设置文件")
+            password = (password_from_env() or ask_password(config)) if config.user else ""
+            message = build_message(result.title, body, attachments, to, cc, sender=config.from_address, draft=False)
+            send(message, to + cc, config, password)
+        except MailError as error:
+            done.failures.append(f"邮件：{error}")
+        else:
+            done.sent_to = to + cc
+    return done
+
+
+def _write(done: Delivered, target: Path, data: bytes) -> Path:
+    written = write_atomically(target, data)
+    if written != target:
+        done.renamed.append((target, written))
+    return written

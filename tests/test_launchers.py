@@ -1,0 +1,218 @@
+"""generate.bat (by its bytes), generate.sh (end to end, first run included) and the offline bundle's zip."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import launcher_messages  # noqa: E402
+import make_offline_bundle  # noqa: E402
+
+BAT = ROOT / "generate.bat"
+SH = ROOT / "generate.sh"
+TITLE = "中共武汉市东西湖区红十字会党组关于区委第九轮巡察反馈意见整改进展情况的通报"
+
+
+# --- generate.bat -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bat() -> bytes:
+    return BAT.read_bytes()
+
+
+def bat_lines(data: bytes) -> list[str]:
+    return data.decode("ascii").split("\r\n")
+
+
+def test_bat_is_ascii_crlf_without_bom(bat):
+    assert not bat.startswith(b"\xef\xbb\xbf")
+    assert bat.isascii(), "cmd reads .bat files in the console code page: Chinese text must come from Python"
+    assert bat.count(b"\n") == bat.count(b"\r\n") > 50, "LF-only lines break goto and call labels"
+    assert b"\r\r" not in bat and bat.endswith(b"\r\n")
+
+
+def test_gitattributes_keeps_crlf():
+    rules = (ROOT / ".gitattributes").read_text(encoding="ascii").splitlines()
+    assert "*.bat text eol=crlf" in rules and "*.sh text eol=lf" in rules
+
+
+def test_bat_runs_from_its_folder_with_the_venv_python(bat):
+    lines = [line.strip() for line in bat_lines(bat)]
+    assert lines[0] == "@echo off"
+    assert any(line.startswith("setlocal") for line in lines[:10])
+    assert 'pushd "%~dp0"' in lines and "popd" in lines
+    assert 'set "PYTHONUTF8=1"' in lines
+    assert '"%VENV_PY%" generate.py' in lines and '"%VENV_PY%" generate.py "%LEDGER%"' in lines
+    assert 'set "LEDGER=%~1"' in lines
+    assert 'set "VENV_PY=.venv\\Scripts\\python.exe"' in lines  # never "activate"
+    assert "pause" in lines or "pause >nul" in lines
+
+
+def test_bat_finds_python_and_installs_like_the_notes_say(bat):
+    text = bat.decode("ascii")
+    assert text.index("call :probe py -3") < text.index("call :probe python")
+    assert "%* -c " in text and ">nul 2>&1" in text  # always with arguments, quietly: the Store stub exits 9009
+    assert '%PY% -m venv ".venv"' in text
+    assert '-m pip install --no-index --find-links "wheels" -r "requirements.txt"' in text
+    assert '-m pip install -r "requirements.txt"' in text
+    assert 'fc /b "requirements.txt" ".venv\\requirements.installed"' in text
+    assert 'copy /y "requirements.txt" ".venv\\requirements.installed"' in text
+    assert 'start "" "output"' in text
+    assert "tools\\python_missing.txt" in text
+
+
+def test_bat_labels_exist(bat):
+    lines = [line.strip() for line in bat_lines(bat)]
+    labels = {line[1:].split()[0].lower() for line in lines if line.startswith(":")}
+    targets = set()
+    for line in lines:
+        if line.lower().startswith("rem "):
+            continue
+        targets |= {t.lower() for t in re.findall(r"\bgoto\s+:?(\w+)", line, re.IGNORECASE)}
+        targets |= {t.lower() for t in re.findall(r"\bcall\s+:(\w+)", line, re.IGNORECASE)}
+    assert targets and targets <= labels, f"missing labels: {targets - labels}"
+
+
+def test_bat_messages_exist_in_python(bat):
+    """Every message key the scripts ask for is one launcher_messages.py knows, and it is Chinese."""
+    text = bat.decode("ascii") + SH.read_text(encoding="utf-8")
+    keys = set(re.findall(r'"\$?%?MSG%?"\s+(\w+)', text))
+    assert {"creating_venv", "installing_online", "installing_offline", "result", "press_any_key"} <= keys
+    for key in keys - {"result"}:
+        assert key in launcher_messages.MESSAGES, key
+        assert re.search(r"[\u4e00-\u9fff]", launcher_messages.MESSAGES[key])
+    for code in ("0", "1", "2", "3", "9"):
+        assert re.search(r"[\u4e00-\u9fff]", launcher_messages.message("result", code))
+
+
+def test_no_python_help_opens_in_any_notepad():
+    data = (ROOT / "tools" / "python_missing.txt").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Notepad before Windows 10 1903 needs the BOM to see UTF-8
+    assert data.count(b"\n") == data.count(b"\r\n")
+    text = data.decode("utf-8-sig")
+    assert "python.org" in text and "Add python.exe to PATH" in text and "generate.bat" in text
+
+
+# --- generate.sh, end to end ------------------------------------------------------------------------
+
+
+def repo_copy(target: Path) -> Path:
+    """The working tree's files (tracked, and new ones not ignored) copied to target: no .venv, no output."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.decode("utf-8")
+    for name in filter(None, listing.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def test_sh_is_an_executable_lf_script():
+    data = SH.read_bytes()
+    assert data.startswith(b"#!/bin/sh\n") and b"\r" not in data
+    assert os.access(SH, os.X_OK) or sys.platform == "win32"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the shell twin is for macOS and Linux")
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the repository's files")
+def test_sh_twin_end_to_end(tmp_path):
+    """First run creates .venv and installs requirements.txt; the second skips the install; a dragged ledger works."""
+    repo = repo_copy(tmp_path / "通报 工具")  # a space and Chinese characters in the path
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "DISPLAY", "WAYLAND"))}
+    env["GENERATE_NO_OPEN"] = "1"
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["sh", str(repo / "generate.sh"), *args],
+            cwd=tmp_path,  # the script moves to its own folder
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=600,
+        )
+
+    first = run("--as-of", "2025-12-11")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "第一次运行：正在创建运行环境" in first.stdout
+    assert "正在联网安装所需组件" in first.stdout
+    assert (repo / ".venv" / "requirements.installed").read_bytes() == (repo / "requirements.txt").read_bytes()
+    assert (repo / "output" / f"{TITLE}.docx").is_file()
+    assert "完成。已打开输出文件夹 output" in first.stdout
+
+    ledger = repo / "output" / "拖进来的 台账.xlsx"
+    shutil.copy2(repo / "workbook_template.xlsx", ledger)
+    second = run(str(ledger), "--check-only")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "正在" not in second.stdout  # no venv, no install: requirements.txt did not change
+    assert second.stdout.lstrip().startswith("检查完成（仅检查，未生成通报）")
+
+    with (repo / "requirements.txt").open("a", encoding="utf-8") as requirements:
+        requirements.write("\n")
+    third = run(str(repo / "没有这个文件.xlsx"))
+    assert third.returncode == 2
+    assert "正在联网安装所需组件" in third.stdout and "正在创建运行环境" not in third.stdout
+    assert "找不到台账文件" in third.stderr and "未能处理台账，请看上面的说明。" in third.stdout
+
+
+# --- the offline bundle -----------------------------------------------------------------------------
+
+
+def test_bundle_zip_holds_the_repo_and_the_wheels(tmp_path):
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    fake = wheels / "lxml-6.0.0-cp312-cp312-win_amd64.whl"
+    fake.write_bytes(b"PK fake wheel")
+    (wheels / "notes.txt").write_text("not a wheel", encoding="utf-8")
+    files = ["generate.bat", "generate.sh", "generate.py", "requirements.txt", "tools/python_missing.txt"]
+    target = make_offline_bundle.build_zip(ROOT, files, wheels, tmp_path / "dist" / "bundle.zip")
+    assert not list(target.parent.glob("*.partial"))
+    with zipfile.ZipFile(target) as bundle:
+        names = bundle.namelist()
+        assert sorted(names) == sorted(
+            [f"rectification-notice/{name}" for name in files] + [f"rectification-notice/wheels/{fake.name}"]
+        )
+        assert bundle.read("rectification-notice/generate.bat") == BAT.read_bytes()  # CRLF kept
+        assert bundle.read(f"rectification-notice/wheels/{fake.name}") == b"PK fake wheel"
+        mode = bundle.getinfo("rectification-notice/generate.sh").external_attr >> 16
+        assert mode & 0o111 or sys.platform == "win32"
+        assert bundle.testzip() is None
+
+
+def test_bundle_lists_tracked_files_only():
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = make_offline_bundle.repo_files(ROOT)
+    assert "generate.py" in files and "requirements.txt" in files
+    assert not any(
+        name.startswith((".venv/", "output/", "wheels/", "dist/")) and name != "output/.gitkeep" for name in files
+    )
+
+
+def test_bundle_downloads_windows_wheels_for_each_python(monkeypatch, tmp_path):
+    """The pip commands, without the network: 64-bit Windows, binary only, each version, colorama named."""
+    commands: list[list[str]] = []
+    monkeypatch.setattr(make_offline_bundle.subprocess, "run", lambda command, check: commands.append(command))
+    make_offline_bundle.download_wheels(ROOT / "requirements.txt", tmp_path / "wheels")
+    assert [c[c.index("--python-version") + 1] for c in commands] == ["3.10", "3.11", "3.12", "3.13", "3.14"]
+    for command in commands:
+        assert command[command.index("--platform") + 1] == "win_amd64"
+        assert "--only-binary=:all:" in command and "colorama" in command
+        assert command[command.index("-r") + 1] == str(ROOT / "requirements.txt")
