@@ -128,7 +128,7 @@ def build_summary(ledger: Ledger, findings: list[Finding], as_of: date, warn_day
     """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果."""
     buffer = BytesIO()
     book = Workbook(buffer, WORKBOOK_OPTIONS)
-    styles = _Styles(book)
+    styles = Styles(book)
     items = [(p, m, assess(m, as_of, warn_days)) for p in ledger.problems for m in p.measures]
     for name, columns, rows, filtered in (  # 汇总 is a list of figures: no filter buttons on it
         (SUMMARY_SHEET, SUMMARY_COLUMNS, _summary_rows(figures(ledger, as_of, warn_days), as_of, warn_days), False),
@@ -137,7 +137,7 @@ def build_summary(ledger: Ledger, findings: list[Finding], as_of: date, warn_day
         ("措施明细", DETAIL_COLUMNS, _detail_rows(items), True),
         ("检查结果", FINDING_COLUMNS, _finding_rows(findings), True),
     ):
-        _write_table(book.add_worksheet(name), styles, columns, rows, filtered)
+        write_table(book.add_worksheet(name), styles, columns, rows, filtered)
     _insert_chart(book, book.get_worksheet_by_name(SUMMARY_SHEET))
     book.close()
     return buffer.getvalue()
@@ -240,24 +240,28 @@ def _days(a: Assessment) -> Cell:
 # -- layout ---------------------------------------------------------------------------------
 
 
-class _Styles:
+class Styles:
     """One xlsxwriter format per combination of value type and tint, made on first use."""
 
     def __init__(self, book: Workbook) -> None:
         self.book = book
         self.cache: dict[tuple[type | None, str | None], Format] = {}
+        self.by_type: dict[tuple[type, str | None], Format] = {}
         self.header = book.add_format({**CELL, **HEADER})
 
     def get(self, value: Cell, tint: str | None) -> Format:
-        kind = next((t for t in NUMBER_FORMATS if isinstance(value, t)), None)
-        if (kind, tint) not in self.cache:
-            props = {**CELL, **NUMBER_FORMATS.get(kind, {}), **TINTS.get(tint or "", {})}
-            self.cache[kind, tint] = self.book.add_format(props)
-        return self.cache[kind, tint]
+        fmt = self.by_type.get((type(value), tint))  # one dict look-up per cell: 10,000-row sheets call this a lot
+        if fmt is None:
+            kind = next((t for t in NUMBER_FORMATS if isinstance(value, t)), None)
+            if (kind, tint) not in self.cache:
+                props = {**CELL, **NUMBER_FORMATS.get(kind, {}), **TINTS.get(tint or "", {})}
+                self.cache[kind, tint] = self.book.add_format(props)
+            fmt = self.by_type[type(value), tint] = self.cache[kind, tint]
+        return fmt
 
 
-def _write_table(
-    sheet: Worksheet, styles: _Styles, columns: Sequence[Column], rows: Sequence[Row], filtered: bool = False
+def write_table(
+    sheet: Worksheet, styles: Styles, columns: Sequence[Column], rows: Sequence[Row], filtered: bool = False
 ) -> None:
     """Every sheet's layout: header, rows, fitted widths, frozen header, filter and print setup."""
     rows = [Row(tuple(xml_safe(v) if isinstance(v, str) else v for v in row.cells), row.tint) for row in rows]
@@ -307,14 +311,19 @@ def _width(header: str, cells: Iterable[tuple[int, ...]]) -> float:
 def _height(cells: Sequence[tuple[int, ...]], widths: Sequence[float]) -> float | None:
     """A row's height for its wrapped text (neither Excel nor LibreOffice refits on opening); None for one line."""
     lines = max(
-        (sum(ceil(w / (width - 1)) or 1 for w in c) for c, width in zip(cells, widths, strict=False)), default=1
+        (
+            sum(ceil(w / (width - 1)) or 1 for w in c)
+            for c, width in zip(cells, widths, strict=False)
+            if len(c) > 1 or c[0] > width - 1  # a single line that fits needs no sum
+        ),
+        default=1,
     )
     return LINE_HEIGHT * lines if lines > 1 else None
 
 
 def _line_widths(value: Cell) -> tuple[int, ...]:
     if isinstance(value, str):
-        return tuple(_line_width(line) for line in value.split("\n"))
+        return tuple(map(_line_width, value.split("\n"))) if "\n" in value else (_line_width(value),)
     return ({type(None): 0, date: 10, float: 6}.get(type(value), len(str(value))),)
 
 

@@ -1,0 +1,223 @@
+"""--batch: a folder of ledgers → a folder per unit and one roll-up workbook, read back as a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import AS_OF, INFO, measure, sample_rows, write_ledger
+
+from rectification.batch import BLOCKED, PRODUCED, UNREADABLE, run_batch, scan
+from rectification.pipeline import Options
+from rectification.rollup import rollup_name
+
+RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
+UNIT_HEADERS = [
+    "单位",
+    "文件",
+    "问题数",
+    "措施数",
+    "已完成",
+    "正在推进",
+    "长期坚持",
+    "未启动",
+    "红灯",
+    "黄灯",
+    "完成率",
+    "错误数",
+    "结果",
+]
+RED_HEADERS = ["单位", "行号", "序号", "问题", "整改措施", "责任领导", "责任部门", "责任人", "整改时限", "整改状态"]
+RED_HEADERS += ["逾期天数"]
+UNIT_A, UNIT_B = "中共某某区甲局党组", "中共某某区乙局党组"
+
+
+def unit(issuer: str) -> dict[str, object]:
+    return {**INFO, "发文机关": issuer}
+
+
+def late_rows() -> list[dict[str, object]]:
+    """The sample ledger plus a red light (overdue 11 days) and a yellow one (due in 5 days)."""
+    return [
+        *sample_rows(),
+        measure(序号=3, 问题="宣传不够", 整改状态="正在推进", 整改时限="2025年11月底前", 完成时间=None, 责任人="赵六"),
+        measure(序号=4, 问题="台账不全", 整改状态="正在推进", 整改时限="2025-12-16", 完成时间=None),
+    ]
+
+
+@pytest.fixture
+def round_dir(tmp_path: Path) -> Path:
+    """Five files: two good units, one ledger with an error, a broken file, a lock file and a note."""
+    folder = tmp_path / "本轮台账"
+    folder.mkdir()
+    write_ledger(folder / "1甲局.xlsx", info=unit(UNIT_A))
+    write_ledger(folder / "2乙局.xlsx", rows=late_rows(), info=unit(UNIT_B))
+    errors = sample_rows()
+    errors[1]["责任人"] = None
+    write_ledger(folder / "3丙局.xlsx", rows=errors, info=unit("中共某某区丙局党组"))
+    (folder / "4损坏.xlsx").write_text("这不是工作簿", encoding="utf-8")
+    (folder / "~$1甲局.xlsx").write_bytes(b"\x00lock")
+    (folder / "说明.txt").write_text("台账说明", encoding="utf-8")
+    return folder
+
+
+def sheet_rows(path: Path, sheet: str) -> list[list[object]]:
+    book = openpyxl.load_workbook(path)
+    return [[c.value for c in row] for row in book[sheet].iter_rows()]
+
+
+def fills(path: Path, sheet: str, column: str = "A") -> list[str]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [ws[f"{column}{r}"].fill.fgColor.rgb for r in range(2, ws.max_row + 1)]
+
+
+def test_scan_skips_lock_files_and_non_workbooks(round_dir):
+    ledgers, skipped = scan(round_dir)
+    assert [p.name for p in ledgers] == ["1甲局.xlsx", "2乙局.xlsx", "3丙局.xlsx", "4损坏.xlsx"]
+    assert {s.path.name: s.reason for s in skipped} == {
+        "~$1甲局.xlsx": "Excel/WPS 打开文件时生成的临时锁定文件",
+        "说明.txt": "不是 Excel 工作簿",
+    }
+
+
+def test_batch_writes_each_unit_and_the_rollup(run_cli, round_dir):
+    run = run_cli("--batch", str(round_dir))
+    assert run.exit_code == 1, run.output  # one ledger has errors, one is broken
+    out = run.out_dir
+    assert sorted(p.name for p in out.iterdir()) == sorted([UNIT_A, UNIT_B, "中共某某区丙局党组", rollup_name(AS_OF)])
+    for issuer in (UNIT_A, UNIT_B):
+        names = sorted(p.name for p in (out / issuer).iterdir())
+        title = f"{issuer}关于区委第三轮巡察反馈意见整改进展情况的通报"
+        assert names == [f"{title}.docx", f"{title}_汇总.xlsx"]
+    blocked = sorted(p.name for p in (out / "中共某某区丙局党组").iterdir())
+    assert len(blocked) == 1 and blocked[0].endswith("_汇总.xlsx")  # errors: the summary only
+    assert not list(out.glob("~*")), "the staging folder is removed"
+
+    lines = run.output.splitlines()
+    assert lines[0] == "已跳过 ~$1甲局.xlsx：Excel/WPS 打开文件时生成的临时锁定文件。"
+    assert lines[1] == "已跳过 说明.txt：不是 Excel 工作簿。"
+    assert lines[2].startswith(f"[1/4] {UNIT_A}（1甲局.xlsx）：已生成，2个问题、3项措施，完成率100.0%")
+    assert lines[3].startswith(f"[2/4] {UNIT_B}（2乙局.xlsx）：已生成，4个问题、5项措施")
+    assert lines[4].startswith("[3/4] 中共某某区丙局党组（3丙局.xlsx）：台账有错误，未生成通报")
+    assert lines[5].startswith("[4/4] 4损坏.xlsx：无法读取。")
+    assert "共4个台账：已处理2个，有错误1个，无法读取1个。" in run.output
+    assert f"各单位汇总表：{out / rollup_name(AS_OF)}" in run.output
+
+
+def test_rollup_rows_values_and_fills(run_cli, round_dir):
+    run = run_cli("--batch", str(round_dir))
+    rollup = run.out_dir / rollup_name(AS_OF)
+    assert openpyxl.load_workbook(rollup).sheetnames == ["各单位汇总", "红灯事项", "未处理文件"]
+    rows = sheet_rows(rollup, "各单位汇总")
+    assert rows[0] == UNIT_HEADERS
+    assert rows[1] == [UNIT_A, "1甲局.xlsx", 2, 3, 3, 0, 0, 0, 0, 0, 1.0, 0, PRODUCED]
+    assert rows[2] == [UNIT_B, "2乙局.xlsx", 4, 5, 3, 2, 0, 0, 1, 1, 0.6, 0, PRODUCED]
+    assert rows[3][:4] == ["中共某某区丙局党组", "3丙局.xlsx", 2, 3]
+    assert rows[3][-2:] == [1, BLOCKED]
+    assert rows[4] == ["（未读出发文机关）", "4损坏.xlsx", *[None] * 10, UNREADABLE]
+    assert rows[5] == ["合计", "4个台账", 8, 11, 9, 2, 0, 0, 1, 1, 9 / 11, 1, "已生成2个"]
+    # red: late or not produced; yellow: due soon; none: all well
+    assert fills(rollup, "各单位汇总") == ["00000000", RED, RED, RED, "FFF2F2F2"]
+    assert fills(rollup, "各单位汇总", "K")[1] == RED  # the rate column takes the row's fill too
+    book = openpyxl.load_workbook(rollup)
+    chart = book["各单位汇总"]._charts[0]
+    assert chart.grouping == "stacked" and len(chart.series) == 4
+
+
+def test_yellow_only_unit_is_yellow(run_cli, tmp_path):
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    rows = [*sample_rows(), measure(序号=3, 问题="台账不全", 整改状态="正在推进", 整改时限="2025-12-16", 完成时间=None)]
+    write_ledger(folder / "a.xlsx", rows=rows, info=unit(UNIT_A))
+    run = run_cli("--batch", str(folder))
+    assert run.exit_code == 0, run.output
+    assert fills(run.out_dir / rollup_name(AS_OF), "各单位汇总")[0] == YELLOW
+
+
+def test_red_light_sheet_lists_every_late_measure_with_owners(run_cli, round_dir):
+    run = run_cli("--batch", str(round_dir))
+    rollup = run.out_dir / rollup_name(AS_OF)
+    rows = sheet_rows(rollup, "红灯事项")
+    assert rows[0] == RED_HEADERS
+    assert rows[1:] == [
+        [UNIT_B, 5, 3, "宣传不够", "制定学习计划", "王明", "综合科", "赵六", "2025年11月底前", "正在推进", 11]
+    ]
+    assert fills(rollup, "红灯事项") == [RED]
+    files = sheet_rows(rollup, "未处理文件")
+    assert [r[0] for r in files[1:]] == ["4损坏.xlsx", "~$1甲局.xlsx", "说明.txt"]
+    assert "不是 Excel 工作簿" in files[1][1]
+
+
+def test_same_issuer_twice_does_not_overwrite(run_cli, tmp_path):
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    write_ledger(folder / "上半年.xlsx", info=unit(UNIT_A))
+    write_ledger(folder / "下半年.xlsx", rows=late_rows(), info=unit(UNIT_A))
+    run = run_cli("--batch", str(folder))
+    assert run.exit_code == 0, run.output
+    title = f"{UNIT_A}关于区委第三轮巡察反馈意见整改进展情况的通报"
+    assert sorted(p.name for p in (run.out_dir / UNIT_A).iterdir()) == sorted(
+        [
+            f"{title}（上半年）.docx",
+            f"{title}（上半年）_汇总.xlsx",
+            f"{title}（下半年）.docx",
+            f"{title}（下半年）_汇总.xlsx",
+        ]
+    )
+
+
+def test_exit_0_when_every_ledger_produced(run_cli, tmp_path):
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    write_ledger(folder / "a.xlsx", info=unit(UNIT_A))
+    write_ledger(folder / "b.xlsx", info=unit(UNIT_B))
+    (folder / "~$a.xlsx").write_bytes(b"lock")
+    run = run_cli("--batch", str(folder))
+    assert run.exit_code == 0, run.output
+    assert "共2个台账：已处理2个，有错误0个，无法读取0个。" in run.output
+
+
+def test_exit_2_when_no_ledger_is_usable(run_cli, tmp_path):
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    (folder / "a.xlsx").write_text("坏文件", encoding="utf-8")
+    run = run_cli("--batch", str(folder))
+    assert run.exit_code == 2
+    assert "[1/1] a.xlsx：无法读取。" in run.output
+    empty = tmp_path / "空"
+    empty.mkdir()
+    (empty / "~$x.xlsx").write_bytes(b"lock")
+    run = run_cli("--batch", str(empty), out=tmp_path / "o2")
+    assert run.exit_code == 2
+    assert "中没有 .xlsx 台账" in run.output
+    missing = run_cli("--batch", str(tmp_path / "没有这个文件夹"), out=tmp_path / "o3")
+    assert missing.exit_code == 2
+
+
+def test_batch_and_a_ledger_file_together_is_a_usage_error(run_cli, round_dir, ledger_path):
+    run = run_cli(str(ledger_path), "--batch", str(round_dir))
+    assert run.exit_code == 2
+    assert "--batch 与台账文件不能同时指定" in run.output
+
+
+def test_order_is_deterministic_in_parallel_and_serial(tmp_path, round_dir):
+    options = Options(as_of=AS_OF)
+    parallel = run_batch(round_dir, tmp_path / "p", options, workers=2)
+    serial = run_batch(round_dir, tmp_path / "s", options, workers=1)
+    seen: list[str] = []
+    again = run_batch(round_dir, tmp_path / "q", options, progress=lambda o: seen.append(o.path.name), workers=2)
+    names = ["1甲局.xlsx", "2乙局.xlsx", "3丙局.xlsx", "4损坏.xlsx"]
+    for batch in (parallel, serial, again):
+        assert [o.path.name for o in batch.outcomes] == names
+        assert [o.state for o in batch.outcomes] == [PRODUCED, PRODUCED, BLOCKED, UNREADABLE]
+    assert sorted(seen) == names  # progress hears of each ledger once, in whatever order they finish
+    assert sheet_rows(parallel.rollup_path, "各单位汇总") == sheet_rows(serial.rollup_path, "各单位汇总")
+
+
+def test_check_only_batch_writes_summaries_only(run_cli, round_dir):
+    run = run_cli("--batch", str(round_dir), "--check-only")
+    assert run.exit_code == 1
+    assert not list(run.out_dir.rglob("*.docx"))
+    assert len(list((run.out_dir / UNIT_A).glob("*_汇总.xlsx"))) == 1
+    assert sheet_rows(run.out_dir / rollup_name(AS_OF), "各单位汇总")[1][-1] == "已检查"
