@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .model import Deadline
 from .text import clean
@@ -20,6 +20,7 @@ MONTH_END_NO_YEAR = re.compile(r"(\d{1,2})\s*月\s*(?:底|末)")
 DATE_NO_YEAR = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末)")
 # What may follow a date: 前, punctuation, and "并长期坚持".
+WINDOWS_1900 = datetime(1899, 12, 30)  # serial 1 is 1900-01-01, past Excel's phantom 1900-02-29
 SERIAL_RANGE = (20000, 80000)  # Excel serial numbers for the years 1954–2119
 TAIL = re.compile(r"^(?:前|以前|之前)?[\s，,、；;。]*(?:并|且)?\s*(.*)$")
 
@@ -47,9 +48,7 @@ def read_date(value: object, epoch: datetime | None = None) -> date | None:
     """A date cell, text date or Excel serial number; None when blank, DateError when unreadable."""
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if is_number and SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:  # type: ignore[operator]
-        from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
-
-        return from_excel(value, epoch or CALENDAR_WINDOWS_1900).date()
+        return ((epoch or WINDOWS_1900) + timedelta(days=int(value))).date()
     parsed = as_date(value)
     if parsed is None and clean(value):
         raise DateError(f"无法识别日期“{clean(value)}”")

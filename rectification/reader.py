@@ -1,11 +1,7 @@
-"""Read a ledger workbook into plain rows: find the sheets and the header, undo merges, skip blanks."""
+"""Read a ledger workbook into plain rows: find the sheets and the header, name the cells readers drop."""
 
 from __future__ import annotations
 
-import io
-import re
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +9,7 @@ from pathlib import Path
 from .columns import info_key, ledger_column
 from .model import Finding, Level, Roster
 from .package import UnsafePackage, inspect
+from .sheets import Book, Sheet, column_letters, open_book
 from .text import clean, key
 
 LEDGER_SHEET = "整改台账"
@@ -36,32 +33,6 @@ class Table:
     rows: list[tuple[int, dict[str, object]]]  # (Excel row number, canonical column -> value)
     ignored: list[str] = field(default_factory=list)  # headers we do not use, as written
     written: dict[int, str] = field(default_factory=dict)  # column number -> header as written
-    grid: Grid | None = None
-
-
-class Grid:
-    """A sheet's non-empty values by row and column with merges filled in, and its error cells.
-
-    Reads openpyxl's sparse cell store instead of iterating to max_row: a sheet whose
-    formatting reaches row 1,048,576 would otherwise take minutes.
-    """
-
-    def __init__(self, sheet) -> None:
-        self.values: dict[int, dict[int, object]] = {}
-        self.errors: list[tuple[int, int, str]] = []  # (row, column, '#REF!')
-        for (row, column), cell in sheet._cells.items():
-            value = cell.value
-            if cell.data_type == "e":
-                self.errors.append((row, column, str(value)))
-            elif value is not None and (not isinstance(value, str) or value.strip()):
-                self.values.setdefault(row, {})[column] = value
-        for merged in sheet.merged_cells.ranges:
-            value = self.values.get(merged.min_row, {}).get(merged.min_col)
-            if value is None:
-                continue
-            for row in range(merged.min_row, merged.max_row + 1):
-                for column in range(merged.min_col, merged.max_col + 1):
-                    self.values.setdefault(row, {})[column] = value
 
 
 @dataclass
@@ -76,121 +47,23 @@ class RawWorkbook:
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Read the ledger, 基本信息 and 人员名单 sheets; raises WorkbookUnusable with a Chinese message."""
-    data = _read_bytes(path)
-    book = _open(data, path.name)
+    book = _open(_read_bytes(path), path.name)
     ledger_sheet, ledger = _find_ledger(book, path)
     info_sheet = _find_sheet(book, INFO_SHEET)
     roster_sheet = _find_sheet(book, ROSTER_SHEET)
-    info_grid = Grid(info_sheet) if info_sheet is not None else None
     raw = RawWorkbook(
         ledger=ledger,
-        info_sheet=info_sheet.title if info_sheet is not None else None,
-        info=_read_info(info_sheet, info_grid) if info_sheet is not None else {},
+        info_sheet=info_sheet.title if info_sheet else None,
+        info=_read_info(info_sheet) if info_sheet else {},
         epoch=book.epoch,
-        roster=_read_roster(roster_sheet) if roster_sheet is not None else None,
+        roster=_read_roster(roster_sheet) if roster_sheet else None,
     )
     raw.findings += _ignored_columns(ledger)
     raw.findings += _hidden_parts(ledger_sheet, ledger)
-    for sheet, grid in ((ledger_sheet, ledger.grid), (info_sheet, info_grid)):
-        if sheet is not None and grid is not None:
-            raw.findings += _error_cells(sheet.title, grid, ledger if sheet is ledger_sheet else None)
-    raw.findings += _uncached_formulas(data, path.name, [s for s in (ledger_sheet, info_sheet) if s], ledger)
+    for sheet in (ledger_sheet, info_sheet):
+        if sheet is not None:
+            raw.findings += _cell_faults(sheet, ledger if sheet is ledger_sheet else None)
     return raw
-
-
-def _column_name(table: Table | None, column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    letter = get_column_letter(column)
-    return table.written.get(column, f"{letter}列") if table else f"{letter}列"
-
-
-def _ignored_columns(table: Table) -> list[Finding]:
-    if not table.ignored:
-        return []
-    names = "、".join(f"“{n}”" for n in table.ignored)
-    return [Finding(Level.HINT, table.sheet, table.header_row, "", f"以下列不参与生成：{names}", "无需处理")]
-
-
-def _hidden_parts(sheet, table: Table) -> list[Finding]:
-    """Hidden rows and columns are read like the others; say so, since the user may not see them."""
-    findings = []
-    data_rows = {row for row, _ in table.rows}
-    hidden_rows = sorted(r for r, d in sheet.row_dimensions.items() if d.hidden and r in data_rows)
-    if hidden_rows:
-        shown = "、".join(str(r) for r in hidden_rows[:10]) + ("等" if len(hidden_rows) > 10 else "")
-        findings.append(
-            Finding(
-                Level.HINT,
-                table.sheet,
-                hidden_rows[0],
-                "",
-                f"第{shown}行是隐藏行，已照常读入（共{len(hidden_rows)}行）",
-                "如这些行不应写入通报，请删除它们，而不是隐藏",
-            )
-        )
-    hidden_columns = [
-        table.written[c]
-        for d in sheet.column_dimensions.values()
-        if d.hidden and d.min
-        for c in range(d.min, (d.max or d.min) + 1)
-        if c in table.written
-    ]
-    if hidden_columns:
-        names = "、".join(f"“{n}”" for n in hidden_columns)
-        findings.append(Finding(Level.HINT, table.sheet, table.header_row, "", f"隐藏列{names}已照常读入", "无需处理"))
-    return findings
-
-
-def _error_cells(sheet: str, grid: Grid, table: Table | None) -> list[Finding]:
-    from openpyxl.utils import get_column_letter
-
-    return [
-        Finding(
-            Level.ERROR,
-            sheet,
-            row,
-            _column_name(table, column),
-            f"单元格{get_column_letter(column)}{row}是错误值 {value}",
-            "请修正该单元格的公式（常因引用的行、列或工作表被删除），或直接填写内容",
-        )
-        for row, column, value in sorted(grid.errors)
-    ]
-
-
-# A formula cell with no cached value: <f>…</f> or <f …/>, then no <v> or an empty one, then </c>.
-UNCACHED_FORMULA = re.compile(rb"(?:</f>|<f[^>]*/>)(?:<v\s*/>|<v></v>)?</c>")
-
-
-def _uncached_formulas(data: bytes, name: str, sheets: list, table: Table) -> list[Finding]:
-    """Formulas saved without a computed value read as blank; find them and say how to fix it."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        suspect = any(
-            UNCACHED_FORMULA.search(archive.read(n))
-            for n in archive.namelist()
-            if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        )
-    if not suspect:  # the usual case: a second, formula-keeping load is not needed
-        return []
-    formulas = _open(data, name, formulas=True)
-    findings = []
-    for sheet in sheets:
-        computed = sheet._cells
-        for (row, column), cell in sorted(formulas[sheet.title]._cells.items()):
-            text = cell.value
-            value = computed.get((row, column))
-            if isinstance(text, str) and text.startswith("=") and value is not None and value.value is None:
-                findings.append(
-                    Finding(
-                        Level.ERROR,
-                        sheet.title,
-                        row,
-                        _column_name(table if sheet.title == table.sheet else None, column),
-                        f"单元格{cell.coordinate}的公式（{text[:40]}）没有计算结果",
-                        "该文件由不计算公式的程序生成：请用 Excel 或 WPS 打开此文件，保存后再运行",
-                    )
-                )
-    return findings
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -211,18 +84,78 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _open(data: bytes, name: str, formulas: bool = False):  # -> openpyxl Workbook, imported lazily for a fast --help
-    import openpyxl
-
+def _open(data: bytes, name: str) -> Book:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=not formulas)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        return open_book(data)
+    except ImportError:  # a broken installation, not a broken file
+        raise
+    except Exception as error:  # the readers raise many kinds for a damaged file
         raise WorkbookUnusable(
             f"无法读取 {name}：文件已损坏或不是 Excel 工作簿（{type(error).__name__}）。"
             "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
         ) from error
+
+
+def _column_name(table: Table | None, column: int) -> str:
+    letters = column_letters(column)
+    return table.written.get(column, f"{letters}列") if table else f"{letters}列"
+
+
+def _ignored_columns(table: Table) -> list[Finding]:
+    if not table.ignored:
+        return []
+    names = "、".join(f"“{n}”" for n in table.ignored)
+    return [Finding(Level.HINT, table.sheet, table.header_row, "", f"以下列不参与生成：{names}", "无需处理")]
+
+
+def _hidden_parts(sheet: Sheet, table: Table) -> list[Finding]:
+    """Hidden rows and columns are read like the others; say so, since the user may not see them."""
+    findings = []
+    hidden_rows = sorted(sheet.hidden_rows & {row for row, _ in table.rows})
+    if hidden_rows:
+        shown = "、".join(str(r) for r in hidden_rows[:10]) + ("等" if len(hidden_rows) > 10 else "")
+        findings.append(
+            Finding(
+                Level.HINT,
+                table.sheet,
+                hidden_rows[0],
+                "",
+                f"第{shown}行是隐藏行，已照常读入（共{len(hidden_rows)}行）",
+                "如这些行不应写入通报，请删除它们，而不是隐藏",
+            )
+        )
+    hidden_columns = [table.written[c] for c in sorted(sheet.hidden_columns & set(table.written))]
+    if hidden_columns:
+        names = "、".join(f"“{n}”" for n in hidden_columns)
+        findings.append(Finding(Level.HINT, table.sheet, table.header_row, "", f"隐藏列{names}已照常读入", "无需处理"))
+    return findings
+
+
+def _cell_faults(sheet: Sheet, table: Table | None) -> list[Finding]:
+    """Error values and formulas saved without a result both read as blank: name the cells."""
+    errors = [
+        Finding(
+            Level.ERROR,
+            sheet.title,
+            row,
+            _column_name(table, column),
+            f"单元格{column_letters(column)}{row}是错误值 {value}",
+            "请修正该单元格的公式（常因引用的行、列或工作表被删除），或直接填写内容",
+        )
+        for row, column, value in sorted(sheet.errors)
+    ]
+    uncached = [
+        Finding(
+            Level.ERROR,
+            sheet.title,
+            row,
+            _column_name(table, column),
+            f"单元格{column_letters(column)}{row}的公式（={formula[:40]}）没有计算结果",
+            "该文件由不计算公式的程序生成：请用 Excel 或 WPS 打开此文件，保存后再运行",
+        )
+        for row, column, formula in sorted(sheet.uncached)
+    ]
+    return errors + uncached
 
 
 def _header(
@@ -242,9 +175,8 @@ def _header(
     return best
 
 
-def _table(sheet) -> Table | None:
-    grid = Grid(sheet)
-    found = _header(grid.values)
+def _table(sheet: Sheet) -> Table | None:
+    found = _header(sheet.values)
     if found is None:
         return None
     header_row, mapped, written = found
@@ -255,43 +187,43 @@ def _table(sheet) -> Table | None:
     headers = {name: written[column] for column, name in columns.items()}
     ignored = [written[c] for c in sorted(written) if c not in columns]
     rows = []
-    for row in sorted(r for r in grid.values if r > header_row):
-        cells = grid.values[row]
+    for row in sorted(r for r in sheet.values if r > header_row):
+        cells = sheet.values[row]
         values = {name: cells[c] for c, name in columns.items() if c in cells}
         if values:
             rows.append((row, values))
-    return Table(sheet.title, header_row, headers, rows, ignored, written, grid)
+    return Table(sheet.title, header_row, headers, rows, ignored, written)
 
 
-def _find_ledger(book, path: Path):
-    sheets = sorted(book.worksheets, key=lambda s: s.title != LEDGER_SHEET)
+def _find_ledger(book: Book, path: Path) -> tuple[Sheet, Table]:
+    sheets = sorted(book.sheets, key=lambda s: s.title != LEDGER_SHEET)
     for sheet in sheets:
         table = _table(sheet)
         if table is not None:
             return sheet, table
-    names = "、".join(s.title for s in book.worksheets)
+    names = "、".join(s.title for s in book.sheets)
     raise WorkbookUnusable(
         f"{path.name} 中找不到整改台账：没有哪张工作表的前{HEADER_SEARCH_ROWS}行中有“问题、整改措施、责任人、整改时限”等表头"
         f"（现有工作表：{names}）。请使用 workbook_template.xlsx 的“{LEDGER_SHEET}”格式。"
     )
 
 
-def _find_sheet(book, title: str):
+def _find_sheet(book: Book, title: str) -> Sheet | None:
     """The sheet with this title, allowing spaces and decorations around it."""
-    for sheet in book.worksheets:
+    for sheet in book.sheets:
         if sheet.title.strip() == title:
             return sheet
-    for sheet in book.worksheets:
+    for sheet in book.sheets:
         if title in sheet.title:
             return sheet
     return None
 
 
-def _read_info(sheet, grid: Grid) -> dict[str, tuple[int, object]]:
+def _read_info(sheet: Sheet) -> dict[str, tuple[int, object]]:
     """Each key's value: the cell right of the (merged) cell naming a known key."""
-    merged_width = {(r.min_row, r.min_col): r.max_col - r.min_col + 1 for r in sheet.merged_cells.ranges}
+    merged_width = {(top, left): right - left + 1 for top, left, _, right in sheet.merged}
     info: dict[str, tuple[int, object]] = {}
-    for row, cells in sorted(grid.values.items()):
+    for row, cells in sorted(sheet.values.items()):
         for column in sorted(cells):
             name = info_key(cells[column])
             if name is None or name in info:
@@ -302,9 +234,9 @@ def _read_info(sheet, grid: Grid) -> dict[str, tuple[int, object]]:
     return info
 
 
-def _read_roster(sheet) -> Roster | None:
+def _read_roster(sheet: Sheet) -> Roster | None:
     """姓名 | 部门 | 职务 rows under a header found in the first rows."""
-    grid = Grid(sheet).values
+    grid = sheet.values
     for header_row in sorted(r for r in grid if r <= HEADER_SEARCH_ROWS):
         names = {key(v): c for c, v in grid[header_row].items()}
         person, department = names.get("姓名"), names.get("部门") or names.get("所在部门") or names.get("科室")

@@ -9,6 +9,7 @@ from datetime import date, datetime
 # Excel stores control characters as _x0007_; openpyxl hands them over undecoded.
 EXCEL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+NEEDS_WORK = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")  # anything beyond a strip
 SPACES = "\u3000\xa0\u2002\u2003\u2009\u200b\ufeff \t"
 
 
@@ -21,6 +22,8 @@ def clean(value: object) -> str:
     """A cell value as trimmed text; line breaks kept (they separate paragraphs)."""
     if value is None:
         return ""
+    if isinstance(value, str) and NEEDS_WORK.search(value) is None:
+        return value.strip(SPACES)  # the common case, kept fast: 10,000-row ledgers clean 200,000 cells
     if isinstance(value, datetime):
         value = value.date() if value.time() == datetime.min.time() else value
     if isinstance(value, date):

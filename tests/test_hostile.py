@@ -149,6 +149,25 @@ def test_used_range_to_the_last_row_costs_no_time(run_cli, tmp_path):
     assert time.perf_counter() - started < 30  # a guard against a dense loop, not a benchmark
 
 
+def test_a_stray_value_in_the_last_cell_does_not_crash_the_reader(run_cli, tmp_path):
+    # A dense reader would allocate 17 billion cells for this sheet and abort the process.
+    path = write_ledger(tmp_path / "台账.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["整改台账"].cell(1_048_576, 16_384).value = "x"
+    book.save(path)
+    run = run_cli(str(path))
+    assert run.exit_code == 0 and len(run.files(".docx")) == 1
+
+
+def test_a_merge_over_the_whole_sheet_costs_no_time(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx")  # openpyxl itself cannot write such a merge: patch the XML
+    merge = b'</sheetData><mergeCells count="1"><mergeCell ref="N2:XFD1048576"/></mergeCells>'
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda d: d.replace(b"</sheetData>", merge))
+    started = time.perf_counter()
+    assert run_cli(str(path)).exit_code == 0
+    assert time.perf_counter() - started < 30
+
+
 def test_read_only_input_in_a_path_with_spaces_and_chinese(run_cli, tmp_path):
     folder = tmp_path / "巡察 整改" / "第 九 轮"
     folder.mkdir(parents=True)
