@@ -95,7 +95,7 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     cls=ChineseCommand,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.argument("ledger", required=False, type=click.Path(path_type=Path, dir_okay=True), default=DEFAULT_LEDGER)
+@click.argument("ledger", required=False, type=click.Path(path_type=Path), default=DEFAULT_LEDGER)
 @click.option(
     "--out",
     "out_dir",
@@ -121,7 +121,7 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
 @click.option("--send", is_flag=True, help="按邮件设置文件发送通报（密码取自环境变量或运行时输入）。")
 @click.option(
     "--mail-config",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     default=DEFAULT_MAIL_CONFIG,
     metavar="文件",
     help="邮件设置文件（默认：本程序旁的 mail.ini）。",
@@ -129,7 +129,7 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
 @click.option(
     "--batch",
     "batch_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     metavar="文件夹",
     help="批量处理文件夹中的全部台账：每个单位输出到“输出文件夹/发文机关/”，另生成各单位汇总表。",
 )
@@ -214,7 +214,11 @@ def _report(result, options) -> None:
         click.echo(f"通报：{result.notice_path}")
     if result.summary_path:
         click.echo(f"汇总表：{result.summary_path}")
-    for intended, actual in result.renamed:
+    _echo_renamed(result.renamed)
+
+
+def _echo_renamed(pairs: list[tuple[Path, Path]]) -> None:
+    for intended, actual in pairs:
         click.echo(f"注意：{intended.name} 正被其他程序（Word、WPS 或 Excel）打开，已另存为 {actual.name}。")
 
 
@@ -241,8 +245,7 @@ def _deliver(result, out_dir: Path, pdf: bool, eml: bool, send: bool, mail_confi
         click.echo(f"邮件草稿：{done.eml_path}（双击即在 Outlook 等邮件程序中打开，可修改后发送）")
     if done.sent_to:
         click.echo(f"邮件已发送：{'、'.join(done.sent_to)}")
-    for intended, actual in done.renamed:
-        click.echo(f"注意：{intended.name} 正被其他程序打开，已另存为 {actual.name}。")
+    _echo_renamed(done.renamed)
     for failure in done.failures:
         click.echo(failure, err=True)
     if done.failures:
@@ -309,15 +312,13 @@ def _report_batch(batch, batch_dir: Path, out_dir: Path) -> int:
             f"[{n}/{total}] {name}：{verdict}，{f.problems}个问题、{f.measures}项措施，完成率{f.completion_rate:.1%}，"
             f"红灯{f.red}项、黄灯{f.yellow}项；错误{errors}处、警告{warnings}条、提示{hints}条。输出：{o.files[-1].parent}"
         )
-        for intended, actual in o.renamed:
-            click.echo(f"注意：{intended.name} 正被其他程序（Word、WPS 或 Excel）打开，已另存为 {actual.name}。")
+        _echo_renamed(o.renamed)
     tally = batch.tally()
     unreadable, blocked = tally[UNREADABLE], tally[BLOCKED]
     click.echo(f"共{total}个台账：已处理{total - unreadable - blocked}个，有错误{blocked}个，无法读取{unreadable}个。")
     if batch.rollup_path:
         click.echo(f"各单位汇总表：{batch.rollup_path}")
-    for intended, actual in batch.renamed:
-        click.echo(f"注意：{intended.name} 正被其他程序（Excel 或 WPS）打开，已另存为 {actual.name}。")
+    _echo_renamed(batch.renamed)
     details = [f"{o.path}\n{o.detail}" for o in batch.outcomes if o.detail]
     if details:
         log = _write_crash_log(out_dir, "\n".join(details))
