@@ -22,22 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 AS_OF = date(2025, 12, 11)
-HEADER = [
-    "序号",
-    "问题类别",
-    "问题",
-    "问题具体表现",
-    "整改措施",
-    "责任领导",
-    "责任部门",
-    "责任人",
-    "整改时限",
-    "整改状态",
-    "完成时间",
-    "整改进展",
-    "佐证材料",
-    "备注",
-]
+sys.path.insert(0, str(ROOT))
+from rectification.columns import LEDGER_COLUMNS  # noqa: E402
+
+HEADER = list(LEDGER_COLUMNS)  # the template's columns, in order
 INFO = {
     "发文机关": "中共某某区某某局党组",
     "巡察轮次": "区委第三轮巡察",
@@ -148,7 +136,6 @@ def job(kind: str, ledger: str, out: str) -> None:
         start = time.perf_counter()
         run_baseline(Path(ledger), Path(out), AS_OF)
     else:
-        sys.path.insert(0, str(ROOT))
         import rectification.docx_writer  # noqa: F401  (the imports a run needs, outside the timing)
         import rectification.reader  # noqa: F401
         import rectification.records  # noqa: F401

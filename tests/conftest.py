@@ -14,23 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import generate  # noqa: E402
+from rectification.columns import LEDGER_COLUMNS  # noqa: E402
 
-HEADER = [
-    "序号",
-    "问题类别",
-    "问题",
-    "问题具体表现",
-    "整改措施",
-    "责任领导",
-    "责任部门",
-    "责任人",
-    "整改时限",
-    "整改状态",
-    "完成时间",
-    "整改进展",
-    "佐证材料",
-    "备注",
-]
+HEADER = list(LEDGER_COLUMNS)  # the template's columns, in order
 
 INFO = {
     "标题": None,
