@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Level, Light
-from .output import safe_file_name, write_atomically
+from .output import safe_file_name, write_noting_renames
 from .pipeline import SUMMARY_SUFFIX, Options
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
@@ -115,11 +115,8 @@ def run_batch(
         _place(result.outcomes, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    target = out_dir / rollup_name(options.as_of)
-    written = write_atomically(target, build_rollup(result.outcomes, result.skipped, options.as_of))
-    result.rollup_path = written
-    if written != target:
-        result.renamed.append((target, written))
+    rollup = build_rollup(result.outcomes, result.skipped, options.as_of)
+    result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
     return result
 
 
@@ -206,10 +203,7 @@ def _place(outcomes: list[Outcome], out_dir: Path) -> None:
         tag = f"（{outcome.path.stem}）" if shared[folder] > 1 else ""
         for staged in outcome.staged:
             target = out_dir / folder / _tagged(staged.name, tag)
-            written = write_atomically(target, staged.read_bytes())
-            outcome.files.append(written)
-            if written != target:
-                outcome.renamed.append((target, written))
+            outcome.files.append(write_noting_renames(target, staged.read_bytes(), outcome.renamed))
         outcome.staged = []
 
 

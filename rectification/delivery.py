@@ -23,7 +23,7 @@ from .mail import (
     send,
 )
 from .notice import date_text
-from .output import write_atomically
+from .output import write_noting_renames
 from .pdf import PdfError, docx_to_pdf
 from .pipeline import Result
 
@@ -69,7 +69,7 @@ def deliver(result: Result, extras: Extras, ask_password: Callable[[MailConfig],
         except PdfError as error:
             done.failures.append(f"PDF：{error}")
         else:
-            done.pdf_path = _write(done, notice.with_suffix(".pdf"), pdf)
+            done.pdf_path = write_noting_renames(notice.with_suffix(".pdf"), pdf, done.renamed)
             attachments.append(Attachment(done.pdf_path.name, pdf))
     if not (extras.eml or extras.send):
         return done
@@ -84,7 +84,7 @@ def deliver(result: Result, extras: Extras, ask_password: Callable[[MailConfig],
     body = default_body(result.title, info.issuer, date_text(info.issue_date), done.pdf_path is not None)
     if extras.eml:
         draft = build_message(result.title, body, attachments, to, cc, draft=True)
-        done.eml_path = _write(done, notice.with_suffix(".eml"), draft)
+        done.eml_path = write_noting_renames(notice.with_suffix(".eml"), draft, done.renamed)
     if extras.send:
         try:
             config = load_config(extras.mail_config) if extras.mail_config else None
@@ -98,10 +98,3 @@ def deliver(result: Result, extras: Extras, ask_password: Callable[[MailConfig],
         else:
             done.sent_to = to + cc
     return done
-
-
-def _write(done: Delivered, target: Path, data: bytes) -> Path:
-    written = write_atomically(target, data)
-    if written != target:
-        done.renamed.append((target, written))
-    return written

@@ -39,6 +39,14 @@ def write_atomically(target: Path, data: bytes) -> Path:
             os.unlink(temporary)
 
 
+def write_noting_renames(target: Path, data: bytes, renamed: list[tuple[Path, Path]]) -> Path:
+    """write_atomically, recording (intended, written) in renamed when the target was locked."""
+    written = write_atomically(target, data)
+    if written != target:
+        renamed.append((target, written))
+    return written
+
+
 def _candidates(target: Path):
     yield target
     for n in range(2, 100):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .checks import DEFAULT_WARN_DAYS, check
 from .model import Finding, Ledger, Level
-from .output import safe_file_name, write_atomically
+from .output import safe_file_name, write_noting_renames
 
 LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.HINT: 2}
 SUMMARY_SUFFIX = "_汇总"
@@ -75,15 +75,8 @@ def run(ledger_path: Path, out_dir: Path, options: Options, progress: Callable[[
         notice = render_docx(compose(ledger))  # rendered before anything is written: all or nothing
     tick(STAGE_DONE["notice"])
     summary = build_summary(ledger, findings, options.as_of, options.warn_days)
-    result.summary_path = _deliver(result, out_dir / f"{stem}{SUMMARY_SUFFIX}.xlsx", summary)
+    result.summary_path = write_noting_renames(out_dir / f"{stem}{SUMMARY_SUFFIX}.xlsx", summary, result.renamed)
     if notice is not None:
-        result.notice_path = _deliver(result, out_dir / f"{stem}.docx", notice)
+        result.notice_path = write_noting_renames(out_dir / f"{stem}.docx", notice, result.renamed)
     tick(STAGE_DONE["summary"])
     return result
-
-
-def _deliver(result: Result, target: Path, data: bytes) -> Path:
-    written = write_atomically(target, data)
-    if written != target:
-        result.renamed.append((target, written))
-    return written
