@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from rectification.output import os_error_text
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_LEDGER = HERE / "workbook_template.xlsx"
 DEFAULT_OUT = HERE / "output"
@@ -24,6 +26,7 @@ SLOW_RUN_SECONDS = 1.0  # a single ledger shows a progress bar once it has taken
 EXIT_OK, EXIT_LEDGER_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 EXIT_DELIVERY = 3  # the notice was written, but its PDF or e-mail failed
 DEFAULT_MAIL_CONFIG = HERE / "mail.ini"
+NO_LOG = "详细信息也未能保存（输出文件夹不可写），请换一个输出文件夹（--out）重试。"
 
 
 class ChineseCommand(click.Command):
@@ -172,16 +175,14 @@ def cli(
         return EXIT_UNUSABLE
     except OSError as error:  # reading errors became WorkbookUnusable: this is the output side
         click.echo(
-            f"无法写入输出文件夹 {out_dir}：{error.strerror or error}。请关闭占用的文件，或换一个可写的文件夹（--out）。",
+            f"无法写入输出文件夹 {out_dir}：{os_error_text(error)}。请关闭占用的文件，或换一个可写的文件夹（--out）。",
             err=True,
         )
         return EXIT_UNUSABLE
     except Exception:  # last resort: the user gets a sentence, the maintainer the log
         log = _write_crash_log(out_dir)
         click.echo("抱歉，程序遇到了意外问题，未能完成。", err=True)
-        click.echo(
-            f"详细信息已保存到：{log}，请把这个文件发给维护人员。" if log else traceback.format_exc(limit=0), err=True
-        )
+        click.echo(f"详细信息已保存到：{log}，请把这个文件发给维护人员。" if log else NO_LOG, err=True)
         return EXIT_UNUSABLE
     _report(result, options)
     if result.blocked:
@@ -215,6 +216,8 @@ def _report(result, options) -> None:
     if result.summary_path:
         click.echo(f"汇总表：{result.summary_path}")
     _echo_renamed(result.renamed)
+    if result.stale_notice:
+        click.echo(f"注意：{result.stale_notice.name} 是以前生成的通报，本次没有更新，请勿误用。")
 
 
 def _echo_renamed(pairs: list[tuple[Path, Path]]) -> None:
@@ -237,7 +240,7 @@ def _deliver(result, out_dir: Path, pdf: bool, eml: bool, send: bool, mail_confi
     except Exception:  # the notice is written: say so, keep the details for the maintainer
         log = _write_crash_log(out_dir)
         click.echo("通报已生成，但生成 PDF 或邮件时程序遇到了意外问题。", err=True)
-        click.echo(f"详细信息已保存到：{log}" if log else traceback.format_exc(limit=0), err=True)
+        click.echo(f"详细信息已保存到：{log}" if log else NO_LOG, err=True)
         return EXIT_DELIVERY
     if done.pdf_path:
         click.echo(f"PDF：{done.pdf_path}")
@@ -282,9 +285,7 @@ def _run_batch(batch_dir: Path, out_dir: Path, options, extras: dict) -> int:
         click.echo(f"无法使用文件夹：{error}", err=True)
         return EXIT_UNUSABLE
     except OSError as error:
-        click.echo(
-            f"无法写入输出文件夹 {out_dir}：{error.strerror or error}。请换一个可写的文件夹（--out）。", err=True
-        )
+        click.echo(f"无法写入输出文件夹 {out_dir}：{os_error_text(error)}。请换一个可写的文件夹（--out）。", err=True)
         return EXIT_UNUSABLE
     return _report_batch(batch, batch_dir, out_dir)
 
@@ -322,7 +323,8 @@ def _report_batch(batch, batch_dir: Path, out_dir: Path) -> int:
     details = [f"{o.path}\n{o.detail}" for o in batch.outcomes if o.detail]
     if details:
         log = _write_crash_log(out_dir, "\n".join(details))
-        click.echo(f"有台账处理时程序遇到了意外问题，详细信息已保存到：{log}，请把这个文件发给维护人员。", err=True)
+        where = f"详细信息已保存到：{log}，请把这个文件发给维护人员。" if log else NO_LOG
+        click.echo(f"有台账处理时程序遇到了意外问题。{where}", err=True)
     if unreadable == total:
         return EXIT_UNUSABLE
     return EXIT_LEDGER_ERRORS if unreadable or blocked else EXIT_OK

@@ -14,6 +14,21 @@ RETRIES = 5
 RETRY_PAUSE = 0.2
 
 
+def os_error_text(error: OSError) -> str:
+    """A Chinese reason for a file-system failure (strerror is English on most systems)."""
+    if isinstance(error, PermissionError):
+        return "没有权限，或文件正被其他程序占用"
+    if isinstance(error, FileNotFoundError):
+        return "路径不存在"
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return "同名的文件已存在，无法用作文件夹"
+    if isinstance(error, IsADirectoryError):
+        return "这是一个文件夹"
+    if getattr(error, "errno", None) == 28:  # ENOSPC
+        return "磁盘空间不足"
+    return "系统无法完成读写"
+
+
 def safe_file_name(text: str) -> str:
     """A file name Windows accepts: no reserved characters, no trailing dots or spaces."""
     name = UNSAFE_IN_NAMES.sub("_", text).strip(" .")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream only encrypted OOXML files hold
@@ -11,7 +12,10 @@ STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # a 100,000-row ledger unpacks to well under 100 MB
 MAX_RATIO = 200  # real sheets compress about 10:1; bombs 1000:1 and more
 RATIO_FLOOR_BYTES = 10 * 1024 * 1024  # small parts may compress well without harm
-PARSED_SUFFIXES = (".xml", ".rels", ".vml")
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg")  # never parsed
+DTD_MARKS = tuple(
+    mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
 
 RESAVE = "请在 Excel 或 WPS 中打开它，“另存为”选择“Excel 工作簿（*.xlsx）”后重试。"
 
@@ -60,13 +64,13 @@ def _check_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
 def _check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> None:
     """Refuse DTDs (entity expansion, external entities) and Strict Open XML before parsing."""
     for member in members:
-        if not member.filename.lower().endswith(PARSED_SUFFIXES):
-            continue
+        if member.filename.lower().endswith(PICTURE_SUFFIXES) or member.is_dir():
+            continue  # every other part may be handed to a parser, whatever its name
         try:
             head = archive.read(member)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
             raise UnsafePackage(f"{name} 已损坏或不完整（{member.filename} 无法解压）。{RESAVE}") from None
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        if any(mark in head for mark in DTD_MARKS):
             raise UnsafePackage(
                 f"{name} 含有不安全的 XML 内容（DOCTYPE/ENTITY 声明），正常的 Excel 文件不会有，为安全起见不予读取。"
                 f"请确认文件来源，{RESAVE}"

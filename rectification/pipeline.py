@@ -31,6 +31,7 @@ class Result:
     title: str = ""
     notice_path: Path | None = None
     summary_path: Path | None = None
+    stale_notice: Path | None = None  # a notice from an earlier run that this run did not replace
     renamed: list[tuple[Path, Path]] = field(default_factory=list)  # (intended, written) when the target was locked
 
     def count(self, level: Level) -> int:
@@ -78,5 +79,7 @@ def run(ledger_path: Path, out_dir: Path, options: Options, progress: Callable[[
     result.summary_path = write_noting_renames(out_dir / f"{stem}{SUMMARY_SUFFIX}.xlsx", summary, result.renamed)
     if notice is not None:
         result.notice_path = write_noting_renames(out_dir / f"{stem}.docx", notice, result.renamed)
+    elif (out_dir / f"{stem}.docx").exists():
+        result.stale_notice = out_dir / f"{stem}.docx"
     tick(STAGE_DONE["summary"])
     return result

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from .columns import info_key, ledger_column
 from .model import Finding, Level, Roster
+from .output import os_error_text
 from .package import UnsafePackage, inspect
-from .sheets import Book, Sheet, column_letters, open_book
+from .sheets import Book, Sheet, SheetTooLarge, column_letters, open_book
 from .text import clean, key
 
 LEDGER_SHEET = "整改台账"
@@ -33,6 +35,7 @@ class Table:
     rows: list[tuple[int, dict[str, object]]]  # (Excel row number, canonical column -> value)
     ignored: list[str] = field(default_factory=list)  # headers we do not use, as written
     written: dict[int, str] = field(default_factory=dict)  # column number -> header as written
+    used: dict[int, str] = field(default_factory=dict)  # column number -> canonical column, for the columns we read
 
 
 @dataclass
@@ -60,22 +63,24 @@ def read_workbook(path: Path) -> RawWorkbook:
     )
     raw.findings += _ignored_columns(ledger)
     raw.findings += _hidden_parts(ledger_sheet, ledger)
-    for sheet in (ledger_sheet, info_sheet):
-        if sheet is not None:
-            raw.findings += _cell_faults(sheet, ledger if sheet is ledger_sheet else None)
+    # Faults count only where we read: a #DIV/0! in a helper column or a title row blocks nothing.
+    raw.findings += _cell_faults(ledger_sheet, ledger, lambda r, c: r > ledger.header_row and c in ledger.used)
+    if info_sheet is not None:
+        info_rows = {row for row, _ in raw.info.values()}
+        raw.findings += _cell_faults(info_sheet, None, lambda r, c: r in info_rows)
     return raw
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise WorkbookUnusable(f"找不到台账文件：{path}。请检查文件名和位置。")
-    if path.is_dir():
-        raise WorkbookUnusable(f"{path} 是一个文件夹，不是台账文件。请指定 .xlsx 台账文件。")
     try:
+        if not path.exists():
+            raise WorkbookUnusable(f"找不到台账文件：{path}。请检查文件名和位置。")
+        if path.is_dir():
+            raise WorkbookUnusable(f"{path} 是一个文件夹，不是台账文件。请指定 .xlsx 台账文件。")
         data = path.read_bytes()  # read once and close; the user's file is never opened for writing
     except OSError as error:
         raise WorkbookUnusable(
-            f"无法打开 {path.name}：{error.strerror}。如果它正在别的程序中编辑，请先保存关闭。"
+            f"无法打开 {path.name}：{os_error_text(error)}。如果它正在别的程序中编辑，请先保存关闭。"
         ) from None
     try:
         inspect(data, path.name)
@@ -89,10 +94,13 @@ def _open(data: bytes, name: str) -> Book:
         return open_book(data)
     except ImportError:  # a broken installation, not a broken file
         raise
+    except SheetTooLarge as error:
+        raise WorkbookUnusable(
+            f"{name} 中{error}，不像正常的台账，为安全起见不予读取。请在 Excel 或 WPS 中取消多余的合并、删除多余内容后另存再试。"
+        ) from error
     except Exception as error:  # the readers raise many kinds for a damaged file
         raise WorkbookUnusable(
-            f"无法读取 {name}：文件已损坏或不是 Excel 工作簿（{type(error).__name__}）。"
-            "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
+            f"无法读取 {name}：文件已损坏或内容不完整。请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
         ) from error
 
 
@@ -131,7 +139,7 @@ def _hidden_parts(sheet: Sheet, table: Table) -> list[Finding]:
     return findings
 
 
-def _cell_faults(sheet: Sheet, table: Table | None) -> list[Finding]:
+def _cell_faults(sheet: Sheet, table: Table | None, read: Callable[[int, int], bool]) -> list[Finding]:
     """Error values and formulas saved without a result both read as blank: name the cells."""
     errors = [
         Finding(
@@ -143,6 +151,7 @@ def _cell_faults(sheet: Sheet, table: Table | None) -> list[Finding]:
             "请修正该单元格的公式（常因引用的行、列或工作表被删除），或直接填写内容",
         )
         for row, column, value in sorted(sheet.errors)
+        if read(row, column)
     ]
     uncached = [
         Finding(
@@ -154,6 +163,7 @@ def _cell_faults(sheet: Sheet, table: Table | None) -> list[Finding]:
             "该文件由不计算公式的程序生成：请用 Excel 或 WPS 打开此文件，保存后再运行",
         )
         for row, column, formula in sorted(sheet.uncached)
+        if read(row, column)
     ]
     return errors + uncached
 
@@ -192,7 +202,7 @@ def _table(sheet: Sheet) -> Table | None:
         values = {name: cells[c] for c, name in columns.items() if c in cells}
         if values:
             rows.append((row, values))
-    return Table(sheet.title, header_row, headers, rows, ignored, written)
+    return Table(sheet.title, header_row, headers, rows, ignored, written, columns)
 
 
 def _find_ledger(book: Book, path: Path) -> tuple[Sheet, Table]:
@@ -246,8 +256,8 @@ def _read_roster(sheet: Sheet) -> Roster | None:
         for row in sorted(r for r in grid if r > header_row):
             cells = grid[row]
             if person in cells:
-                people.append(clean(cells[person]))
+                people.append("".join(clean(cells[person]).split()))  # “李　华” is listed as 李华
             if department is not None and department in cells:
-                departments.append(clean(cells[department]))
+                departments.append("".join(clean(cells[department]).split()))
         return Roster(sheet.title, tuple(people), tuple(dict.fromkeys(departments)))
     return None

@@ -22,19 +22,30 @@ from .dates import WINDOWS_1900
 MAX_DENSE_CELLS = 2_000_000  # rows × columns calamine may allocate for one sheet
 MAC_1904 = datetime(1904, 1, 1)
 
-_P = rb"(?:\w+:)?"  # an optional namespace prefix, as some generators write <x:c>
-CELL_REF = re.compile(rb"<" + _P + rb'c r="([A-Z]{1,3})(\d{1,7})"')
-ROW_TAG = re.compile(rb"<" + _P + rb"row\b[^>]*>")
-COL_TAG = re.compile(rb"<" + _P + rb"col\b[^>]*>")
-ERROR_CELL = re.compile(
-    rb"<" + _P + rb'c r="([A-Z]{1,3})(\d{1,7})"[^>]*\bt="e"[^>]*>(?:<' + _P + rb"f[^>]*(?:/>|>.*?</" + _P
-    + rb"f>))?<" + _P + rb"v>([^<]*)</"
-)  # fmt: skip
-UNCACHED_FORMULA = re.compile(
-    rb"<" + _P + rb'c r="([A-Z]{1,3})(\d{1,7})"[^>/]*>(?:<' + _P + rb"f[^>]*/>|<" + _P + rb"f[^>]*>([^<]*)</"
-    + _P + rb"f>)(?:<" + _P + rb"v\s*/>|<" + _P + rb"v></" + _P + rb"v>)?</" + _P + rb"c>"
-)  # fmt: skip
+
+def _xml_pattern(pattern: bytes) -> re.Pattern[bytes]:
+    """A tag pattern where `~` stands for an optional namespace prefix, as some generators write <x:c>."""
+    return re.compile(pattern.replace(b"~", rb"(?:\w+:)?"))
+
+
+# The attributes of <c> come in any order: r= need not be first, t="e" may come before it.
+_CELL = rb'<~c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"'
+CELL_REF = _xml_pattern(_CELL)
+ROW_TAG = _xml_pattern(rb"<~row\b[^>]*>")
+COL_TAG = _xml_pattern(rb"<~col\b[^>]*>")
+CELL_TAG = _xml_pattern(rb"<~c\b")
+ROW_REF = _xml_pattern(rb'<~row\b[^>]*?\br="(\d{1,7})"')
+MERGE_REF = _xml_pattern(rb'<~mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+ERROR_CELL = _xml_pattern(
+    rb'<~c(?=[^>]*\bt="e")\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"'
+    + rb"[^>/]*>(?:<~f[^>]*/>|<~f[^>]*>.*?</~f>)?<~v>([^<]*)</~v>"
+)
+UNCACHED_FORMULA = _xml_pattern(_CELL + rb"[^>/]*>(?:<~f[^>]*/>|<~f[^>]*>([^<]*)</~f>)(?:<~v\s*/>|<~v></~v>)?</~c>")
 ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+
+
+class SheetTooLarge(ValueError):
+    """A sheet no reader can take without exhausting memory."""
 
 
 @dataclass
@@ -84,6 +95,8 @@ def open_book(data: bytes) -> Book:
     if dense:
         _fill_with_calamine(data, dense)
     if sparse:
+        if any(_merge_area(s) > MAX_DENSE_CELLS for s in sparse):
+            raise SheetTooLarge("合并单元格的范围异常巨大")  # openpyxl would build a cell object for each
         _fill_with_openpyxl(data, sparse)
     for sheet in sheets:
         _spread_merges(sheet)
@@ -110,19 +123,35 @@ def _sheet_parts(archive: zipfile.ZipFile, workbook: bytes) -> list[tuple[str, s
 
 
 def _area(xml: bytes) -> int:
-    """Rows × columns spanned by the sheet's cells (formatted-only cells count: a safe over-estimate)."""
-    rows, widest = 0, b""
+    """Rows × columns a dense reader would allocate for the sheet: a safe over-estimate.
+
+    Formatted-only cells count, and cells or rows written without r= (allowed, positions then run on)
+    are assumed to run on from the widest column or the last row.
+    """
+    rows, widest, with_ref = 0, b"", 0
     for letters, row in CELL_REF.findall(xml):
+        with_ref += 1
         rows = max(rows, int(row))
         if (len(letters), letters) > (len(widest), widest):
             widest = letters
-    return rows * column_number(widest) if rows else 0
+    row_refs = [int(r) for r in ROW_REF.findall(xml)]
+    rows = max(rows, max(row_refs, default=0), len(ROW_TAG.findall(xml)))
+    without_ref = len(CELL_TAG.findall(xml)) - with_ref
+    return rows * (column_number(widest) + without_ref) if rows else 0
+
+
+def _merge_area(sheet: Sheet) -> int:
+    return max(((b - t + 1) * (r - lft + 1) for t, lft, b, r in sheet.merged), default=0)
 
 
 def _scan(title: str, xml: bytes) -> Sheet:
     """What the values leave out: error cells, uncached formulas, hidden rows and columns."""
     sheet = Sheet(title)
     sheet.errors = [(int(r), column_number(c), v.decode()) for c, r, v in ERROR_CELL.findall(xml)]
+    sheet.merged = [
+        (int(top), column_number(left), int(bottom), column_number(right))
+        for left, top, right, bottom in MERGE_REF.findall(xml)
+    ]
     sheet.uncached = [
         (int(r), column_number(c), html.unescape(f.decode())) for c, r, f in UNCACHED_FORMULA.findall(xml)
     ]
@@ -148,12 +177,12 @@ def _fill_with_calamine(data: bytes, sheets: list[Sheet]) -> None:
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     for sheet in sheets:
         source = book.get_sheet_by_name(sheet.title)
-        top, left = source.start
-        for r, row in enumerate(source.to_python(skip_empty_area=False), top + 1):
-            cells = {c: v for c, v in enumerate(row, left + 1) if _keep(v)}
+        if source.start is None:  # an empty sheet, like the Sheet2 Excel adds
+            continue
+        for r, row in enumerate(source.to_python(skip_empty_area=False), 1):  # absolute: row 1 is Excel's row 1
+            cells = {c: v for c, v in enumerate(row, 1) if _keep(v)}
             if cells:
                 sheet.values[r] = cells
-        sheet.merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in source.merged_cell_ranges or []]
     book.close()
 
 
@@ -169,7 +198,6 @@ def _fill_with_openpyxl(data: bytes, sheets: list[Sheet]) -> None:
         for (row, column), cell in source._cells.items():  # never iterate to max_row × max_column
             if cell.data_type != "e" and _keep(cell.value):
                 sheet.values.setdefault(row, {})[column] = cell.value
-        sheet.merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in source.merged_cells.ranges]
 
 
 def _spread_merges(sheet: Sheet) -> None:

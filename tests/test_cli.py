@@ -161,3 +161,15 @@ def test_summary_of_a_ledger_with_late_items(run_cli, tmp_path):
     ]
     departments = {r[0]: r for r in book["按责任部门"].iter_rows(min_row=2, values_only=True)}
     assert departments["宣传科"][1:7] == (2, 0, 2, 0, 0, 1)
+
+
+def test_blocked_run_warns_about_an_old_notice(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx")
+    first = run_cli(str(path))
+    [old] = first.files(".docx")
+    rows = sample_rows()
+    rows[0]["责任人"] = None
+    write_ledger(path, rows=rows)
+    second = run_cli(str(path))
+    assert second.exit_code == 1
+    assert f"注意：{old.name} 是以前生成的通报，本次没有更新" in second.output

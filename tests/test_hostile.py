@@ -324,3 +324,31 @@ def test_failure_while_rendering_leaves_no_partial_file(run_cli, ledger_path, mo
     assert f"详细信息已保存到：{log}" in run.output
     assert not list(run.out_dir.glob("*.docx")) and not list(run.out_dir.glob("*.xlsx"))
     assert not list(run.out_dir.glob("~tmp-*"))
+
+
+def test_far_cell_with_attributes_in_another_order_does_not_crash(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx")
+    far = b'<row r="1048576"><c s="0" t="inlineStr" r="XFD1048576"><is><t>x</t></is></c></row></sheetData>'
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda d: d.replace(b"</sheetData>", far))
+    run = run_cli(str(path))
+    assert run.exit_code == 0, run.output
+
+
+def test_merge_bomb_on_a_sheet_read_sparsely_is_refused(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx")
+    bomb = (
+        b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+        b'<mergeCells count="1"><mergeCell ref="P1:XFD1048576"/></mergeCells>'
+    )
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda d: d.replace(b"</sheetData>", bomb))
+    started = time.perf_counter()
+    assert_refused(run_cli(str(path)), path, "合并单元格的范围异常巨大")
+    assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])
+def test_dtd_in_a_part_with_any_name_is_refused(run_cli, tmp_path, encoding):
+    path = write_ledger(tmp_path / "台账.xlsx")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/worksheets/sheet9.bin", '<!DOCTYPE x [<!ENTITY a "b">]><x/>'.encode(encoding))
+    assert_refused(run_cli(str(path)), path, "不安全的 XML 内容")
