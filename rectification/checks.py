@@ -101,7 +101,7 @@ def _check_owners(out: _Collector, measure: Measure) -> None:
 
 def _check_dates(out: _Collector, measure: Measure, as_of: date) -> None:
     done_on = measure.completed_on
-    if measure.status is Status.DONE and done_on is None:
+    if measure.status is Status.DONE and done_on is None and not measure.completion_written:
         out.add(
             Level.WARNING,
             measure.row,

@@ -73,7 +73,8 @@ class Measure:
     deadline: Deadline | None
     status: Status | None
     completed_on: date | None
-    progress: str  # 整改进展: what the notice reports
+    progress: str  # 整改进展: what the notice reports, its lines joined by \n
+    completion_written: str = ""  # 完成时间 as written, kept to tell a blank cell from an unreadable one
     evidence: str = ""
     remark: str = ""
 
@@ -122,12 +123,19 @@ class Roster:
     departments: tuple[str, ...]
 
 
-OWNER_SEPARATORS = re.compile(r"[、，,；;/／\s]+")
+OWNER_SEPARATORS = re.compile(r"[、，,；;/／]+")
 
 
 def owners(text: str) -> list[str]:
-    """Several names in one owner cell: 王明、李华 / 王明，李华 / 王明 李华."""
-    return [name for name in OWNER_SEPARATORS.split(text) if name]
+    """Several names in one owner cell: 王明、李华 / 王明，李华 / 王明 李华; “李　华” is one padded name."""
+    names: list[str] = []
+    for piece in OWNER_SEPARATORS.split(text):
+        words = piece.split()
+        if len(words) > 1 and all(len(w) >= 2 for w in words):
+            names += words
+        elif words:
+            names.append("".join(words))
+    return names
 
 
 @dataclass

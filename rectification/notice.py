@@ -41,7 +41,8 @@ class Notice:
 
 
 CHINESE_DIGITS = "零一二三四五六七八九"
-SENTENCE_END = "。！？；…”’）)"
+SENTENCE_END = re.compile(r"(?:[。！？；…]|[。！？][”’）)])$")  # a closing bracket alone ends no sentence
+LEADING_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|\d+(?:[、．]|\.(?!\d))|[（(]\d+[)）])\s*")
 
 
 def chinese_ordinal(n: int) -> str:
@@ -82,9 +83,27 @@ def inspecting_body(inspection_round: str) -> str:
 
 def with_full_stop(text: str) -> str:
     text = text.strip()
-    if not text or text[-1] in SENTENCE_END:
+    if not text or SENTENCE_END.search(text):
         return text
     return text.rstrip("，,、;") + "。"
+
+
+def sentences(text: str) -> str:
+    """A cell's lines as one run of sentences: each line closed with a full stop."""
+    return "".join(with_full_stop(line) for line in text.split("\n") if line.strip())
+
+
+def problem_name(title: str) -> str:
+    """The words inside 关于“……”的问题: a title typed as 关于……的问题。 is not wrapped twice."""
+    name = title.strip().rstrip("。.；;，,")
+    if name.startswith("关于"):
+        name = name[2:]
+        name = name[: -len("的问题")] if name.endswith("的问题") else name.removesuffix("问题")
+    elif name.endswith("的问题"):
+        name = name[: -len("的问题")]
+    if name.startswith(("“", '"')) and name.endswith(("”", '"')) and len(name) > 2:
+        name = name[1:-1]
+    return single_quoted(name.strip())
 
 
 def single_quoted(text: str) -> str:
@@ -94,16 +113,20 @@ def single_quoted(text: str) -> str:
 
 def strip_leading_ordinal(text: str) -> str:
     """Drop an 一是/1./（1） the clerk typed, since the notice numbers measures itself."""
-    return re.sub(r"^\s*(?:[一二三四五六七八九十]+是|\d+[.、．]|[（(]\d+[)）])\s*", "", text)
+    return LEADING_ORDINAL.sub("", text)
 
 
 def problem_blocks(index: int, problem: Problem) -> list[Block]:
-    lead = f"{index}.关于“{single_quoted(problem.title.strip())}”的问题。"
+    lead = f"{index}.关于“{problem_name(problem.title)}”的问题。"
     reported = [m for m in problem.measures if m.status is not Status.NOT_STARTED]
-    texts = [with_full_stop(strip_leading_ordinal(m.progress)) for m in reported]
+    texts: list[str] = []
+    for measure in reported:
+        text = sentences(strip_leading_ordinal(measure.progress))
+        if text and (not texts or text != texts[-1]):  # a progress cell merged over measures is said once
+            texts.append(text)
     numbered = (f"{chinese_ordinal(i)}是{t}" for i, t in enumerate(texts, 1))
     progress = texts[0] if len(texts) == 1 else "".join(numbered)
-    blocks = [Block(BlockKind.ITEM, with_full_stop(problem.detail), lead)]
+    blocks = [Block(BlockKind.ITEM, sentences(problem.detail), lead)]
     if progress:
         blocks.append(Block(BlockKind.BODY, f"整改情况：{progress}"))
     return blocks

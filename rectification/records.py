@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 
@@ -40,6 +41,7 @@ ALLOWED_STATUSES = "、".join(s.value for s in Status)
 DEADLINE_FORMS = (
     "2025-09-30、2025/9/30、2025年9月30日、2025年9月底前、2025年底前、立行立改、长期坚持、2025年底前，并长期坚持"
 )
+MONTH_WITHOUT_YEAR = re.compile(r"^\s*\d{1,2}\s*月")
 DATE_HINT = "请填写实际存在的日期，如 2025-09-30 或 2025年9月30日"
 
 
@@ -90,7 +92,15 @@ class _Builder:
         except DateError as error:
             self.note(Level.ERROR, row, "整改时限", str(error), DATE_HINT)
             return None
-        if deadline is None:
+        if deadline is None and self.feedback_date is None and MONTH_WITHOUT_YEAR.match(clean(value)):
+            self.note(
+                Level.ERROR,
+                row,
+                "整改时限",
+                f"“{clean(value)}”没有写年份，而“基本信息”中的反馈日期未能读取",
+                "请填写“基本信息”中的反馈日期，或写明年份，如 2025年9月底前",
+            )
+        elif deadline is None:
             self.note(
                 Level.ERROR,
                 row,
@@ -134,7 +144,8 @@ class _Builder:
             deadline=self.deadline(row, values.get("整改时限")),
             status=self.status(row, values.get("整改状态")),
             completed_on=self.date_cell(row, "完成时间", values.get("完成时间")),
-            progress="".join(paragraphs(values.get("整改进展"))),
+            completion_written=clean(values.get("完成时间")),
+            progress="\n".join(paragraphs(values.get("整改进展"))),  # the notice closes each line as a sentence
             evidence=text.get("佐证材料", ""),
             remark=text.get("备注", ""),
         )
@@ -142,6 +153,7 @@ class _Builder:
     def problems(self) -> list[Problem]:
         problems: list[Problem] = []
         by_number: dict[str, Problem] = {}
+        merged_note = False
         for row, values in self.table.rows:
             number = _number_text(values.get("序号"))
             title = "".join(paragraphs(values.get("问题")))
@@ -153,6 +165,17 @@ class _Builder:
             )
             if not starts and number and title and current is not None and title != current.title:
                 starts = True  # an adjacent row reusing the number for another problem
+            elif starts and title and current is not None and title == current.title:
+                starts = False  # 序号 numbers measures here: the same problem continues
+                if not merged_note:
+                    merged_note = True
+                    self.note(
+                        Level.HINT,
+                        row,
+                        "序号",
+                        f"第{current.row}行起相邻几行的问题相同、序号不同，已按同一问题合并",
+                        "同一问题的各项措施可用同一序号，或合并问题单元格",
+                    )
             known = by_number.get(number) if starts and number else None
             if known is not None and known.title == title:
                 current = known  # the same problem met again further down the ledger
@@ -170,7 +193,7 @@ class _Builder:
                     number=number,
                     category=clean(values.get("问题类别")),
                     title=title,
-                    detail="".join(paragraphs(values.get("问题具体表现"))),
+                    detail="\n".join(paragraphs(values.get("问题具体表现"))),
                 )
                 problems.append(current)
                 if number:
@@ -247,6 +270,7 @@ class _Builder:
                 values[name] = self.info_date(sheet, row, name, value)
             else:
                 values[name] = value
+        self.feedback_date = values["反馈日期"]  # type: ignore[assignment]  # needed even when other keys fail
         if len(self.findings) > before:
             return None
         return NoticeInfo(
@@ -280,6 +304,9 @@ class _Builder:
 def _number_text(value: object) -> str:
     """序号 as text: 3, 3.0, '3', '３' all read as '3'."""
     text = unicodedata.normalize("NFKC", clean(value)).rstrip(".、")
+    sub_numbered = re.fullmatch(r"(\d+)[.\-](\d+)", text)  # 1.1, 1-2: the measures of problem 1
+    if sub_numbered and not isinstance(value, float):
+        return sub_numbered.group(1)
     try:
         number = float(text)
     except ValueError:
@@ -291,7 +318,6 @@ def build_ledger(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     """The ledger as records, and the findings met while reading it."""
     builder = _Builder(raw)
     info = builder.info()
-    builder.feedback_date = info.feedback_date if info else None
     missing_columns = builder.missing_columns()
     problems = [] if missing_columns else builder.problems()
     if not problems and not missing_columns:

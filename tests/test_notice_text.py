@@ -80,3 +80,42 @@ def test_title_override_and_signature(tmp_path):
 def test_template_syntax_stays_literal(tmp_path):
     text = paragraphs(tmp_path, [measure(整改进展="{{ 7*7 }}{% for x in y %}")])
     assert "整改情况：{{ 7*7 }}{% for x in y %}。" in text
+
+
+@pytest.mark.parametrize(
+    "progress, expected",
+    [
+        ("1.5万元违规发放津贴已全部清退", "整改情况：1.5万元违规发放津贴已全部清退。"),
+        ("1.召开了会议", "整改情况：召开了会议。"),
+        ("修订了议事规则（见附件1）", "整改情况：修订了议事规则（见附件1）。"),
+        ("建立了台账\n每月通报一次", "整改情况：建立了台账。每月通报一次。"),
+        ("召开了会议。）", "整改情况：召开了会议。）"),
+    ],
+)
+def test_progress_wording(tmp_path, progress, expected):
+    assert expected in paragraphs(tmp_path, [measure(整改进展=progress)])
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "学习贯彻不深入",
+        "关于学习贯彻不深入的问题。",
+        "关于学习贯彻不深入问题",
+        "学习贯彻不深入的问题",
+        "“学习贯彻不深入”",
+    ],
+)
+def test_problem_titles_are_not_wrapped_twice(tmp_path, title):
+    assert "1.关于“学习贯彻不深入”的问题。" in paragraphs(tmp_path, [measure(问题=title)])
+
+
+def test_progress_merged_over_measures_is_said_once(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_ledger(tmp_path / "台账.xlsx", rows=[measure(整改进展="已按要求完成"), measure(整改进展=None)])
+    book = load_workbook(path)
+    book["整改台账"].merge_cells("L2:L3")
+    book.save(path)
+    ledger, _ = build_ledger(read_workbook(path))
+    assert "整改情况：已按要求完成。" in compose(ledger).paragraphs

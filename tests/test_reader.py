@@ -59,6 +59,7 @@ def essence(path: Path):
     measures = [{k: v for k, v in asdict(m).items() if k != "row"} for m in ledger.measures]
     for m in measures:  # the deadline as written may differ (2025/11/30, 2025.11.30); its meaning may not
         m["deadline"].pop("text")
+        m.pop("completion_written")
     problems = [(p.number, p.title, p.detail, len(p.measures)) for p in ledger.problems]
     messages = sorted(
         (f.level, re.sub("（时限：.*）", "", f.message)) for f in found if f.level is not Level.HINT
@@ -362,3 +363,89 @@ def test_warn_days_sets_the_yellow_window(run_cli, tmp_path):
     path = write_ledger(tmp_path / "a.xlsx", rows=rows)
     assert "黄灯" not in run_cli(str(path), out=tmp_path / "a").output.split("\n", 1)[1]
     assert "黄灯：距整改时限还有14天" in run_cli(str(path), "--warn-days", "20", out=tmp_path / "b").output
+
+
+def test_empty_extra_sheets_are_fine(tmp_path):
+    path = write_ledger(tmp_path / "a.xlsx", rows=family_rows())
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Sheet2")
+    book.create_sheet("Sheet3")
+    book.save(path)
+    assert essence(path)[1] == essence(write_ledger(tmp_path / "b.xlsx", rows=family_rows()))[1]
+
+
+def test_ledger_starting_at_b3_keeps_its_rows_and_merges(tmp_path):
+    rows = family_rows()[:3]
+    rows[1]["责任领导"] = rows[2]["责任领导"] = None
+    rows[2]["责任人"] = None
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "整改台账"
+    for r, values in enumerate([HEADER, *[[row.get(h) for h in HEADER] for row in rows]], 3):
+        for c, value in enumerate(values, 2):
+            sheet.cell(r, c, value)
+    sheet.merge_cells("G4:G6")  # 责任领导, one leader for three measures
+    info = book.create_sheet("基本信息")
+    for key, value in INFO.items():
+        info.append([key, value])
+    book.save(tmp_path / "a.xlsx")
+    ledger, found = read(tmp_path / "a.xlsx")
+    assert [m.row for m in ledger.measures] == [4, 5, 6]
+    assert [m.leader for m in ledger.measures] == ["王明"] * 3
+    assert [(f.row, f.column, f.message) for f in found if f.level is Level.ERROR] == [(6, "责任人", "未填写")]
+
+
+def test_error_value_outside_the_columns_we_read_blocks_nothing(tmp_path):
+    path = write_ledger(tmp_path / "a.xlsx", rows=family_rows())
+    book = openpyxl.load_workbook(path)
+    for ref in ("Z4", "P1"):
+        cell = book["整改台账"][ref]
+        cell.value, cell.data_type = "#DIV/0!", "e"
+    book.save(path)
+    _, found = read(path)
+    assert [f for f in found if "#DIV/0!" in f.message] == []
+
+
+def test_numbering_by_measure_keeps_one_problem(tmp_path):
+    rows = [
+        measure(序号=1, 问题="学习不深入"),
+        measure(序号=2, 问题="学习不深入"),
+        measure(序号=3, 问题="制度执行不严"),
+    ]
+    ledger, found = read(write_ledger(tmp_path / "a.xlsx", rows=rows))
+    assert [(p.title, len(p.measures)) for p in ledger.problems] == [("学习不深入", 2), ("制度执行不严", 1)]
+    assert any("已按同一问题合并" in f.message for f in found)
+
+
+def test_sub_numbers_belong_to_their_problem(tmp_path):
+    rows = [measure(序号="1.1"), measure(序号="1.2"), measure(序号="2.1", 问题="制度执行不严")]
+    ledger, found = read(write_ledger(tmp_path / "a.xlsx", rows=rows))
+    assert [(p.number, len(p.measures)) for p in ledger.problems] == [("1", 2), ("2", 1)]
+    assert found == []
+
+
+def test_roster_name_padded_with_a_full_width_space(tmp_path):
+    rows = [measure(责任人="李　华")]
+    path = add_roster(
+        write_ledger(tmp_path / "a.xlsx", rows=rows), [("李　华", "综合科", "科员"), ("王明", "综合科", "")]
+    )
+    _, found = read(path)
+    assert found == []
+
+
+def test_month_only_deadline_without_feedback_date_says_why(tmp_path):
+    info = {**INFO, "反馈日期": None}
+    _, found = read(write_ledger(tmp_path / "a.xlsx", rows=[measure(整改时限="9月底前")], info=info))
+    deadline = [f for f in found if f.column == "整改时限"]
+    assert [f.message for f in deadline] == ["“9月底前”没有写年份，而“基本信息”中的反馈日期未能读取"]
+
+
+def test_month_only_deadline_survives_another_info_error(tmp_path):
+    info = {**INFO, "联系电话": None}
+    _, found = read(write_ledger(tmp_path / "a.xlsx", rows=[measure(整改时限="9月底前")], info=info))
+    assert [(f.sheet, f.column) for f in found] == [("基本信息", "联系电话")]
+
+
+def test_unreadable_completion_date_is_reported_once(tmp_path):
+    _, found = read(write_ledger(tmp_path / "a.xlsx", rows=[measure(完成时间="2025年9月底")]))
+    assert [(f.level, f.column) for f in found] == [(Level.ERROR, "完成时间")]
