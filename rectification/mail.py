@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import base64
 import configparser
+import errno
 import re
 import smtplib
+import socket
 import ssl
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate, getaddresses
 from pathlib import Path
 from urllib.parse import quote
+
+from .output import os_error_text
 
 PASSWORD_ENV = "RECTIFICATION_SMTP_PASSWORD"
 CONFIG_NAME = "mail.ini"
@@ -28,7 +33,38 @@ TIMEOUT_SECONDS = 30
 CRLF = "\r\n"
 MAX_LINE = 998  # RFC 5322 line limit, CRLF excluded
 ADDRESS_SEPARATORS = re.compile(r"[;；,，、\r\n]+")
-PLAIN_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+# ASCII only: [!-;=?A-~] is every printable character but space, <, > and @ (a header must stay 7-bit).
+PLAIN_ADDRESS = re.compile(r"[!-;=?A-~]+@[!-;=?A-~]+\.[!-;=?A-~]+")
+CONFIG_ENCODINGS = ("utf-8-sig", "gbk")  # UTF-8 (Notepad may add a BOM), else the ANSI code page of old Notepad
+PORT_HINT = "请确认 mail.ini 中 security 与端口相符（ssl 一般用 465，starttls 一般用 587）"
+# Chinese sentences for what servers and OpenSSL report in English.
+SMTP_CODES = {
+    421: "服务器暂时不可用，请稍后重试",
+    530: "服务器要求先登录，请在 mail.ini 填写 user",
+    550: "邮箱不存在或拒收",
+    551: "邮箱不存在或拒收",
+    552: "邮件过大，超出服务器的限制",
+    553: "邮箱地址不被服务器接受",
+    554: "邮件被拒收，可能被判为垃圾邮件或不符合服务器的规定",
+}
+VERIFY_CODES = {
+    2: "找不到签发该证书的根证书",
+    9: "服务器的证书尚未生效，也可能是本机日期不对",
+    10: "服务器的证书已过期，也可能是本机日期不对",
+    18: "服务器使用的是自签名证书",
+    19: "证书由不受信任的根证书签发",
+    20: "找不到签发该证书的根证书",
+    21: "找不到签发该证书的根证书",
+    23: "服务器的证书已被吊销",
+    62: "证书上的名称与服务器地址不符，server 应填写证书上的域名",
+    64: "证书上的名称与服务器地址不符，server 应填写证书上的域名",
+}
+SSL_REASONS = {
+    "WRONG_VERSION_NUMBER": "该端口不是 SSL 加密端口",
+    "UNSUPPORTED_PROTOCOL": "服务器只支持已淘汰的加密协议",
+    "TLSV1_ALERT_PROTOCOL_VERSION": "服务器只支持已淘汰的加密协议",
+}
+UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, 10051, 10065}  # and Windows' WSAENETUNREACH, WSAEHOSTUNREACH
 
 MIME_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -72,15 +108,26 @@ class Attachment:
 
 def parse_addresses(text: str, label: str = "收件人") -> list[str]:
     """'张三 <a@x.cn>；b@x.cn' → ['张三 <a@x.cn>', 'b@x.cn']; Chinese and Latin separators, newlines."""
+    return _addresses(text, f"基本信息“{label}”中的")
+
+
+def _addresses(text: str, place: str) -> list[str]:
+    """The addresses in text, ASCII after NFKC; place starts each error message ("基本信息“收件人”中的")."""
+    text = unicodedata.normalize("NFKC", text)  # full-width letters, ＠, ．, ＜＞ and the ideographic space
     pieces = []
-    for piece in ADDRESS_SEPARATORS.split(text.replace("＠", "@")):
+    for piece in ADDRESS_SEPARATORS.split(text):
         piece = piece.strip()
         pieces += [piece] if "<" in piece else piece.split()  # "a@x.cn b@x.cn" without <…> is two addresses
     result: list[str] = []
     for name, address in getaddresses(pieces):
+        if "@" in address and not address.isascii():
+            raise MailError(
+                f"{place}邮箱地址“{address}”含有中文或全角字符，无法用于收发邮件。"
+                "请切换到英文（半角）输入法重新输入；中文域名的邮箱请改用对方的英文邮箱地址"
+            )
         if not PLAIN_ADDRESS.fullmatch(address):
             shown = name or address or text
-            raise MailError(f"基本信息“{label}”中的“{shown}”不是有效的邮箱地址，请改为 name@example.com 的形式")
+            raise MailError(f"{place}“{shown}”不是有效的邮箱地址，请改为 name@example.com 的形式")
         result.append(f"{name} <{address}>" if name else address)
     return result
 
@@ -196,21 +243,25 @@ def load_config(path: Path) -> MailConfig:
         )
     parser = configparser.ConfigParser(inline_comment_prefixes=(";", "#"), interpolation=None)
     try:
-        parser.read(path, encoding="utf-8-sig")  # Notepad may save with a BOM
-    except (configparser.Error, UnicodeDecodeError) as error:
+        parser.read_string(_config_text(path), source=path.name)
+    except configparser.Error as error:
         raise MailError(
-            f"邮件设置文件 {path.name} 格式有误（{type(error).__name__}），请对照 {EXAMPLE_NAME} 修改"
+            f"邮件设置文件 {path.name} 格式有误：{_config_problem(error)}。请对照 {EXAMPLE_NAME} 修改"
         ) from None
     if not parser.has_section("smtp"):
         raise MailError(f"邮件设置文件 {path.name} 缺少 [smtp] 一节，请对照 {EXAMPLE_NAME} 修改")
     section = parser["smtp"]
-    server = section.get("server", "").strip()
+
+    def value(key: str, default: str = "") -> str:
+        return unicodedata.normalize("NFKC", section.get(key, default)).strip()  # full-width typing → ASCII
+
+    server = value("server")
     if not server:
         raise MailError(f"邮件设置文件 {path.name} 未填写 server（邮件服务器地址，如 smtp.example.gov.cn）")
-    security = section.get("security", "ssl").strip().lower()
+    security = value("security", "ssl").lower()
     if security not in SECURITY:
         raise MailError(f"邮件设置文件 {path.name} 中 security 只能是 ssl 或 starttls，现为“{security}”")
-    port_text = section.get("port", "").strip() or str(DEFAULT_PORTS[security])
+    port_text = value("port") or str(DEFAULT_PORTS[security])
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise MailError(f"邮件设置文件 {path.name} 中 port（端口）应为数字，如 465 或 587，现为“{port_text}”")
     ca_text = section.get("ca_file", "").strip()
@@ -219,14 +270,49 @@ def load_config(path: Path) -> MailConfig:
         ca_file = Path(ca_text) if Path(ca_text).is_absolute() else path.parent / ca_text
         if not ca_file.is_file():
             raise MailError(f"邮件设置文件 {path.name} 中 ca_file 指定的证书文件不存在：{ca_file}")
-    return MailConfig(
-        server=server,
-        port=int(port_text),
-        security=security,
-        user=section.get("user", "").strip(),
-        sender=section.get("from", "").strip(),
-        ca_file=ca_file,
+    user, sender = value("user"), value("from")
+    if sender:
+        senders = _addresses(sender, f"邮件设置文件 {path.name} 中 from（发件人邮箱）中的")
+        if len(senders) != 1:
+            raise MailError(f"邮件设置文件 {path.name} 中 from（发件人邮箱）只能填写一个邮箱地址，现为“{sender}”")
+        sender = senders[0]
+    elif not user.isascii():
+        raise MailError(
+            f"邮件设置文件 {path.name} 中 user“{user}”不是英文邮箱地址，不能用作发件人。"
+            "请在 from 一行填写发件人的邮箱地址"
+        )
+    return MailConfig(server=server, port=int(port_text), security=security, user=user, sender=sender, ca_file=ca_file)
+
+
+def _config_text(path: Path) -> str:
+    """mail.ini's text: UTF-8 (with or without a BOM), UTF-16 (Notepad's “Unicode”), or GBK (old Notepad)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise MailError(f"无法读取邮件设置文件 {path}：{os_error_text(error)}") from None
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else CONFIG_ENCODINGS
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise MailError(
+        f"无法识别邮件设置文件 {path.name} 的文字编码。请用记事本打开，“另存为”时编码选择 UTF-8，保存后重试"
     )
+
+
+def _config_problem(error: configparser.Error) -> str:
+    """What configparser found wrong, as a Chinese phrase."""
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return "第一行应为 [smtp]"
+    if isinstance(error, configparser.DuplicateOptionError):
+        return f"[{error.section}] 一节中“{error.option}”填写了两次"
+    if isinstance(error, configparser.DuplicateSectionError):
+        return f"[{error.section}] 一节出现了两次"
+    if isinstance(error, configparser.ParsingError):
+        lines = "、".join(str(number) for number, _ in error.errors)
+        return f"第 {lines} 行无法识别（每行应为“名称 = 内容”，说明文字请以 ; 开头）"
+    return "无法识别其中的内容"
 
 
 # --- sending ------------------------------------------------------------------------------------------
@@ -239,7 +325,7 @@ def send(message: bytes, recipients: list[str], config: MailConfig, password: st
     if not recipients:
         raise MailError("基本信息未填写“收件人”，无法发送邮件。请在“基本信息”工作表增加“收件人”一行，填写邮箱地址")
     where = f"{config.server}:{config.port}"
-    context = ssl.create_default_context(cafile=str(config.ca_file) if config.ca_file else None)
+    context = _tls_context(config)
     try:
         if config.security == "ssl":
             client = smtplib.SMTP_SSL(config.server, config.port, timeout=config.timeout, context=context)
@@ -262,34 +348,72 @@ def send(message: bytes, recipients: list[str], config: MailConfig, password: st
         raise
     except smtplib.SMTPAuthenticationError:
         raise MailError(f"邮件服务器 {where} 拒绝登录：用户名或密码（授权码）不正确。未发送") from None
+    except smtplib.SMTPNotSupportedError:
+        raise MailError(
+            f"邮件服务器 {where} 不支持登录。未发送。若该服务器无需登录，请删除 mail.ini 中 user 一行"
+        ) from None
     except smtplib.SMTPRecipientsRefused as error:
         raise MailError(f"邮件服务器拒绝了全部收件人：{'、'.join(error.recipients)}。未发送") from None
     except smtplib.SMTPSenderRefused as error:
-        raise MailError(f"邮件服务器拒绝了发件人 {error.sender}（{_reply(error.smtp_error)}）。未发送") from None
-    except smtplib.SMTPResponseException as error:
         raise MailError(
-            f"邮件服务器 {where} 拒绝发送（{error.smtp_code} {_reply(error.smtp_error)}）。未发送"
+            f"邮件服务器拒绝了发件人 {error.sender}（{_reply(error.smtp_code)}）。未发送。"
+            "请确认 mail.ini 中 from 与登录的邮箱一致"
         ) from None
+    except smtplib.SMTPResponseException as error:
+        raise MailError(f"邮件服务器 {where} 拒绝发送（{_reply(error.smtp_code)}）。未发送") from None
     except ssl.SSLCertVerificationError as error:
+        reason = VERIFY_CODES.get(error.verify_code, "证书不受信任")
         raise MailError(
-            f"无法验证邮件服务器 {where} 的证书（{error.verify_message}）。未发送。"
+            f"无法验证邮件服务器 {where} 的证书（{reason}）。未发送。"
             "若单位使用自己的根证书，请在 mail.ini 的 ca_file 填写证书文件"
         ) from None
     except ssl.SSLError as error:
+        reason = SSL_REASONS.get(error.reason or "")
         raise MailError(
-            f"与邮件服务器 {where} 建立加密连接失败（{error.reason or error}）。未发送。请确认 security 与端口相符"
-            "（ssl 一般用 465，starttls 一般用 587）"
+            f"与邮件服务器 {where} 建立加密连接失败{f'：{reason}' if reason else ''}。未发送。{PORT_HINT}"
         ) from None
     except TimeoutError:  # socket.timeout is TimeoutError since Python 3.10
         raise MailError(f"连接邮件服务器 {where} 超时。未发送，请检查网络和服务器地址、端口") from None
-    except smtplib.SMTPException as error:
-        raise MailError(f"与邮件服务器 {where} 通信出错（{type(error).__name__}）。未发送") from None
+    except smtplib.SMTPServerDisconnected:
+        raise MailError(f"邮件服务器 {where} 意外断开了连接。未发送，请稍后重试；若一直如此，{PORT_HINT}") from None
+    except smtplib.SMTPException:
+        raise MailError(f"与邮件服务器 {where} 通信出错。未发送，请稍后重试") from None
     except OSError as error:
         raise MailError(
-            f"无法连接邮件服务器 {where}（{error.strerror or error}）。未发送，请检查网络和 mail.ini 中的服务器地址、端口"
+            f"无法连接邮件服务器 {where}（{_network_problem(error)}）。未发送，请检查网络和 mail.ini 中的服务器地址、端口"
         ) from None
     if refused:
         raise MailError(f"邮件已发送，但以下收件人被服务器拒绝：{'、'.join(refused)}")
+
+
+def _tls_context(config: MailConfig) -> ssl.SSLContext:
+    """The default context, trusting the unit's own root certificate too when ca_file names one."""
+    ca_file = config.ca_file
+    try:
+        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+    except ssl.SSLError:  # DER (the usual Windows .cer export), or not a certificate at all
+        name = ca_file.name if ca_file else ""
+        raise MailError(
+            f"邮件设置文件中 ca_file 指定的证书文件“{name}”无法使用：证书文件需为 PEM 格式"
+            "（用记事本打开能看到成段的字母和数字，而不是乱码）。未发送。"
+            "转换方法：在 Windows 中双击该证书，在“详细信息”页点“复制到文件”，格式选择“Base64 编码 X.509(.CER)”，"
+            "保存后把新文件填入 ca_file"
+        ) from None
+    except OSError as error:
+        raise MailError(f"无法读取 ca_file 指定的证书文件 {ca_file}：{os_error_text(error)}。未发送") from None
+
+
+def _network_problem(error: OSError) -> str:
+    """Why a connection failed, in Chinese (strerror is English, or in the system's code page on Windows)."""
+    if isinstance(error, socket.gaierror):
+        return "找不到该服务器地址，请检查 server 是否拼写正确、本机能否上网"
+    if isinstance(error, ConnectionRefusedError):
+        return "服务器拒绝连接，该端口可能未开放"
+    if isinstance(error, (ConnectionResetError, ConnectionAbortedError)):
+        return "连接被服务器或防火墙中断"
+    if error.errno in UNREACHABLE:
+        return "网络不通"
+    return "网络连接失败"
 
 
 def _login(client: smtplib.SMTP, user: str, password: str) -> None:
@@ -305,5 +429,8 @@ def _login(client: smtplib.SMTP, user: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
-def _reply(text: bytes | str) -> str:
-    return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+def _reply(code: int) -> str:
+    """An SMTP reply code and its meaning; the server's own words are English more often than not."""
+    if code in SMTP_CODES:
+        return f"{code}：{SMTP_CODES[code]}"
+    return f"{code}：{'服务器暂时无法处理，请稍后重试' if 400 <= code < 500 else '服务器拒绝处理'}"

@@ -6,7 +6,9 @@ import email
 import email.policy
 import re
 import shutil
+import smtplib
 import socket
+import ssl
 import subprocess
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -20,10 +22,12 @@ from rectification import delivery
 from rectification.mail import (
     PASSWORD_ENV,
     Attachment,
+    MailConfig,
     MailError,
     build_message,
     load_config,
     parse_addresses,
+    send,
 )
 
 TITLE = "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报"
@@ -122,11 +126,40 @@ def test_check_only_ignores_mail_options(run_cli, mail_ledger):
         ("a@x.cn\nb@x.cn  c@x.cn", ["a@x.cn", "b@x.cn", "c@x.cn"]),
         ("张三 <a@x.cn>; 李四<b@x.cn>", ["张三 <a@x.cn>", "李四 <b@x.cn>"]),
         ("a＠x.cn", ["a@x.cn"]),
+        ("ｚｈａｎｇ@ｘ．ｃｎ", ["zhang@x.cn"]),  # full-width letters typed with a Chinese IME
+        ("张三 <ｚｈａｎｇ＠ｘ．ｃｎ>；李四＜lisi@x.cn＞", ["张三 <zhang@x.cn>", "李四 <lisi@x.cn>"]),
+        ("a@x.cn\u3000b@x.cn", ["a@x.cn", "b@x.cn"]),  # an ideographic space between two addresses
         ("", []),
     ],
 )
 def test_addresses_as_clerks_write_them(text, expected):
     assert parse_addresses(text) == expected
+
+
+@pytest.mark.parametrize("text", ["ｚｈａｎｇ@x.cn", "张三 <ｚｈａｎｇ＠ｘ．ｃｎ>"])
+def test_full_width_address_makes_a_seven_bit_message(text):
+    raw = build_message("标题", "正文", [], parse_addresses(text))
+    assert raw.isascii() and "zhang@x.cn" in parse(raw)["To"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("张三@例子.中国", "张三@例子.中国"), ("李四 <lisi@例子.cn>", "lisi@例子.cn"), ("a@x。cn", "a@x。cn")],
+)
+def test_non_ascii_address_is_explained(text, shown):
+    with pytest.raises(MailError) as caught:
+        parse_addresses(text, "抄送")
+    message = str(caught.value)
+    assert f"基本信息“抄送”中的邮箱地址“{shown}”含有中文或全角字符" in message
+    assert "英文（半角）输入法" in message
+
+
+def test_non_ascii_recipient_is_exit_3(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", info={**INFO, "收件人": "张三@例子.中国"})
+    run = run_cli(str(path), "--eml")
+    assert run.exit_code == 3
+    assert "基本信息“收件人”中的邮箱地址“张三@例子.中国”含有中文或全角字符" in run.output
+    assert len(run.files(".docx")) == 1 and run.files(".eml") == []
 
 
 def test_very_long_attachment_name_stays_within_line_limits():
@@ -158,6 +191,15 @@ def test_example_config_loads():
         ("[smtp]\nserver = s\nport = 二五\n", "port（端口）应为数字"),
         ("[smtp]\nserver = s\nca_file = missing.pem\n", "ca_file 指定的证书文件不存在"),
         ("[mail]\nserver = s\n", "缺少 [smtp] 一节"),
+        ("server = s\n", "第一行应为 [smtp]"),
+        ("[smtp]\nserver = s\nserver = t\n", "“server”填写了两次"),
+        ("[smtp]\nserver = s\n这一行没有等号\n", "第 3 行无法识别"),
+        (
+            "[smtp]\nserver = s\nfrom = 张三@例子.中国\n",
+            "from（发件人邮箱）中的邮箱地址“张三@例子.中国”含有中文或全角字符",
+        ),
+        ("[smtp]\nserver = s\nfrom = a@x.cn；b@x.cn\n", "from（发件人邮箱）只能填写一个邮箱地址"),
+        ("[smtp]\nserver = s\nuser = 张三\n", "user“张三”不是英文邮箱地址，不能用作发件人"),
     ],
 )
 def test_config_mistakes_are_explained(tmp_path, body, message):
@@ -165,6 +207,31 @@ def test_config_mistakes_are_explained(tmp_path, body, message):
     path.write_text(body, encoding="utf-8")
     with pytest.raises(MailError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_config(path)
+
+
+def test_config_messages_name_no_exception_class(tmp_path):
+    path = tmp_path / "mail.ini"
+    path.write_bytes(b"[smtp]\nserver = \x80\n")  # neither UTF-8 nor GBK
+    with pytest.raises(MailError) as caught:
+        load_config(path)
+    assert "的文字编码。请用记事本打开" in str(caught.value) and "Error" not in str(caught.value)
+    path.write_text("server = s\n", encoding="utf-8")
+    with pytest.raises(MailError) as caught:
+        load_config(path)
+    assert "Error" not in str(caught.value)
+
+
+def test_config_saved_in_gbk_by_old_notepad(tmp_path):
+    path = tmp_path / "mail.ini"
+    text = (
+        "; 单位邮件服务器设置\n[smtp]\nserver = smtp.example.gov.cn\nuser = ｚｈａｎｇ@x.cn\nfrom = 张三 <zhang@x.cn>\n"
+    )
+    path.write_bytes(text.encode("gbk"))
+    config = load_config(path)
+    assert (config.server, config.user, config.sender) == ("smtp.example.gov.cn", "zhang@x.cn", "张三 <zhang@x.cn>")
+    for encoded in (b"\xef\xbb\xbf" + text.encode("utf-8"), text.encode("utf-16")):  # BOM; Notepad's “Unicode”
+        path.write_bytes(encoded)
+        assert load_config(path).sender == "张三 <zhang@x.cn>"
 
 
 def test_missing_config_is_exit_3(run_cli, mail_ledger, tmp_path):
@@ -341,7 +408,89 @@ def test_untrusted_certificate_is_exit_3(run_cli, mail_ledger, smtp_server, tmp_
     run = run_cli(str(mail_ledger), "--send", "--mail-config", str(write_config(tmp_path, port, None)))
     assert run.exit_code == 3
     assert "无法验证邮件服务器 127.0.0.1" in run.output and "ca_file" in run.output
+    assert "找不到签发该证书的根证书" in run.output and "local issuer" not in run.output
     assert inbox.logins == []
+
+
+def test_ca_file_not_in_pem_is_exit_3(run_cli, mail_ledger, smtp_server, certificates, tmp_path, monkeypatch):
+    """The usual Windows export is DER (binary) .cer; Python reads only PEM."""
+    inbox, port = smtp_server()
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    der = tmp_path / "单位根证书.cer"
+    der.write_bytes(ssl.PEM_cert_to_DER_cert(certificates["ca"].read_text(encoding="ascii")))
+    run = run_cli(str(mail_ledger), "--send", "--mail-config", str(write_config(tmp_path, port, der)))
+    assert run.exit_code == 3, run.output
+    assert "ca_file 指定的证书文件“单位根证书.cer”无法使用：证书文件需为 PEM 格式" in run.output
+    assert "Base64" in run.output and "SSLError" not in run.output
+    assert inbox.logins == [] and len(run.files(".docx")) == 1
+
+
+def test_ca_file_that_is_no_certificate_is_explained(tmp_path):
+    garbage = tmp_path / "ca.pem"
+    garbage.write_text("这不是证书", encoding="utf-8")
+    config = MailConfig("127.0.0.1", free_port(), "starttls", user=USER, ca_file=garbage)
+    with pytest.raises(MailError, match="证书文件需为 PEM 格式"):
+        send(b"", ["a@x.cn"], config, PASSWORD)
+
+
+# Words a mail message may contain: mail.ini's own keys and protocol names.
+ALLOWED_WORDS = {"mail", "ini", "server", "port", "security", "ssl", "starttls", "user", "from", "ca_file"}
+ALLOWED_WORDS |= {"SSL", "STARTTLS", "TLS"}
+
+
+def _ssl_error(cls: type[ssl.SSLError], reason: str, **attributes: object) -> ssl.SSLError:
+    error = cls(1, f"[SSL: {reason}] {reason.lower().replace('_', ' ')}")
+    for name, value in {"reason": reason, **attributes}.items():
+        setattr(error, name, value)
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), "邮件服务器 127.0.0.1:25 意外断开了连接"),
+        (smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server."), "不支持登录"),
+        (smtplib.SMTPException("something odd"), "与邮件服务器 127.0.0.1:25 通信出错"),
+        (smtplib.SMTPSenderRefused(553, b"5.7.1 Sender address rejected", USER), f"拒绝了发件人 {USER}（553"),
+        (smtplib.SMTPDataError(554, b"5.7.1 Message rejected as spam"), "拒绝发送（554：邮件被拒收"),
+        (smtplib.SMTPRecipientsRefused({"a@x.cn": (550, b"No such user")}), "拒绝了全部收件人：a@x.cn"),
+        (ConnectionRefusedError(111, "Connection refused"), "服务器拒绝连接"),
+        (socket.gaierror(-2, "Name or service not known"), "找不到该服务器地址"),
+        (ConnectionResetError(104, "Connection reset by peer"), "连接被服务器或防火墙中断"),
+        (OSError(101, "Network is unreachable"), "网络不通"),
+        (_ssl_error(ssl.SSLError, "WRONG_VERSION_NUMBER"), "该端口不是 SSL 加密端口"),
+        (_ssl_error(ssl.SSLError, "UNEXPECTED_EOF_WHILE_READING"), "建立加密连接失败"),
+        (
+            _ssl_error(
+                ssl.SSLCertVerificationError,
+                "CERTIFICATE_VERIFY_FAILED",
+                verify_code=10,
+                verify_message="certificate has expired",
+            ),
+            "服务器的证书已过期",
+        ),
+        (
+            _ssl_error(
+                ssl.SSLCertVerificationError,
+                "CERTIFICATE_VERIFY_FAILED",
+                verify_code=62,
+                verify_message="Hostname mismatch, certificate is not valid for '127.0.0.1'.",
+            ),
+            "证书上的名称与服务器地址不符",
+        ),
+    ],
+)
+def test_sending_failures_are_chinese_sentences(monkeypatch, error, expected):
+    def connect(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(smtplib, "SMTP", connect)
+    with pytest.raises(MailError) as caught:
+        send(b"", ["a@x.cn"], MailConfig("127.0.0.1", 25, "starttls", user=USER), PASSWORD)
+    message = str(caught.value)
+    assert expected in message and "未发送" in message
+    words = re.findall(r"[A-Za-z_]{3,}", message.replace(USER, "").replace("a@x.cn", ""))
+    assert set(words) <= ALLOWED_WORDS, message
 
 
 def test_unreachable_server_is_exit_3(run_cli, mail_ledger, tmp_path, monkeypatch):
