@@ -6,6 +6,7 @@ then moves each unit's files into place in input order, so names never depend on
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -16,18 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Level, Light
-from .output import safe_file_name, write_noting_renames
+from .model import Level
+from .output import MAX_NAME_CHARS, safe_file_name, write_noting_renames
 from .pipeline import SUMMARY_SUFFIX, Options
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
 LOCK_PREFIX = "~$"
 PRODUCED, BLOCKED, CHECKED, UNREADABLE = "已生成", "有错误", "已检查", "无法读取"
+TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
 
 if TYPE_CHECKING:
-    from .summary import Figures
-
-Cell = str | int | float | None
+    from .summary import Cell, Figures
 
 
 class FolderUnusable(Exception):
@@ -53,7 +53,8 @@ class Outcome:
     detail: str = ""  # a traceback for the maintainer when the program itself failed
     figures: Figures | None = None  # None when the ledger could not be read
     counts: tuple[int, int, int] = (0, 0, 0)  # errors, warnings, hints
-    red_rows: list[tuple[Cell, ...]] = field(default_factory=list)  # see rollup.RED_COLUMNS, without 单位
+    # summary.red_rows(): the roll-up's 红灯事项 (rollup.RED_COLUMNS) without 单位
+    red_rows: list[tuple[Cell, ...]] = field(default_factory=list)
     staged: list[Path] = field(default_factory=list)  # files written by the worker, to be moved into place
     files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
@@ -157,61 +158,65 @@ def _process_all(
 
 def process_one(path: Path, out_dir: Path, options: Options) -> Outcome:
     """One ledger in a worker: run the pipeline, return plain data; every failure becomes an Outcome."""
-    from .checks import assess
     from .pipeline import run
     from .reader import WorkbookUnusable
-    from .summary import figures
+    from .summary import figures, red_rows
 
     try:
         result = run(path, out_dir, options)
     except WorkbookUnusable as error:
         return Outcome(path, UNREADABLE, message=str(error))
-    except Exception as error:  # one ledger's failure must not stop the round
-        return Outcome(
-            path, UNREADABLE, message=f"程序意外出错（{type(error).__name__}）", detail=traceback.format_exc()
-        )
+    except Exception:  # one ledger's failure must not stop the round; detail names it for the maintainer
+        return Outcome(path, UNREADABLE, message="程序意外出错", detail=traceback.format_exc())
     ledger = result.ledger
     state = BLOCKED if result.blocked else CHECKED if options.check_only else PRODUCED
-    red_rows: list[tuple[Cell, ...]] = []
-    for problem in ledger.problems:
-        number = int(problem.number) if problem.number.isascii() and problem.number.isdigit() else problem.number
-        for m in problem.measures:
-            light = assess(m, options.as_of, options.warn_days)
-            if light.light is Light.RED:
-                days = light.days_overdue if light.days_overdue is not None else "立行立改未完成"
-                status = m.status.value if m.status else "（未识别）"
-                red_rows.append(
-                    (m.row, number, problem.title, m.text, m.leader, m.department, m.person)
-                    + (m.deadline.text if m.deadline else "", status, days)
-                )
     return Outcome(
         path,
         state,
         unit=ledger.info.issuer if ledger.info else "",
         figures=figures(ledger, options.as_of, options.warn_days),
         counts=(result.count(Level.ERROR), result.count(Level.WARNING), result.count(Level.HINT)),
-        red_rows=red_rows,
+        red_rows=red_rows(ledger, options.as_of, options.warn_days),
         staged=[p for p in (result.notice_path, result.summary_path) if p is not None],
     )
 
 
 def _place(outcomes: list[Outcome], out_dir: Path) -> None:
-    """Move staged files to OUT/<发文机关>/; units sharing a folder get the ledger's file name in theirs."""
+    """Move staged files to OUT/<发文机关>/; units sharing a folder get the ledger's file name in theirs.
+
+    A name already given in this batch (a.xlsx and a.xlsm; long titles cut to one name) gets （2）, （3）…
+    """
     folders = [safe_file_name(o.unit or o.path.stem) for o in outcomes]
     shared = Counter(folder for folder, o in zip(folders, outcomes, strict=True) if o.staged)
+    used: set[str] = set()
     for folder, outcome in zip(folders, outcomes, strict=True):
-        tag = f"（{outcome.path.stem}）" if shared[folder] > 1 else ""
-        for staged in outcome.staged:
-            target = out_dir / folder / _tagged(staged.name, tag)
+        tag = f"（{safe_file_name(outcome.path.stem)[:TAG_CHARS]}）" if shared[folder] > 1 else ""
+        names = _free_names(folder, [staged.name for staged in outcome.staged], tag, used)
+        for staged, name in zip(outcome.staged, names, strict=True):
+            target = out_dir / folder / name
             outcome.files.append(write_noting_renames(target, staged.read_bytes(), outcome.renamed))
         outcome.staged = []
 
 
+def _free_names(folder: str, names: list[str], tag: str, used: set[str]) -> list[str]:
+    """names tagged, plus the first counter that frees them all: a unit's notice and summary keep one counter.
+
+    used holds “folder/name” casefolded (Windows and macOS do not tell A from a) and is updated.
+    """
+    for n in itertools.count(1):
+        tagged = [_tagged(name, tag + (f"（{n}）" if n > 1 else "")) for name in names]
+        keys = {f"{folder}/{name}".casefold() for name in tagged}
+        if not keys & used:
+            used |= keys
+            return tagged
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _tagged(name: str, tag: str) -> str:
-    """“标题.docx” → “标题（台账）.docx”; “标题_汇总.xlsx” → “标题（台账）_汇总.xlsx”."""
+    """“标题.docx” → “标题（台账）.docx”; “标题_汇总.xlsx” → “标题（台账）_汇总.xlsx”; a long title is cut, not the tag."""
     if not tag:
         return name
     stem, suffix = os.path.splitext(name)
     ending = SUMMARY_SUFFIX if stem.endswith(SUMMARY_SUFFIX) else ""
     stem = stem[: len(stem) - len(ending)]
-    return f"{safe_file_name(stem + tag)}{ending}{suffix}"
+    return f"{stem[: MAX_NAME_CHARS - len(tag)]}{tag}{ending}{suffix}"

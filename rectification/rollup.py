@@ -10,23 +10,18 @@ from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .batch import BLOCKED, PRODUCED, UNREADABLE, Outcome, Skipped
-from .summary import STATE_COLOURS, STATES, WORKBOOK_OPTIONS, Cell, Column, Row, Styles, write_table
-
-
-def _columns(headers: str) -> tuple[Column, ...]:
-    return tuple(Column(h.strip()) for h in headers.split("|"))
-
+from .summary import STATE_COLOURS, STATES, WORKBOOK_OPTIONS, Cell, Row, Styles, table_columns, write_table
 
 UNITS_SHEET = "各单位汇总"
 RED_SHEET = "红灯事项"
 FILES_SHEET = "未处理文件"
-UNIT_COLUMNS = _columns(
+UNIT_COLUMNS = table_columns(
     "单位 | 文件 | 问题数 | 措施数 | 已完成 | 正在推进 | 长期坚持 | 未启动 | 红灯 | 黄灯 | 完成率 | 错误数 | 结果"
 )
-RED_COLUMNS = _columns(
+RED_COLUMNS = table_columns(
     "单位 | 行号 | 序号 | 问题 | 整改措施 | 责任领导 | 责任部门 | 责任人 | 整改时限 | 整改状态 | 逾期天数"
 )
-FILE_COLUMNS = _columns("文件 | 原因")
+FILE_COLUMNS = table_columns("文件 | 原因")
 FIRST_STATE_COLUMN = 4  # 已完成, then the other states, in UNIT_COLUMNS
 
 
@@ -85,7 +80,7 @@ _FIGURE_NAMES = ("problems", "measures", "done", "in_progress", "ongoing", "not_
 
 
 def red_rows(outcomes: Sequence[Outcome]) -> list[Row]:
-    """Every red-light measure of every unit, with its owners."""
+    """Every red-light measure of every unit, with its owners: summary.red_rows() behind each unit's name."""
     rows = [Row((unit_name(o), *cells), "red") for o in outcomes for cells in o.red_rows]
     return rows or [Row(("无红灯事项",))]
 

@@ -31,6 +31,7 @@ SUMMARY_SHEET = "汇总"
 DAYS = "逾期天数 / 剩余天数"
 NOT_FILLED = "（未填写）"
 UNREADABLE_STATUS = "（未识别）"
+IN_NOTICE, NOT_IN_NOTICE, NO_NOTICE = "是", "否", "否（未生成通报）"  # 措施明细's 写入通报
 MAX_WIDTH = 60  # column width cap, in Excel's character units
 WIDTH_CAPS = {"问题类别": 20, "问题": 30, "整改措施": 40}  # so 措施明细 prints at a readable scale
 LINE_HEIGHT = 15  # points a line of 11 pt text
@@ -90,20 +91,24 @@ class Row(NamedTuple):
     tint: str | None = None  # a key of TINTS
 
 
-def _columns(headers: str) -> tuple[Column, ...]:
+def table_columns(headers: str) -> tuple[Column, ...]:
+    """“单位 | 文件” → (Column("单位"), Column("文件")): a table's headers written as one line."""
     return tuple(Column(h.strip()) for h in headers.split("|"))
 
 
-DEPARTMENT_COLUMNS = _columns("责任部门 | 措施数 | 已完成 | 正在推进 | 长期坚持 | 未启动 | 逾期 | 完成率")
-OVERDUE_COLUMNS = _columns(
+DEPARTMENT_COLUMNS = table_columns("责任部门 | 措施数 | 已完成 | 正在推进 | 长期坚持 | 未启动 | 逾期 | 完成率")
+OVERDUE_COLUMNS = table_columns(
     f"灯号 | 行号 | 序号 | 问题 | 整改措施 | 责任领导 | 责任部门 | 责任人 | 整改时限 | 整改状态 | {DAYS}"
 )
-DETAIL_COLUMNS = _columns(
+DETAIL_COLUMNS = table_columns(
     "行号 | 序号 | 问题类别 | 问题 | 整改措施 | 责任领导 | 责任部门 | 责任人 | 整改时限 | 整改状态 | 完成时间 | 灯号 | "
     f"{DAYS} | 写入通报"
 )
-FINDING_COLUMNS = (Column("级别"), *(Column(c.header, tinted=False) for c in _columns("工作表 | 行号 | 列 | 说明")))
-SUMMARY_COLUMNS = _columns("指标 | 数值")
+FINDING_COLUMNS = (
+    Column("级别"),
+    *(Column(c.header, tinted=False) for c in table_columns("工作表 | 行号 | 列 | 说明")),
+)
+SUMMARY_COLUMNS = table_columns("指标 | 数值")
 
 
 def figures(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> Figures:
@@ -124,17 +129,32 @@ def figures(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> 
     )
 
 
-def build_summary(ledger: Ledger, findings: list[Finding], as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> bytes:
-    """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果."""
+def red_rows(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> list[tuple[Cell, ...]]:
+    """The red-light measures as 逾期事项 lists them, less the 灯号: 行号, 序号, 问题, 整改措施 … 整改状态, 逾期天数."""
+    return [_overdue_cells(p, m, a) for p, m, a in _items(ledger, as_of, warn_days) if a.light is Light.RED]
+
+
+def build_summary(
+    ledger: Ledger,
+    findings: list[Finding],
+    as_of: date,
+    warn_days: int = DEFAULT_WARN_DAYS,
+    *,
+    notice_written: bool = True,
+) -> bytes:
+    """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果.
+
+    notice_written=False (errors blocked the notice, or --check-only) marks every measure 否（未生成通报）.
+    """
     buffer = BytesIO()
     book = Workbook(buffer, WORKBOOK_OPTIONS)
     styles = Styles(book)
-    items = [(p, m, assess(m, as_of, warn_days)) for p in ledger.problems for m in p.measures]
+    items = _items(ledger, as_of, warn_days)
     for name, columns, rows, filtered in (  # 汇总 is a list of figures: no filter buttons on it
         (SUMMARY_SHEET, SUMMARY_COLUMNS, _summary_rows(figures(ledger, as_of, warn_days), as_of, warn_days), False),
         ("按责任部门", DEPARTMENT_COLUMNS, _department_rows(items), True),
         ("逾期事项", OVERDUE_COLUMNS, _overdue_rows(items), True),
-        ("措施明细", DETAIL_COLUMNS, _detail_rows(items), True),
+        ("措施明细", DETAIL_COLUMNS, _detail_rows(items, notice_written), True),
         ("检查结果", FINDING_COLUMNS, _finding_rows(findings), True),
     ):
         write_table(book.add_worksheet(name), styles, columns, rows, filtered)
@@ -144,6 +164,10 @@ def build_summary(ledger: Ledger, findings: list[Finding], as_of: date, warn_day
 
 
 # -- rows of each sheet ---------------------------------------------------------------------
+
+
+def _items(ledger: Ledger, as_of: date, warn_days: int) -> list[Item]:
+    return [(p, m, assess(m, as_of, warn_days)) for p in ledger.problems for m in p.measures]
 
 
 def _summary_rows(figs: Figures, as_of: date, warn_days: int) -> list[Row]:
@@ -186,22 +210,34 @@ def _tally(items: Sequence[Item]) -> tuple[Cell, ...]:
 
 def _overdue_rows(items: Sequence[Item]) -> list[Row]:
     return [
-        Row((light.value, m.row, _number(p.number), p.title, *_measure_cells(m), _days(a)), LIGHT_TINT[light])
+        Row((light.value, *_overdue_cells(p, m, a)), LIGHT_TINT[light])
         for light in (Light.RED, Light.YELLOW)
         for p, m, a in items
         if a.light is light
     ]
 
 
-def _detail_rows(items: Sequence[Item]) -> list[Row]:
+def _overdue_cells(p: Problem, m: Measure, a: Assessment) -> tuple[Cell, ...]:
+    """A line of 逾期事项 after its 灯号; the roll-up's 红灯事项 after its 单位."""
+    return (m.row, _number(p.number), p.title, *_measure_cells(m), _days(a))
+
+
+def _detail_rows(items: Sequence[Item], notice_written: bool) -> list[Row]:
     return [
         Row(
             (m.row, _number(p.number), p.category, p.title, *_measure_cells(m), m.completed_on)
-            + (a.light.value if a.light else "", _days(a), "否" if m.status is Status.NOT_STARTED else "是"),
+            + (a.light.value if a.light else "", _days(a), _in_notice(m, notice_written)),
             LIGHT_TINT.get(a.light) if a.light else None,
         )
         for p, m, a in items
     ]
+
+
+def _in_notice(m: Measure, notice_written: bool) -> str:
+    """写入通报: the notice leaves out measures not yet started."""
+    if not notice_written:
+        return NO_NOTICE
+    return NOT_IN_NOTICE if m.status is Status.NOT_STARTED else IN_NOTICE
 
 
 def _finding_rows(findings: Iterable[Finding]) -> list[Row]:

@@ -221,3 +221,34 @@ def test_check_only_batch_writes_summaries_only(run_cli, round_dir):
     assert not list(run.out_dir.rglob("*.docx"))
     assert len(list((run.out_dir / UNIT_A).glob("*_汇总.xlsx"))) == 1
     assert sheet_rows(run.out_dir / rollup_name(AS_OF), "各单位汇总")[1][-1] == "已检查"
+
+
+def test_same_stem_twice_does_not_overwrite(run_cli, tmp_path):
+    """a.xlsx and a.xlsm of one unit would both be tagged （a）: the second gets a counter."""
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    write_ledger(folder / "a.xlsx", info=unit(UNIT_A))
+    write_ledger(folder / "a.xlsm", rows=late_rows(), info=unit(UNIT_A))
+    run = run_cli("--batch", str(folder))
+    assert run.exit_code == 0, run.output
+    title = f"{UNIT_A}关于区委第三轮巡察反馈意见整改进展情况的通报"
+    names = [f"{title}（a）.docx", f"{title}（a）_汇总.xlsx", f"{title}（a）（2）.docx", f"{title}（a）（2）_汇总.xlsx"]
+    assert sorted(p.name for p in (run.out_dir / UNIT_A).iterdir()) == sorted(names)
+    measures = [sheet_rows(run.out_dir / UNIT_A / name, "汇总")[2][1] for name in names[1::2]]
+    assert measures == [5, 3]  # each its own summary: a.xlsm (first by name) has 5 measures, a.xlsx 3
+
+
+def test_long_titles_cut_to_one_name_do_not_overwrite(run_cli, tmp_path):
+    """Issuers alike in their first 120 characters share a folder and, once cut, a title."""
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    stem = "中共某某区" + "X" * 120  # Latin letters: 120 CJK characters exceed Linux's 255-byte name limit
+    write_ledger(folder / "1甲.xlsx", info=unit(stem + "甲局党组"))
+    write_ledger(folder / "2乙.xlsx", rows=late_rows(), info=unit(stem + "乙局党组"))
+    run = run_cli("--batch", str(folder))
+    assert run.exit_code == 0, run.output
+    [unit_folder] = [p for p in run.out_dir.iterdir() if p.is_dir()]
+    names = sorted(p.name for p in unit_folder.iterdir())
+    assert len(names) == 4, names
+    endings = ["X（1甲）.docx", "X（1甲）_汇总.xlsx", "X（2乙）.docx", "X（2乙）_汇总.xlsx"]
+    assert [name.endswith(ending) for name, ending in zip(names, endings, strict=True)] == [True] * 4, names

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rectification.model import Deadline, Finding, Ledger, Level, Measure, Problem, Status
-from rectification.summary import Figures, build_summary, figures
+from rectification.summary import Column, Figures, build_summary, figures, red_rows, table_columns
+from rectification.text import xml_safe
 
 AS_OF = date(2025, 12, 11)
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
@@ -347,3 +348,33 @@ def test_columns_fit_their_content_and_long_text_wraps() -> None:
     assert widths["E"] > 2 * len("第3行的整改措施") - 2  # CJK counts double
     assert sheet["D2"].alignment.wrap_text
     assert sheet.row_dimensions[2].height >= 45  # three or more lines tall
+
+
+@pytest.mark.parametrize(("written", "expected"), [(True, ["是"] * 7 + ["否"] * 2), (False, ["否（未生成通报）"] * 9)])
+def test_detail_says_whether_the_notice_was_written(written: bool, expected: list[str]) -> None:
+    """A ledger blocked by errors, or --check-only, writes no notice: no measure is 写入通报 then."""
+    rows = values(open_summary(sample_ledger(), notice_written=written)["措施明细"])
+    assert sorted(r[13] for r in rows) == sorted(expected)
+
+
+def test_red_rows_are_the_red_lines_of_the_overdue_sheet(book) -> None:
+    """The roll-up's 红灯事项 reads red_rows(); it must match 逾期事项 cell for cell, less the 灯号."""
+    rows = red_rows(sample_ledger(), AS_OF)
+    shown = [r[1:] for r in values(book["逾期事项"]) if r[0] == "红灯"]
+    assert [[xml_safe(v) if isinstance(v, str) else v for v in r] for r in rows] == shown  # as write_table cleans
+    assert rows[0] == (
+        6,
+        2,
+        "=SUM(1)",
+        "@见附件 http://example.com",
+        "王明",
+        "综合科",
+        "李华",
+        "2025-11-30",
+        "正在推进",
+        11,
+    )
+
+
+def test_table_columns_splits_a_header_line() -> None:
+    assert table_columns("单位 | 文件") == (Column("单位"), Column("文件"))
