@@ -10,6 +10,7 @@ from pathlib import Path
 
 UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 MAX_NAME_CHARS = 120  # leaves room for the folder within Windows' 260-character paths
+MAX_NAME_BYTES = 200  # leaves room for “(2)”, “_汇总” and the extension
 RETRIES = 5
 RETRY_PAUSE = 0.2
 
@@ -31,8 +32,10 @@ def os_error_text(error: OSError) -> str:
 
 def safe_file_name(text: str) -> str:
     """A file name Windows accepts: no reserved characters, no trailing dots or spaces."""
-    name = UNSAFE_IN_NAMES.sub("_", text).strip(" .")
-    return name[:MAX_NAME_CHARS] or "通报"
+    name = UNSAFE_IN_NAMES.sub("_", text).strip(" .")[:MAX_NAME_CHARS]
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:  # Linux and macOS count bytes: 255 a name
+        name = name[:-1]
+    return name.rstrip(" .") or "通报"
 
 
 def write_atomically(target: Path, data: bytes) -> Path:

@@ -75,7 +75,7 @@ def run(ledger_path: Path, out_dir: Path, options: Options, progress: Callable[[
     if not result.blocked and not options.check_only:
         notice = render_docx(compose(ledger))  # rendered before anything is written: all or nothing
     tick(STAGE_DONE["notice"])
-    summary = build_summary(ledger, findings, options.as_of, options.warn_days)
+    summary = build_summary(ledger, findings, options.as_of, options.warn_days, notice_written=notice is not None)
     result.summary_path = write_noting_renames(out_dir / f"{stem}{SUMMARY_SUFFIX}.xlsx", summary, result.renamed)
     if notice is not None:
         result.notice_path = write_noting_renames(out_dir / f"{stem}.docx", notice, result.renamed)

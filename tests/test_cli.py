@@ -173,3 +173,20 @@ def test_blocked_run_warns_about_an_old_notice(run_cli, tmp_path):
     second = run_cli(str(path))
     assert second.exit_code == 1
     assert f"注意：{old.name} 是以前生成的通报，本次没有更新" in second.output
+
+
+def test_blocked_run_marks_measures_as_not_in_a_notice(run_cli, tmp_path):
+    rows = sample_rows()
+    rows[0]["责任人"] = None
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", rows=rows)))
+    sheet = openpyxl.load_workbook(run.files(".xlsx")[0])["措施明细"]
+    assert {row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"否（未生成通报）"}
+
+
+def test_long_chinese_titles_fit_file_systems(run_cli, tmp_path):
+    from conftest import INFO
+
+    info = {**INFO, "标题": "关于" + "巡察整改" * 60 + "的通报"}
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", info=info)))
+    assert run.exit_code == 0
+    assert all(len(p.name.encode()) <= 255 for p in run.out_dir.iterdir())
