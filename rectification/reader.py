@@ -139,33 +139,26 @@ def _hidden_parts(sheet: Sheet, table: Table) -> list[Finding]:
     return findings
 
 
+ERROR_VALUE_HINT = "请修正该单元格的公式（常因引用的行、列或工作表被删除），或直接填写内容"
+UNCACHED_HINT = "该文件由不计算公式的程序生成：请用 Excel 或 WPS 打开此文件，保存后再运行"
+
+
 def _cell_faults(sheet: Sheet, table: Table | None, read: Callable[[int, int], bool]) -> list[Finding]:
     """Error values and formulas saved without a result both read as blank: name the cells."""
-    errors = [
+    faults = [(r, c, f"是错误值 {value}", ERROR_VALUE_HINT) for r, c, value in sheet.errors]
+    faults += [(r, c, f"的公式（={formula[:40]}）没有计算结果", UNCACHED_HINT) for r, c, formula in sheet.uncached]
+    return [
         Finding(
             Level.ERROR,
             sheet.title,
             row,
             _column_name(table, column),
-            f"单元格{column_letters(column)}{row}是错误值 {value}",
-            "请修正该单元格的公式（常因引用的行、列或工作表被删除），或直接填写内容",
+            f"单元格{column_letters(column)}{row}{what}",
+            hint,
         )
-        for row, column, value in sorted(sheet.errors)
+        for row, column, what, hint in sorted(faults)
         if read(row, column)
     ]
-    uncached = [
-        Finding(
-            Level.ERROR,
-            sheet.title,
-            row,
-            _column_name(table, column),
-            f"单元格{column_letters(column)}{row}的公式（={formula[:40]}）没有计算结果",
-            "该文件由不计算公式的程序生成：请用 Excel 或 WPS 打开此文件，保存后再运行",
-        )
-        for row, column, formula in sorted(sheet.uncached)
-        if read(row, column)
-    ]
-    return errors + uncached
 
 
 def _header(
