@@ -26,7 +26,9 @@ def mixed_rows() -> list[dict[str, object]]:
     return [
         *sample_rows(),
         measure(序号=3, 问题="宣传不够", 整改状态="正在推进", 整改时限="2025年11月底前", 完成时间=None, 责任人="赵六"),
-        measure(序号=3, 问题="宣传不够", 整改措施="开展宣传周", 整改状态="未启动", 整改时限="2026-03-31", 完成时间=None),
+        measure(
+            序号=3, 问题="宣传不够", 整改措施="开展宣传周", 整改状态="未启动", 整改时限="2026-03-31", 完成时间=None
+        ),
         measure(序号=4, 问题="台账不全", 整改状态="正在推进", 整改时限="2025-12-16", 完成时间=None, 责任部门="办公室"),
         measure(序号=5, 问题="“一岗双责”落实不力", 整改状态="长期坚持", 整改时限="长期坚持", 完成时间=None),
         measure(序号=6, 问题="公开不及时", 整改状态="正在推进", 整改时限="立行立改", 完成时间=None, 责任部门="办公室"),
@@ -57,8 +59,12 @@ def ledgers(folder: Path) -> dict[str, Path]:
     return {
         "example": EXAMPLE,
         "clean": write_ledger(folder / "clean.xlsx"),
-        "mixed": write_ledger(folder / "mixed.xlsx", rows=mixed_rows(), info={**INFO, "发文机关": "中共某某区乙局党组"}),
-        "blocked": write_ledger(folder / "blocked.xlsx", rows=blocked_rows(), info={**INFO, "发文机关": "中共某某区丙局党组"}),
+        "mixed": write_ledger(
+            folder / "mixed.xlsx", rows=mixed_rows(), info={**INFO, "发文机关": "中共某某区乙局党组"}
+        ),
+        "blocked": write_ledger(
+            folder / "blocked.xlsx", rows=blocked_rows(), info={**INFO, "发文机关": "中共某某区丙局党组"}
+        ),
     }
 
 
@@ -108,7 +114,9 @@ def output_dump(out: Path) -> dict[str, object]:
 
 
 def console(text: str, tmp_path: Path) -> list[str]:
-    return [re.sub(r"错误日志-\d{8}-\d{6}", "错误日志-X", line.replace(str(tmp_path), "TMP")) for line in text.splitlines()]
+    return [
+        re.sub(r"错误日志-\d{8}-\d{6}", "错误日志-X", line.replace(str(tmp_path), "TMP")) for line in text.splitlines()
+    ]
 
 
 def check(name: str, actual: object) -> None:
