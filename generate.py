@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from rectification.model import Verdict
 from rectification.output import os_error_text
 
 HERE = Path(__file__).resolve().parent
@@ -161,15 +162,18 @@ def cli(
             2 文件无法使用（找不到、不是 Excel 工作簿、没有整改台账表、参数有误）；
             3 通报已生成，但 PDF 或邮件未完成。
     """
-    from rectification.pipeline import Options, run
+    from rectification.output import save_report
+    from rectification.pipeline import run
     from rectification.reader import WorkbookUnusable
+    from rectification.report import Options
 
     options = Options(as_of=as_of, warn_days=warn_days, strict=strict, check_only=check_only)
     if batch_dir is not None:
         return _run_batch(batch_dir, out_dir, options, extras)
     try:
         with _stage_bar() as progress:
-            result = run(ledger, out_dir, options, progress=progress)
+            report = run(ledger, options, progress=progress)
+        saved = save_report(report, out_dir)
     except WorkbookUnusable as error:
         click.echo(f"无法使用台账：{error}", err=True)
         return EXIT_UNUSABLE
@@ -184,40 +188,38 @@ def cli(
         click.echo("抱歉，程序遇到了意外问题，未能完成。", err=True)
         click.echo(f"详细信息已保存到：{log}，请把这个文件发给维护人员。" if log else NO_LOG, err=True)
         return EXIT_UNUSABLE
-    _report(result, options)
-    if result.blocked:
+    _report(report, saved)
+    if report.verdict is Verdict.BLOCKED:
         return EXIT_LEDGER_ERRORS
-    return _deliver(result, out_dir, **extras)
+    return _deliver(report, saved, out_dir, **extras)
 
 
-def _report(result, options) -> None:
+def _report(report, saved) -> None:
     """Verdict, findings, then the files written."""
-    from rectification.model import Level
-    from rectification.summary import figures
+    from rectification.renderers import RENDERERS
 
-    numbers = figures(result.ledger, options.as_of, options.warn_days)
-    errors, warnings, hints = (result.count(level) for level in Level)
+    numbers = report.analysis.figures
+    errors, warnings, hints = report.counts
     tally = f"错误{errors}处、警告{warnings}条、提示{hints}条"
-    if result.blocked:
+    if report.verdict is Verdict.BLOCKED:
         why = "有警告（严格模式）" if errors == 0 else "台账有错误"
         click.echo(f"{why}，未生成通报：{tally}。请按下列提示修改台账后重新运行。")
     else:
-        done = "检查完成（仅检查，未生成通报）" if options.check_only else "已生成通报"
+        done = "检查完成（仅检查，未生成通报）" if report.verdict is Verdict.CHECKED else "已生成通报"
         click.echo(
             f"{done}：{numbers.problems}个问题、{numbers.measures}项措施，已完成{numbers.done}项"
             f"（完成率{numbers.completion_rate:.1%}），红灯{numbers.red}项、黄灯{numbers.yellow}项；{tally}。"
         )
-    for finding in result.findings[:MAX_PRINTED_FINDINGS]:
+    for finding in report.findings[:MAX_PRINTED_FINDINGS]:
         click.echo(str(finding))
-    if len(result.findings) > MAX_PRINTED_FINDINGS:
-        click.echo(f"……其余{len(result.findings) - MAX_PRINTED_FINDINGS}条见汇总表的“检查结果”工作表。")
-    if result.notice_path:
-        click.echo(f"通报：{result.notice_path}")
-    if result.summary_path:
-        click.echo(f"汇总表：{result.summary_path}")
-    _echo_renamed(result.renamed)
-    if result.stale_notice:
-        click.echo(f"注意：{result.stale_notice.name} 是以前生成的通报，本次没有更新，请勿误用。")
+    if len(report.findings) > MAX_PRINTED_FINDINGS:
+        click.echo(f"……其余{len(report.findings) - MAX_PRINTED_FINDINGS}条见汇总表的“检查结果”工作表。")
+    for renderer in RENDERERS:
+        if renderer.key in saved.paths:
+            click.echo(f"{renderer.label}：{saved.paths[renderer.key]}")
+    _echo_renamed(saved.renamed)
+    for label, earlier in saved.stale:
+        click.echo(f"注意：{earlier.name} 是以前生成的{label}，本次没有更新，请勿误用。")
 
 
 def _echo_renamed(pairs: list[tuple[Path, Path]]) -> None:
@@ -225,18 +227,21 @@ def _echo_renamed(pairs: list[tuple[Path, Path]]) -> None:
         click.echo(f"注意：{intended.name} 正被其他程序（Word、WPS 或 Excel）打开，已另存为 {actual.name}。")
 
 
-def _deliver(result, out_dir: Path, pdf: bool, eml: bool, send: bool, mail_config: Path) -> int:
+def _deliver(report, saved, out_dir: Path, pdf: bool, eml: bool, send: bool, mail_config: Path) -> int:
     """--pdf, --eml, --send for the written notice: files and failures reported, exit 3 on any failure."""
-    from rectification.delivery import Extras, deliver
+    from rectification.delivery import Extras, Letter, deliver
+    from rectification.renderers import NOTICE
 
     extras = Extras(pdf=pdf, eml=eml, send=send, mail_config=mail_config)
     if not extras.wanted:
         return EXIT_OK
-    if result.notice_path is None:
+    notice = report.output(NOTICE)
+    if notice is None or report.ledger.info is None:
         click.echo("未生成通报，PDF 和邮件未处理。")
         return EXIT_OK
+    letter = Letter(saved.paths[NOTICE], notice.data, report.title, report.ledger.info)
     try:
-        done = deliver(result, extras, _ask_password)
+        done = deliver(letter, extras, _ask_password)
     except Exception:  # the notice is written: say so, keep the details for the maintainer
         log = _write_crash_log(out_dir)
         click.echo("通报已生成，但生成 PDF 或邮件时程序遇到了意外问题。", err=True)
@@ -278,9 +283,9 @@ def _run_batch(batch_dir: Path, out_dir: Path, options, extras: dict) -> int:
     if any(extras.get(name) for name in ("pdf", "eml", "send")):
         click.echo("注意：批量模式不生成 PDF 和邮件（--pdf、--eml、--send 已忽略）。", err=True)
     try:
-        count = len(scan(batch_dir)[0])
-        with _batch_bar(count) as progress:
-            batch = run_batch(batch_dir, out_dir, options, progress=progress)
+        found = scan(batch_dir)
+        with _batch_bar(len(found.ledgers)) as progress:
+            batch = run_batch(found, out_dir, options, progress=progress)
     except FolderUnusable as error:
         click.echo(f"无法使用文件夹：{error}", err=True)
         return EXIT_UNUSABLE
@@ -292,8 +297,6 @@ def _run_batch(batch_dir: Path, out_dir: Path, options, extras: dict) -> int:
 
 def _report_batch(batch, batch_dir: Path, out_dir: Path) -> int:
     """A line per skipped file and per ledger, in file-name order, then the tally; returns the exit code."""
-    from rectification.batch import BLOCKED, UNREADABLE
-
     for skipped in batch.skipped:
         click.echo(f"已跳过 {skipped.path.name}：{skipped.reason}。")
     total = len(batch.outcomes)
@@ -302,12 +305,14 @@ def _report_batch(batch, batch_dir: Path, out_dir: Path) -> int:
         return EXIT_UNUSABLE
     for n, o in enumerate(batch.outcomes, 1):
         name = f"{o.unit}（{o.path.name}）" if o.unit else o.path.name
-        if o.state == UNREADABLE:
+        if o.verdict is None or o.figures is None:
             click.echo(f"[{n}/{total}] {name}：无法读取。{o.message}")
             continue
         f, (errors, warnings, hints) = o.figures, o.counts
         verdict = (
-            (("台账有错误" if errors else "有警告（严格模式）") + "，未生成通报") if o.state == BLOCKED else o.state
+            (("台账有错误" if errors else "有警告（严格模式）") + "，未生成通报")
+            if o.verdict is Verdict.BLOCKED
+            else o.verdict.value
         )
         click.echo(
             f"[{n}/{total}] {name}：{verdict}，{f.problems}个问题、{f.measures}项措施，完成率{f.completion_rate:.1%}，"
@@ -315,7 +320,7 @@ def _report_batch(batch, batch_dir: Path, out_dir: Path) -> int:
         )
         _echo_renamed(o.renamed)
     tally = batch.tally()
-    unreadable, blocked = tally[UNREADABLE], tally[BLOCKED]
+    unreadable, blocked = tally[None], tally[Verdict.BLOCKED]
     click.echo(f"共{total}个台账：已处理{total - unreadable - blocked}个，有错误{blocked}个，无法读取{unreadable}个。")
     if batch.rollup_path:
         click.echo(f"各单位汇总表：{batch.rollup_path}")

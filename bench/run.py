@@ -140,10 +140,12 @@ def job(kind: str, ledger: str, out: str) -> None:
         import rectification.reader  # noqa: F401
         import rectification.records  # noqa: F401
         import rectification.summary  # noqa: F401
-        from rectification.pipeline import Options, run
+        from rectification.output import save_report
+        from rectification.pipeline import run
+        from rectification.report import Options
 
         start = time.perf_counter()
-        run(Path(ledger), Path(out), Options(as_of=AS_OF))
+        save_report(run(Path(ledger), Options(as_of=AS_OF)), Path(out))
     print(json.dumps({"job": time.perf_counter() - start}))
 
 

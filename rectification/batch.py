@@ -1,33 +1,33 @@
 """A whole inspection round: every ledger in a folder, in parallel, each into OUT/<发文机关>/, plus the roll-up.
 
-Workers run `pipeline.run` into a private staging folder and send back plain data (`Outcome`); the parent
-then moves each unit's files into place in input order, so names never depend on which worker finished first.
+Workers run `pipeline.run` and send back the report's outputs as bytes with a few figures (`Outcome`); only the
+parent writes, in input order, so names never depend on which worker finished first.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-import shutil
-import tempfile
+import re
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .model import Level
-from .output import MAX_NAME_CHARS, safe_file_name, write_noting_renames
-from .pipeline import SUMMARY_SUFFIX, Options
+from .analysis import Figures
+from .model import Verdict
+from .output import MAX_NAME_CHARS, safe_file_name, write_noting_renames, write_together
+from .renderers import BY_KEY
+from .report import Options, Output
+from .rollup import UnitLine, build_rollup, rollup_name
+from .xlsx_tables import Cell
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
 LOCK_PREFIX = "~$"
-PRODUCED, BLOCKED, CHECKED, UNREADABLE = "已生成", "有错误", "已检查", "无法读取"
+OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
 TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
-
-if TYPE_CHECKING:
-    from .summary import Cell, Figures
 
 
 class FolderUnusable(Exception):
@@ -42,26 +42,34 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Scan:
+    ledgers: list[Path]  # sorted by name
+    skipped: list[Skipped]
+
+
 @dataclass
 class Outcome:
     """One ledger's result as plain, picklable data: what the console and the roll-up show."""
 
     path: Path  # the ledger
-    state: str  # PRODUCED, BLOCKED, CHECKED or UNREADABLE
+    verdict: Verdict | None  # None when the ledger could not be read
     unit: str = ""  # 发文机关; "" when 基本信息 could not be read
     message: str = ""  # why the ledger could not be read
     detail: str = ""  # a traceback for the maintainer when the program itself failed
     figures: Figures | None = None  # None when the ledger could not be read
     counts: tuple[int, int, int] = (0, 0, 0)  # errors, warnings, hints
-    # summary.red_rows(): the roll-up's 红灯事项 (rollup.RED_COLUMNS) without 单位
-    red_rows: list[tuple[Cell, ...]] = field(default_factory=list)
-    staged: list[Path] = field(default_factory=list)  # files written by the worker, to be moved into place
+    red: tuple[tuple[Cell, ...], ...] = ()  # summary.overdue_cells() of each red-light measure
+    outputs: tuple[Output, ...] = ()  # rendered by the worker, written by the parent
     files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
         return self.counts[0]
+
+    def line(self) -> UnitLine:
+        return UnitLine(self.path.name, self.unit, self.verdict, self.figures, self.errors, self.red, self.message)
 
 
 @dataclass
@@ -71,11 +79,11 @@ class BatchResult:
     rollup_path: Path | None = None
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
 
-    def tally(self) -> Counter[str]:
-        return Counter(o.state for o in self.outcomes)
+    def tally(self) -> Counter[Verdict | None]:
+        return Counter(o.verdict for o in self.outcomes)
 
 
-def scan(folder: Path) -> tuple[list[Path], list[Skipped]]:
+def scan(folder: Path) -> Scan:
     """The ledgers in a folder (not its subfolders), sorted by name, and the files passed over."""
     if not folder.is_dir():
         raise FolderUnusable(f"找不到文件夹：{folder}。请检查 --batch 后的文件夹路径。")
@@ -90,121 +98,127 @@ def scan(folder: Path) -> tuple[list[Path], list[Skipped]]:
             skipped.append(Skipped(path, "Excel/WPS 打开文件时生成的临时锁定文件"))
         elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
             skipped.append(Skipped(path, "不是 Excel 工作簿"))
+        elif OWN_ROLLUP.fullmatch(path.name):
+            skipped.append(Skipped(path, "本程序以前生成的各单位汇总表"))
         else:
             ledgers.append(path)
-    return ledgers, skipped
+    return Scan(ledgers, skipped)
 
 
 def run_batch(
-    folder: Path,
+    found: Scan,
     out_dir: Path,
     options: Options,
     progress: Callable[[Outcome], None] | None = None,
     workers: int | None = None,
 ) -> BatchResult:
-    """Process every ledger in folder; writes each unit's files and the roll-up; never raises for one ledger."""
-    from .rollup import build_rollup, rollup_name
-
-    ledgers, skipped = scan(folder)
-    result = BatchResult([], skipped)
-    if not ledgers:
+    """Process every ledger found; writes each unit's files and the roll-up; never raises for one ledger."""
+    result = BatchResult([], found.skipped)
+    if not found.ledgers:
         return result
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="~batch-", dir=out_dir))
-    try:
-        result.outcomes = _process_all(ledgers, staging, options, progress, workers)
-        _place(result.outcomes, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    rollup = build_rollup(result.outcomes, result.skipped, options.as_of)
+    result.outcomes = _process_all(found.ledgers, options, progress, workers)
+    _place(result.outcomes, out_dir)
+    lines = [o.line() for o in result.outcomes]
+    rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
     result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
     return result
 
 
 def _process_all(
     ledgers: list[Path],
-    staging: Path,
     options: Options,
     progress: Callable[[Outcome], None] | None,
     workers: int | None,
 ) -> list[Outcome]:
-    jobs = [(path, staging / str(n), options) for n, path in enumerate(ledgers)]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    workers = min(workers or os.cpu_count() or 1, len(ledgers))
     if workers <= 1:
         outcomes = []
-        for job in jobs:
-            outcomes.append(process_one(*job))
+        for path in ledgers:
+            outcomes.append(process_one(path, options))
             if progress:
                 progress(outcomes[-1])
         return outcomes
 
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from . import pipeline  # noqa: F401  (imported before the workers fork, so that they start warm)
-
     done: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(process_one, *job): n for n, job in enumerate(jobs)}
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+        futures = {pool.submit(process_one, path, options): n for n, path in enumerate(ledgers)}
         for future in as_completed(futures):
             n = futures[future]
             try:
                 done[n] = future.result()
             except Exception:  # the worker process itself died (killed, out of memory)
-                done[n] = Outcome(ledgers[n], UNREADABLE, message="处理时程序意外退出", detail=traceback.format_exc())
+                done[n] = Outcome(ledgers[n], None, message="处理时程序意外退出", detail=traceback.format_exc())
             if progress:
                 progress(done[n])
-    return [done[n] for n in range(len(jobs))]
+    return [done[n] for n in range(len(ledgers))]
 
 
-def process_one(path: Path, out_dir: Path, options: Options) -> Outcome:
+def _die_with_parent() -> None:
+    """In a worker: exit as soon as the parent is gone (killed, or its console window closed)."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def process_one(path: Path, options: Options) -> Outcome:
     """One ledger in a worker: run the pipeline, return plain data; every failure becomes an Outcome."""
+    from .model import Light
     from .pipeline import run
     from .reader import WorkbookUnusable
-    from .summary import figures, red_rows
+    from .summary import overdue_cells
 
     try:
-        result = run(path, out_dir, options)
+        report = run(path, options)
     except WorkbookUnusable as error:
-        return Outcome(path, UNREADABLE, message=str(error))
+        return Outcome(path, None, message=str(error))
     except Exception:  # one ledger's failure must not stop the round; detail names it for the maintainer
-        return Outcome(path, UNREADABLE, message="程序意外出错", detail=traceback.format_exc())
-    ledger = result.ledger
-    state = BLOCKED if result.blocked else CHECKED if options.check_only else PRODUCED
+        return Outcome(path, None, message="程序意外出错", detail=traceback.format_exc())
+    info = report.ledger.info
     return Outcome(
         path,
-        state,
-        unit=ledger.info.issuer if ledger.info else "",
-        figures=figures(ledger, options.as_of, options.warn_days),
-        counts=(result.count(Level.ERROR), result.count(Level.WARNING), result.count(Level.HINT)),
-        red_rows=red_rows(ledger, options.as_of, options.warn_days),
-        staged=[p for p in (result.notice_path, result.summary_path) if p is not None],
+        report.verdict,
+        unit=info.issuer if info else "",
+        figures=report.analysis.figures,
+        counts=report.counts,
+        red=tuple(overdue_cells(t) for t in report.analysis.with_light(Light.RED)),
+        outputs=report.outputs,
     )
 
 
 def _place(outcomes: list[Outcome], out_dir: Path) -> None:
-    """Move staged files to OUT/<发文机关>/; units sharing a folder get the ledger's file name in theirs.
+    """Write each unit's files to OUT/<发文机关>/; units sharing a folder get the ledger's file name in theirs.
 
     A name already given in this batch (a.xlsx and a.xlsm; long titles cut to one name) gets （2）, （3）…
     """
     folders = [safe_file_name(o.unit or o.path.stem) for o in outcomes]
-    shared = Counter(folder for folder, o in zip(folders, outcomes, strict=True) if o.staged)
+    shared = Counter(folder for folder, o in zip(folders, outcomes, strict=True) if o.outputs)
     used: set[str] = set()
     for folder, outcome in zip(folders, outcomes, strict=True):
         tag = f"（{safe_file_name(outcome.path.stem)[:TAG_CHARS]}）" if shared[folder] > 1 else ""
-        names = _free_names(folder, [staged.name for staged in outcome.staged], tag, used)
-        for staged, name in zip(outcome.staged, names, strict=True):
-            target = out_dir / folder / name
-            outcome.files.append(write_noting_renames(target, staged.read_bytes(), outcome.renamed))
-        outcome.staged = []
+        names = _free_names(folder, list(outcome.outputs), tag, used)
+        files = [(out_dir / folder / name, o.data) for name, o in zip(names, outcome.outputs, strict=True)]
+        outcome.files = write_together(files, outcome.renamed)
+        outcome.outputs = ()  # written: let the bytes go
 
 
-def _free_names(folder: str, names: list[str], tag: str, used: set[str]) -> list[str]:
-    """names tagged, plus the first counter that frees them all: a unit's notice and summary keep one counter.
+def _free_names(folder: str, outputs: list[Output], tag: str, used: set[str]) -> list[str]:
+    """The outputs' names tagged, plus the first counter that frees them all: a unit's files keep one counter.
 
     used holds “folder/name” casefolded (Windows and macOS do not tell A from a) and is updated.
     """
     for n in itertools.count(1):
-        tagged = [_tagged(name, tag + (f"（{n}）" if n > 1 else "")) for name in names]
+        tagged = [_tagged(o, tag + (f"（{n}）" if n > 1 else "")) for o in outputs]
         keys = {f"{folder}/{name}".casefold() for name in tagged}
         if not keys & used:
             used |= keys
@@ -212,11 +226,10 @@ def _free_names(folder: str, names: list[str], tag: str, used: set[str]) -> list
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _tagged(name: str, tag: str) -> str:
+def _tagged(output: Output, tag: str) -> str:
     """“标题.docx” → “标题（台账）.docx”; “标题_汇总.xlsx” → “标题（台账）_汇总.xlsx”; a long title is cut, not the tag."""
     if not tag:
-        return name
-    stem, suffix = os.path.splitext(name)
-    ending = SUMMARY_SUFFIX if stem.endswith(SUMMARY_SUFFIX) else ""
-    stem = stem[: len(stem) - len(ending)]
-    return f"{stem[: MAX_NAME_CHARS - len(tag)]}{tag}{ending}{suffix}"
+        return output.name
+    suffix = BY_KEY[output.key].suffix
+    stem = output.name[: len(output.name) - len(suffix)]
+    return f"{stem[: MAX_NAME_CHARS - len(tag)]}{tag}{suffix}"

@@ -3,37 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from datetime import date
 
+from .analysis import Analysis, Tracked
 from .model import Finding, Ledger, Level, Light, Measure, Problem, Roster, Status, owners
-
-DEFAULT_WARN_DAYS = 10
-OPEN_STATUSES = (Status.IN_PROGRESS, Status.NOT_STARTED, None)
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Where an open measure stands against its deadline on the as-of day."""
-
-    light: Light | None  # None: done, long-term, or no date to judge by
-    days_overdue: int | None = None
-    days_left: int | None = None
-
-
-def assess(measure: Measure, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> Assessment:
-    """The three-colour light of one measure."""
-    deadline = measure.deadline
-    if measure.status not in OPEN_STATUSES or deadline is None:
-        return Assessment(None)
-    if deadline.due is None:
-        return Assessment(Light.RED) if deadline.immediate else Assessment(None)
-    remaining = (deadline.due - as_of).days
-    if remaining < 0:
-        return Assessment(Light.RED, days_overdue=-remaining)
-    if remaining <= warn_days:
-        return Assessment(Light.YELLOW, days_left=remaining)
-    return Assessment(Light.GREEN, days_left=remaining)
 
 
 class _Collector:
@@ -48,22 +21,25 @@ class _Collector:
         self.findings.append(Finding(level, self.ledger.ledger_sheet, row, header, message, hint))
 
 
-def check(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> list[Finding]:
-    """Every rule applied to every measure, in ledger order."""
+def check(ledger: Ledger, analysis: Analysis) -> list[Finding]:
+    """Every rule applied to every measure, in ledger order; lights and the notice's rule come from the analysis."""
     out = _Collector(ledger)
+    listed = {id(r.problem) for r in analysis.reported_problems}
+    tracked = iter(analysis.tracked)
     for problem in ledger.problems:
-        _check_problem(out, problem)
+        _check_problem(out, problem, id(problem) in listed)
         for measure in problem.measures:
             _check_owners(out, measure)
-            _check_dates(out, measure, as_of)
-            _check_light(out, measure, as_of, warn_days)
+            _check_dates(out, measure, analysis.as_of)
+            _check_light(out, next(tracked))
             _check_progress(out, measure)
             if ledger.roster is not None:
                 _check_roster(out, measure, ledger.roster)
+    _check_numbering(out, ledger.problems)
     return out.findings
 
 
-def _check_problem(out: _Collector, problem: Problem) -> None:
+def _check_problem(out: _Collector, problem: Problem, listed: bool) -> None:
     if not problem.title:
         out.add(
             Level.ERROR,
@@ -72,7 +48,7 @@ def _check_problem(out: _Collector, problem: Problem) -> None:
             "未填写",
             "请填写巡察反馈的问题（通报中写作“关于……的问题”）",
         )
-    if problem.measures and all(m.status is Status.NOT_STARTED for m in problem.measures):
+    if problem.measures and not listed:
         out.add(
             Level.HINT,
             problem.row,
@@ -138,8 +114,8 @@ def _check_dates(out: _Collector, measure: Measure, as_of: date) -> None:
         )
 
 
-def _check_light(out: _Collector, measure: Measure, as_of: date, warn_days: int) -> None:
-    result = assess(measure, as_of, warn_days)
+def _check_light(out: _Collector, tracked: Tracked) -> None:
+    measure, result = tracked.measure, tracked.assessment
     if result.light is Light.RED:
         late = f"已逾期{result.days_overdue}天" if result.days_overdue else "立行立改事项尚未完成"
         out.add(
@@ -191,3 +167,16 @@ def _check_roster(out: _Collector, measure: Measure, roster: Roster) -> None:
                 f"“{name}”不在“{roster.sheet}”中",
                 f"{guess}请核对{what}，或把它加入“{roster.sheet}”工作表",
             )
+
+
+def _check_numbering(out: _Collector, problems: list[Problem]) -> None:
+    """The notice numbers problems itself; a ledger numbered otherwise is only worth a hint."""
+    first = next((p for i, p in enumerate(problems, 1) if p.number != str(i)), None)
+    if first is not None:
+        out.add(
+            Level.HINT,
+            first.row,
+            "序号",
+            "序号不是从1开始连续编排",
+            "通报按台账顺序自动编号为1、2、3……，无需修改",
+        )

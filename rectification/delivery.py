@@ -22,10 +22,10 @@ from .mail import (
     parse_addresses,
     send,
 )
+from .model import NoticeInfo
 from .notice import date_text
 from .output import write_noting_renames
 from .pdf import PdfError, docx_to_pdf
-from .pipeline import Result
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,22 @@ def password_from_env() -> str | None:
     return os.environ.get(PASSWORD_ENV) or None
 
 
-def deliver(result: Result, extras: Extras, ask_password: Callable[[MailConfig], str]) -> Delivered:
+@dataclass(frozen=True)
+class Letter:
+    """A written notice and what its delivery needs to know."""
+
+    path: Path  # where the .docx was written; the PDF and .eml go beside it
+    docx: bytes
+    title: str
+    info: NoticeInfo
+
+
+def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig], str]) -> Delivered:
     """Make the PDF, write the .eml and send, as asked; ask_password is called only when a login needs one."""
     done = Delivered()
-    notice = result.notice_path
-    if notice is None or not extras.wanted:
+    if not extras.wanted:
         return done
-    docx_bytes = notice.read_bytes()
+    notice, docx_bytes, info = letter.path, letter.docx, letter.info
     attachments = [Attachment(notice.name, docx_bytes)]
     if extras.pdf:
         try:
@@ -73,17 +82,15 @@ def deliver(result: Result, extras: Extras, ask_password: Callable[[MailConfig],
             attachments.append(Attachment(done.pdf_path.name, pdf))
     if not (extras.eml or extras.send):
         return done
-    info = result.ledger.info
-    assert info is not None, "a written notice has its 基本信息"
     try:
         to = parse_addresses(info.recipients, "收件人")
         cc = parse_addresses(info.cc, "抄送")
     except MailError as error:
         done.failures.append(f"邮件：{error}")
         return done
-    body = default_body(result.title, info.issuer, date_text(info.issue_date), done.pdf_path is not None)
+    body = default_body(letter.title, info.issuer, date_text(info.issue_date), done.pdf_path is not None)
     if extras.eml:
-        draft = build_message(result.title, body, attachments, to, cc, draft=True)
+        draft = build_message(letter.title, body, attachments, to, cc, draft=True)
         done.eml_path = write_noting_renames(notice.with_suffix(".eml"), draft, done.renamed)
     if extras.send:
         try:
@@ -91,7 +98,7 @@ def deliver(result: Result, extras: Extras, ask_password: Callable[[MailConfig],
             if config is None:
                 raise MailError("未指定邮件设置文件")
             password = (password_from_env() or ask_password(config)) if config.user else ""
-            message = build_message(result.title, body, attachments, to, cc, sender=config.from_address, draft=False)
+            message = build_message(letter.title, body, attachments, to, cc, sender=config.from_address, draft=False)
             send(message, to + cc, config, password)
         except MailError as error:
             done.failures.append(f"邮件：{error}")

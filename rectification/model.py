@@ -152,3 +152,11 @@ class Ledger:
     @property
     def measures(self) -> list[Measure]:
         return [m for p in self.problems for m in p.measures]
+
+
+class Verdict(str, enum.Enum):
+    """What a run made of a ledger that could be read."""
+
+    PRODUCED = "已生成"  # notice and summary written
+    BLOCKED = "有错误"  # errors (or, with --strict, warnings) kept the notice back
+    CHECKED = "已检查"  # --check-only: the summary alone

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Ledger, NoticeInfo, Problem, Status
+from .analysis import Analysis, ReportedProblem
+from .model import NoticeInfo
 
 
 class BlockKind(str, enum.Enum):
@@ -116,11 +117,11 @@ def strip_leading_ordinal(text: str) -> str:
     return LEADING_ORDINAL.sub("", text)
 
 
-def problem_blocks(index: int, problem: Problem) -> list[Block]:
-    lead = f"{index}.关于“{problem_name(problem.title)}”的问题。"
-    reported = [m for m in problem.measures if m.status is not Status.NOT_STARTED]
+def problem_blocks(item: ReportedProblem) -> list[Block]:
+    problem = item.problem
+    lead = f"{item.index}.关于“{problem_name(problem.title)}”的问题。"
     texts: list[str] = []
-    for measure in reported:
+    for measure in item.measures:
         text = sentences(strip_leading_ordinal(measure.progress))
         if text and (not texts or text != texts[-1]):  # a progress cell merged over measures is said once
             texts.append(text)
@@ -132,10 +133,8 @@ def problem_blocks(index: int, problem: Problem) -> list[Block]:
     return blocks
 
 
-def compose(ledger: Ledger) -> Notice:
-    """The notice's paragraphs in order; the ledger must have passed the checks."""
-    info = ledger.info
-    assert info is not None, "compose() needs a ledger whose 基本信息 passed the checks"
+def compose(info: NoticeInfo, analysis: Analysis) -> Notice:
+    """The notice's paragraphs in order, for a ledger that passed the checks."""
     title = notice_title(info)
     body = inspecting_body(info.inspection_round)
     opening = (
@@ -156,9 +155,8 @@ def compose(ledger: Ledger) -> Notice:
         *(Block(BlockKind.BODY, p) for p in info.leadership + info.results),
         Block(BlockKind.HEADING, "二、整改任务落实完成情况"),
     ]
-    reported = [p for p in ledger.problems if any(m.status is not Status.NOT_STARTED for m in p.measures)]
-    for index, problem in enumerate(reported, 1):
-        blocks += problem_blocks(index, problem)
+    for item in analysis.reported_problems:
+        blocks += problem_blocks(item)
     blocks += [
         Block(BlockKind.HEADING, "三、下一步整改工作安排"),
         *(Block(BlockKind.BODY, p) for p in info.next_steps),

@@ -6,7 +6,13 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .report import Report
 
 UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 MAX_NAME_CHARS = 120  # leaves room for the folder within Windows' 260-character paths
@@ -38,31 +44,85 @@ def safe_file_name(text: str) -> str:
     return name.rstrip(" .") or "通报"
 
 
+@dataclass
+class Saved:
+    """Where a report's outputs went."""
+
+    paths: dict[str, Path] = field(default_factory=dict)  # renderer key -> the file written
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)  # (intended, written) when the target was locked
+    stale: list[tuple[str, Path]] = field(
+        default_factory=list
+    )  # (label, file) an earlier run left and this one did not replace
+
+
+def save_report(report: Report, folder: Path) -> Saved:
+    """Write a report's outputs into folder, all or none; note earlier outputs this run did not replace."""
+    from .renderers import RENDERERS
+
+    saved = Saved()
+    written = write_together([(folder / o.name, o.data) for o in report.outputs], saved.renamed)
+    saved.paths = {o.key: path for o, path in zip(report.outputs, written, strict=True)}
+    for renderer in RENDERERS:
+        earlier = folder / renderer.file_name(report.stem)
+        if renderer.key not in saved.paths and earlier.exists():
+            saved.stale.append((renderer.label, earlier))
+    return saved
+
+
+def write_together(files: Sequence[tuple[Path, bytes]], renamed: list[tuple[Path, Path]]) -> list[Path]:
+    """Write every file or none: each is first written in full beside its target, then moved into place.
+
+    A target Word or Excel keeps locked gets “name(2).ext”, recorded in renamed as (intended, written).
+    Returns the paths written, in order.
+    """
+    staged: list[tuple[Path, str]] = []
+    try:
+        for target, data in files:  # a full disk fails here, before any file is replaced
+            staged.append((target, _stage(target, data)))
+        written = []
+        for target, temporary in staged:
+            path = _move_into_place(temporary, target)
+            if path != target:
+                renamed.append((target, path))
+            written.append(path)
+        return written
+    finally:
+        for _, temporary in staged:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+
+
 def write_atomically(target: Path, data: bytes) -> Path:
     """Write data to target via a temporary file; if target stays locked, use “name(2).ext”.
 
     Returns the path actually written.
     """
+    return write_together([(target, data)], [])[0]
+
+
+def write_noting_renames(target: Path, data: bytes, renamed: list[tuple[Path, Path]]) -> Path:
+    """write_atomically, recording (intended, written) in renamed when the target was locked."""
+    return write_together([(target, data)], renamed)[0]
+
+
+def _stage(target: Path, data: bytes) -> str:
+    """data in a temporary file beside target; returns its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix="~tmp-", suffix=target.suffix, dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        for candidate in _candidates(target):
-            if _replace_with_retries(temporary, candidate):
-                return candidate
-        raise PermissionError(f"无法写入 {target}")
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary
 
 
-def write_noting_renames(target: Path, data: bytes, renamed: list[tuple[Path, Path]]) -> Path:
-    """write_atomically, recording (intended, written) in renamed when the target was locked."""
-    written = write_atomically(target, data)
-    if written != target:
-        renamed.append((target, written))
-    return written
+def _move_into_place(temporary: str, target: Path) -> Path:
+    for candidate in _candidates(target):
+        if _replace_with_retries(temporary, candidate):
+            return candidate
+    raise PermissionError(f"无法写入 {target}")
 
 
 def _candidates(target: Path):

@@ -6,9 +6,11 @@ import re
 import unicodedata
 from datetime import date
 
-from .columns import INFO_KEYS, OPTIONAL_INFO_KEYS, REQUIRED_COLUMNS
+from .columns import REQUIRED_COLUMNS
 from .dates import DateError, parse_deadline, read_date
-from .model import Finding, Ledger, Level, Measure, NoticeInfo, Problem, Status
+from .grouping import GroupNote, NoteKind, RowKey, group_rows, number_text
+from .info import DATE_HINT, read_info
+from .model import Finding, Ledger, Level, Measure, Problem, Status
 from .reader import RawWorkbook, Table
 from .text import clean, paragraphs
 
@@ -42,7 +44,6 @@ DEADLINE_FORMS = (
     "2025-09-30、2025/9/30、2025年9月30日、2025年9月底前、2025年底前、立行立改、长期坚持、2025年底前，并长期坚持"
 )
 MONTH_WITHOUT_YEAR = re.compile(r"^\s*\d{1,2}\s*月")
-DATE_HINT = "请填写实际存在的日期，如 2025-09-30 或 2025年9月30日"
 
 
 def parse_status(value: object) -> Status | None:
@@ -53,11 +54,11 @@ def parse_status(value: object) -> Status | None:
 class _Builder:
     """Turns one workbook's raw rows into records, noting what it cannot read."""
 
-    def __init__(self, raw: RawWorkbook) -> None:
+    def __init__(self, raw: RawWorkbook, feedback_date: date | None) -> None:
         self.raw = raw
         self.table: Table = raw.ledger
         self.findings: list[Finding] = list(raw.findings)
-        self.feedback_date: date | None = None  # dates “9月底” without a year
+        self.feedback_date = feedback_date  # for deadlines “9月底” written without a year
 
     def note(self, level: Level, row: int | None, column: str, message: str, hint: str = "") -> None:
         header = self.table.headers.get(column, column)
@@ -151,73 +152,25 @@ class _Builder:
         )
 
     def problems(self) -> list[Problem]:
-        problems: list[Problem] = []
-        by_number: dict[str, Problem] = {}
-        merged_note = False
-        for row, values in self.table.rows:
-            number = _number_text(values.get("序号"))
-            title = "".join(paragraphs(values.get("问题")))
-            current = problems[-1] if problems else None
-            starts = (
-                current is None
-                or (number and number != current.number)
-                or (not number and title and title != current.title)
-            )
-            if not starts and number and title and current is not None and title != current.title:
-                starts = True  # an adjacent row reusing the number for another problem
-            elif starts and title and current is not None and title == current.title:
-                starts = False  # 序号 numbers measures here: the same problem continues
-                if not merged_note:
-                    merged_note = True
-                    self.note(
-                        Level.HINT,
-                        row,
-                        "序号",
-                        f"第{current.row}行起相邻几行的问题相同、序号不同，已按同一问题合并",
-                        "同一问题的各项措施可用同一序号，或合并问题单元格",
-                    )
-            known = by_number.get(number) if starts and number else None
-            if known is not None and known.title == title:
-                current = known  # the same problem met again further down the ledger
-            elif starts:
-                if known is not None:
-                    self.note(
-                        Level.ERROR,
-                        row,
-                        "序号",
-                        f"序号{number}已用于第{known.row}行的问题“{known.title}”",
-                        "同一问题的各项措施用同一序号，不同问题请用不同序号",
-                    )
-                current = Problem(
-                    row=row,
-                    number=number,
-                    category=clean(values.get("问题类别")),
-                    title=title,
-                    detail="\n".join(paragraphs(values.get("问题具体表现"))),
+        rows = self.table.rows
+        keys = [RowKey(row, number_text(v.get("序号")), "".join(paragraphs(v.get("问题")))) for row, v in rows]
+        groups, notes = group_rows(keys)
+        for note in notes:
+            self.note(*_grouping_finding(note))
+        problems = []
+        for group in groups:
+            first = rows[group.first][1]
+            problems.append(
+                Problem(
+                    row=keys[group.first].row,
+                    number=group.number,
+                    category=clean(first.get("问题类别")),
+                    title=group.title,
+                    detail="\n".join(paragraphs(first.get("问题具体表现"))),
+                    measures=[self.measure(*rows[i]) for i in group.rows],
                 )
-                problems.append(current)
-                if number:
-                    by_number.setdefault(number, current)
-            assert current is not None
-            current.measures.append(self.measure(row, values))
-        self.check_numbering(problems)
+            )
         return problems
-
-    def check_numbering(self, problems: list[Problem]) -> None:
-        numbers = [p.number for p in problems]
-        if numbers != [str(i) for i in range(1, len(problems) + 1)]:
-            first = next(
-                (p for i, p in enumerate(problems, 1) if p.number != str(i)),
-                problems[0] if problems else None,
-            )
-            if first is not None:
-                self.note(
-                    Level.HINT,
-                    first.row,
-                    "序号",
-                    "序号不是从1开始连续编排",
-                    "通报按台账顺序自动编号为1、2、3……，无需修改",
-                )
 
     def missing_columns(self) -> bool:
         missing = [c for c in REQUIRED_COLUMNS if c not in self.table.headers]
@@ -232,92 +185,31 @@ class _Builder:
             )
         return bool(missing)
 
-    # -- 基本信息 -------------------------------------------------------------------------
 
-    def info(self) -> NoticeInfo | None:
-        sheet = self.raw.info_sheet
-        if sheet is None:
-            self.findings.append(
-                Finding(
-                    Level.ERROR,
-                    "基本信息",
-                    None,
-                    "",
-                    "找不到“基本信息”工作表",
-                    "请从 workbook_template.xlsx 复制“基本信息”工作表并填写发文机关、巡察轮次等内容",
-                )
-            )
-            return None
-        before = len(self.findings)
-        values: dict[str, object] = {}
-        for name in INFO_KEYS:
-            row, value = self.raw.info.get(name, (None, None))
-            if not clean(value):
-                if name not in OPTIONAL_INFO_KEYS:
-                    where = "未填写" if row else "缺少此项"
-                    self.findings.append(
-                        Finding(
-                            Level.ERROR,
-                            sheet,
-                            row,
-                            name,
-                            where,
-                            f"请在“{sheet}”工作表填写“{name}”",
-                        )
-                    )
-                values[name] = None
-            elif name.endswith("日期"):
-                values[name] = self.info_date(sheet, row, name, value)
-            else:
-                values[name] = value
-        self.feedback_date = values["反馈日期"]  # type: ignore[assignment]  # needed even when other keys fail
-        if len(self.findings) > before:
-            return None
-        return NoticeInfo(
-            issuer=clean(values["发文机关"]),
-            inspection_round=clean(values["巡察轮次"]),
-            inspection_group=clean(values["巡察组"]),
-            inspection_mode=clean(values["巡察方式"]),
-            inspection_start=values["巡察开始日期"],  # type: ignore[arg-type]
-            inspection_end=values["巡察结束日期"],  # type: ignore[arg-type]
-            feedback_date=values["反馈日期"],  # type: ignore[arg-type]
-            issue_date=values["发文日期"] or date.today(),  # type: ignore[arg-type]
-            phone=clean(values["联系电话"]),
-            address=clean(values["邮政地址"]),
-            postcode=clean(values["邮编"]),
-            leadership=paragraphs(values["组织领导情况"]),
-            results=paragraphs(values["阶段性成效"]),
-            next_steps=paragraphs(values["下一步工作安排"]),
-            title=clean(values["标题"]).replace("\n", ""),
-            recipients=clean(values["收件人"]),
-            cc=clean(values["抄送"]),
+def _grouping_finding(note: GroupNote) -> tuple[Level, int, str, str, str]:
+    """What the clerk reads about a grouping note: level, row, column, message, hint."""
+    if note.kind is NoteKind.MERGED_NUMBERS:
+        return (
+            Level.HINT,
+            note.row,
+            "序号",
+            f"第{note.earlier_row}行起相邻几行的问题相同、序号不同，已按同一问题合并",
+            "同一问题的各项措施可用同一序号，或合并问题单元格",
         )
-
-    def info_date(self, sheet: str, row: int | None, name: str, value: object) -> date | None:
-        try:
-            return read_date(value, self.raw.epoch)
-        except DateError as error:
-            self.findings.append(Finding(Level.ERROR, sheet, row, name, str(error), DATE_HINT))
-            return None
-
-
-def _number_text(value: object) -> str:
-    """序号 as text: 3, 3.0, '3', '３' all read as '3'."""
-    text = unicodedata.normalize("NFKC", clean(value)).rstrip(".、")
-    sub_numbered = re.fullmatch(r"(\d+)[.\-](\d+)", text)  # 1.1, 1-2: the measures of problem 1
-    if sub_numbered and not isinstance(value, float):
-        return sub_numbered.group(1)
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return str(int(number)) if number.is_integer() else text
+    return (
+        Level.ERROR,
+        note.row,
+        "序号",
+        f"序号{note.number}已用于第{note.earlier_row}行的问题“{note.earlier_title}”",
+        "同一问题的各项措施用同一序号，不同问题请用不同序号",
+    )
 
 
 def build_ledger(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
     """The ledger as records, and the findings met while reading it."""
-    builder = _Builder(raw)
-    info = builder.info()
+    info, feedback_date, info_findings = read_info(raw)
+    builder = _Builder(raw, feedback_date)
+    builder.findings += info_findings
     missing_columns = builder.missing_columns()
     problems = [] if missing_columns else builder.problems()
     if not problems and not missing_columns:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .batch import BLOCKED, PRODUCED, UNREADABLE, Outcome, Skipped
-from .summary import STATE_COLOURS, STATES, WORKBOOK_OPTIONS, Cell, Row, Styles, table_columns, write_table
+from .analysis import STATES, Figures
+from .model import Verdict
+from .summary import STATE_COLOURS
+from .xlsx_tables import Cell, Row, new_workbook, table_columns, write_table
 
 UNITS_SHEET = "各单位汇总"
 RED_SHEET = "红灯事项"
 FILES_SHEET = "未处理文件"
+UNREADABLE = "无法读取"
 UNIT_COLUMNS = table_columns(
     "单位 | 文件 | 问题数 | 措施数 | 已完成 | 正在推进 | 长期坚持 | 未启动 | 红灯 | 黄灯 | 完成率 | 错误数 | 结果"
 )
@@ -25,70 +28,82 @@ FILE_COLUMNS = table_columns("文件 | 原因")
 FIRST_STATE_COLUMN = 4  # 已完成, then the other states, in UNIT_COLUMNS
 
 
+@dataclass(frozen=True)
+class UnitLine:
+    """One ledger of the round, as the roll-up shows it."""
+
+    file: str  # the ledger's file name
+    unit: str  # 发文机关; "" when 基本信息 could not be read
+    verdict: Verdict | None  # None: the file could not be read
+    figures: Figures | None = None
+    errors: int = 0
+    red: tuple[tuple[Cell, ...], ...] = ()  # summary.overdue_cells() of each red-light measure
+    message: str = ""  # why the file could not be read
+
+    @property
+    def state(self) -> str:
+        return self.verdict.value if self.verdict else UNREADABLE
+
+    @property
+    def name(self) -> str:
+        return self.unit or "（未读出发文机关）"
+
+
 def rollup_name(as_of: date) -> str:
     """The roll-up's file name: it contains 汇总 and the 统计日期, so rounds do not overwrite each other."""
     return f"各单位整改进展汇总_{as_of.isoformat()}.xlsx"
 
 
-def build_rollup(outcomes: Sequence[Outcome], skipped: Sequence[Skipped], as_of: date) -> bytes:
-    """The roll-up as .xlsx bytes: 各单位汇总 (with its chart), 红灯事项, 未处理文件."""
-    buffer = BytesIO()
-    book = Workbook(buffer, WORKBOOK_OPTIONS)
-    styles = Styles(book)
+def build_rollup(lines: Sequence[UnitLine], skipped: Sequence[tuple[str, str]], as_of: date) -> bytes:
+    """The roll-up as .xlsx bytes: 各单位汇总 (with its chart), 红灯事项, 未处理文件; skipped is (file, reason)."""
+    book, buffer, styles = new_workbook()
     units = book.add_worksheet(UNITS_SHEET)
-    write_table(units, styles, UNIT_COLUMNS, unit_rows(outcomes), filtered=True)
-    write_table(book.add_worksheet(RED_SHEET), styles, RED_COLUMNS, red_rows(outcomes), filtered=True)
-    write_table(book.add_worksheet(FILES_SHEET), styles, FILE_COLUMNS, file_rows(outcomes, skipped))
+    write_table(units, styles, UNIT_COLUMNS, unit_rows(lines), filtered=True)
+    write_table(book.add_worksheet(RED_SHEET), styles, RED_COLUMNS, red_rows(lines), filtered=True)
+    write_table(book.add_worksheet(FILES_SHEET), styles, FILE_COLUMNS, file_rows(lines, skipped))
     units.set_footer(f"&L统计日期：{as_of.isoformat()}&C第 &P 页，共 &N 页")
-    if outcomes:
-        _insert_chart(book, units, len(outcomes))
+    if lines:
+        _insert_chart(book, units, len(lines))
     book.close()
     return buffer.getvalue()
 
 
-def unit_name(outcome: Outcome) -> str:
-    return outcome.unit or "（未读出发文机关）"
+def _figure_cells(f: Figures) -> tuple[Cell, ...]:
+    """问题数 through 黄灯, as UNIT_COLUMNS lists them."""
+    return (f.problems, f.measures, *f.by_state(), f.red, f.yellow)
 
 
-def unit_rows(outcomes: Sequence[Outcome]) -> list[Row]:
+def unit_rows(lines: Sequence[UnitLine]) -> list[Row]:
     """A row per ledger, red when it has red lights or was not produced, yellow when it has yellow lights."""
     rows = []
-    for o in outcomes:
-        f = o.figures
-        numbers: tuple[Cell, ...] = (
-            (f.problems, f.measures, f.done, f.in_progress, f.ongoing, f.not_started, f.red, f.yellow)
-            + (f.completion_rate, o.errors)
-            if f is not None
-            else (None,) * 10
-        )
-        red = o.state in (BLOCKED, UNREADABLE) or (f is not None and f.red > 0)
+    for line in lines:
+        f = line.figures
+        numbers = (*_figure_cells(f), f.completion_rate, line.errors) if f is not None else (None,) * 10
+        red = line.verdict in (Verdict.BLOCKED, None) or (f is not None and f.red > 0)
         tint = "red" if red else "yellow" if f is not None and f.yellow > 0 else None
-        rows.append(Row((unit_name(o), o.path.name, *numbers, o.state), tint))
-    read = [o.figures for o in outcomes if o.figures is not None]
-    sums = [sum(getattr(f, name) for f in read) for name in _FIGURE_NAMES]
+        rows.append(Row((line.name, line.file, *numbers, line.state), tint))
+    read = [line.figures for line in lines if line.figures is not None]
+    sums = [sum(column) for column in zip(*map(_figure_cells, read), strict=True)] if read else [0] * 8
     measures, done = sums[1], sums[2]
-    produced = sum(1 for o in outcomes if o.state == PRODUCED)
+    produced = sum(1 for line in lines if line.verdict is Verdict.PRODUCED)
     total = Row(
-        ("合计", f"{len(outcomes)}个台账", *sums, done / measures if measures else 0.0)
-        + (sum(o.errors for o in outcomes), f"已生成{produced}个"),
+        ("合计", f"{len(lines)}个台账", *sums, done / measures if measures else 0.0)
+        + (sum(line.errors for line in lines), f"已生成{produced}个"),
         "total",
     )
     return [*rows, total]
 
 
-_FIGURE_NAMES = ("problems", "measures", "done", "in_progress", "ongoing", "not_started", "red", "yellow")
-
-
-def red_rows(outcomes: Sequence[Outcome]) -> list[Row]:
-    """Every red-light measure of every unit, with its owners: summary.red_rows() behind each unit's name."""
-    rows = [Row((unit_name(o), *cells), "red") for o in outcomes for cells in o.red_rows]
+def red_rows(lines: Sequence[UnitLine]) -> list[Row]:
+    """Every red-light measure of every unit, with its owners, behind the unit's name."""
+    rows = [Row((line.name, *cells), "red") for line in lines for cells in line.red]
     return rows or [Row(("无红灯事项",))]
 
 
-def file_rows(outcomes: Sequence[Outcome], skipped: Sequence[Skipped]) -> list[Row]:
+def file_rows(lines: Sequence[UnitLine], skipped: Sequence[tuple[str, str]]) -> list[Row]:
     """Ledgers that could not be read, then files that were passed over."""
-    rows = [Row((o.path.name, o.message), "red") for o in outcomes if o.state == UNREADABLE]
-    rows += [Row((s.path.name, f"已跳过：{s.reason}")) for s in skipped]
+    rows = [Row((line.file, line.message), "red") for line in lines if line.verdict is None]
+    rows += [Row((name, f"已跳过：{reason}")) for name, reason in skipped]
     return rows or [Row(("", "全部文件均已处理"))]
 
 

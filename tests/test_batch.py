@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 from conftest import AS_OF, INFO, measure, sample_rows, write_ledger
 
-from rectification.batch import BLOCKED, PRODUCED, UNREADABLE, run_batch, scan
-from rectification.pipeline import Options
+from rectification.batch import run_batch, scan
+from rectification.model import Verdict
+from rectification.report import Options
 from rectification.rollup import rollup_name
 
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
@@ -73,7 +74,8 @@ def fills(path: Path, sheet: str, column: str = "A") -> list[str]:
 
 
 def test_scan_skips_lock_files_and_non_workbooks(round_dir):
-    ledgers, skipped = scan(round_dir)
+    found = scan(round_dir)
+    ledgers, skipped = found.ledgers, found.skipped
     assert [p.name for p in ledgers] == ["1甲局.xlsx", "2乙局.xlsx", "3丙局.xlsx", "4损坏.xlsx"]
     assert {s.path.name: s.reason for s in skipped} == {
         "~$1甲局.xlsx": "Excel/WPS 打开文件时生成的临时锁定文件",
@@ -111,11 +113,11 @@ def test_rollup_rows_values_and_fills(run_cli, round_dir):
     assert openpyxl.load_workbook(rollup).sheetnames == ["各单位汇总", "红灯事项", "未处理文件"]
     rows = sheet_rows(rollup, "各单位汇总")
     assert rows[0] == UNIT_HEADERS
-    assert rows[1] == [UNIT_A, "1甲局.xlsx", 2, 3, 3, 0, 0, 0, 0, 0, 1.0, 0, PRODUCED]
-    assert rows[2] == [UNIT_B, "2乙局.xlsx", 4, 5, 3, 2, 0, 0, 1, 1, 0.6, 0, PRODUCED]
+    assert rows[1] == [UNIT_A, "1甲局.xlsx", 2, 3, 3, 0, 0, 0, 0, 0, 1.0, 0, "已生成"]
+    assert rows[2] == [UNIT_B, "2乙局.xlsx", 4, 5, 3, 2, 0, 0, 1, 1, 0.6, 0, "已生成"]
     assert rows[3][:4] == ["中共某某区丙局党组", "3丙局.xlsx", 2, 3]
-    assert rows[3][-2:] == [1, BLOCKED]
-    assert rows[4] == ["（未读出发文机关）", "4损坏.xlsx", *[None] * 10, UNREADABLE]
+    assert rows[3][-2:] == [1, "有错误"]
+    assert rows[4] == ["（未读出发文机关）", "4损坏.xlsx", *[None] * 10, "无法读取"]
     assert rows[5] == ["合计", "4个台账", 8, 11, 9, 2, 0, 0, 1, 1, 9 / 11, 1, "已生成2个"]
     # red: late or not produced; yellow: due soon; none: all well
     assert fills(rollup, "各单位汇总") == ["00000000", RED, RED, RED, "FFF2F2F2"]
@@ -203,14 +205,14 @@ def test_batch_and_a_ledger_file_together_is_a_usage_error(run_cli, round_dir, l
 
 def test_order_is_deterministic_in_parallel_and_serial(tmp_path, round_dir):
     options = Options(as_of=AS_OF)
-    parallel = run_batch(round_dir, tmp_path / "p", options, workers=2)
-    serial = run_batch(round_dir, tmp_path / "s", options, workers=1)
+    parallel = run_batch(scan(round_dir), tmp_path / "p", options, workers=2)
+    serial = run_batch(scan(round_dir), tmp_path / "s", options, workers=1)
     seen: list[str] = []
-    again = run_batch(round_dir, tmp_path / "q", options, progress=lambda o: seen.append(o.path.name), workers=2)
+    again = run_batch(scan(round_dir), tmp_path / "q", options, progress=lambda o: seen.append(o.path.name), workers=2)
     names = ["1甲局.xlsx", "2乙局.xlsx", "3丙局.xlsx", "4损坏.xlsx"]
     for batch in (parallel, serial, again):
         assert [o.path.name for o in batch.outcomes] == names
-        assert [o.state for o in batch.outcomes] == [PRODUCED, PRODUCED, BLOCKED, UNREADABLE]
+        assert [o.verdict for o in batch.outcomes] == [Verdict.PRODUCED, Verdict.PRODUCED, Verdict.BLOCKED, None]
     assert sorted(seen) == names  # progress hears of each ledger once, in whatever order they finish
     assert sheet_rows(parallel.rollup_path, "各单位汇总") == sheet_rows(serial.rollup_path, "各单位汇总")
 

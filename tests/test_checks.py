@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, INFO, measure, sample_rows, write_ledger
 
+from rectification.analysis import analyse
 from rectification.checks import check
 from rectification.model import Level
 from rectification.reader import read_workbook
@@ -17,7 +18,7 @@ from rectification.records import build_ledger
 def findings_for(tmp_path: Path, rows=None, info=None, **kwargs):
     path = write_ledger(tmp_path / "台账.xlsx", rows=rows, info=info, **kwargs)
     ledger, found = build_ledger(read_workbook(path))
-    return found + check(ledger, AS_OF)
+    return found + check(ledger, analyse(ledger, AS_OF))
 
 
 def one_row(**values):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import measure, write_ledger
+from conftest import AS_OF, measure, write_ledger
 
+from rectification.analysis import analyse
 from rectification.notice import chinese_ordinal, compose, date_range_text
 from rectification.reader import read_workbook
 from rectification.records import build_ledger
@@ -15,7 +16,7 @@ def paragraphs(tmp_path, rows, **info):
 
     path = write_ledger(tmp_path / "台账.xlsx", rows=rows, info={**INFO, **info})
     ledger, _ = build_ledger(read_workbook(path))
-    return compose(ledger).paragraphs
+    return compose(ledger.info, analyse(ledger, AS_OF)).paragraphs
 
 
 @pytest.mark.parametrize(
@@ -118,4 +119,4 @@ def test_progress_merged_over_measures_is_said_once(tmp_path):
     book["整改台账"].merge_cells("L2:L3")
     book.save(path)
     ledger, _ = build_ledger(read_workbook(path))
-    assert "整改情况：已按要求完成。" in compose(ledger).paragraphs
+    assert "整改情况：已按要求完成。" in compose(ledger.info, analyse(ledger, AS_OF)).paragraphs

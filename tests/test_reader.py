@@ -12,12 +12,12 @@ import pytest
 from conftest import AS_OF, HEADER, INFO, measure, write_ledger
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from rectification.analysis import analyse
 from rectification.checks import check
 from rectification.model import Level
 from rectification.notice import compose
 from rectification.reader import read_workbook
 from rectification.records import build_ledger
-from rectification.summary import figures
 
 
 def family_rows() -> list[dict[str, object]]:
@@ -50,7 +50,7 @@ def family_rows() -> list[dict[str, object]]:
 
 def read(path: Path):
     ledger, found = build_ledger(read_workbook(path))
-    return ledger, found + check(ledger, AS_OF)
+    return ledger, found + check(ledger, analyse(ledger, AS_OF))
 
 
 def essence(path: Path):
@@ -64,7 +64,8 @@ def essence(path: Path):
     messages = sorted(
         (f.level, re.sub("（时限：.*）", "", f.message)) for f in found if f.level is not Level.HINT
     )  # columns use the user's words
-    return measures, problems, compose(ledger).paragraphs, figures(ledger, AS_OF), messages
+    analysis = analyse(ledger, AS_OF)
+    return measures, problems, compose(ledger.info, analysis).paragraphs, analysis.figures, messages
 
 
 # The WPS-style layout: title rows above the header, merged problem cells, header words with line breaks.

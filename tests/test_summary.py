@@ -11,9 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rectification.model import Deadline, Finding, Ledger, Level, Measure, Problem, Status
-from rectification.summary import Column, Figures, build_summary, figures, red_rows, table_columns
+from rectification.analysis import Figures, analyse
+from rectification.model import Deadline, Finding, Ledger, Level, Light, Measure, Problem, Status
+from rectification.summary import build_summary, overdue_cells
 from rectification.text import xml_safe
+from rectification.xlsx_tables import Column, table_columns
 
 AS_OF = date(2025, 12, 11)
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
@@ -113,7 +115,8 @@ FINDINGS = [
 
 
 def open_summary(ledger: Ledger, findings: list[Finding] | None = None, **kwargs: object):
-    data = build_summary(ledger, FINDINGS if findings is None else findings, AS_OF, **kwargs)
+    warn_days = kwargs.pop("warn_days", 10)
+    data = build_summary(analyse(ledger, AS_OF, warn_days), FINDINGS if findings is None else findings, **kwargs)
     return load_workbook(BytesIO(data))
 
 
@@ -131,8 +134,9 @@ def book():
 
 
 def test_figures_count_states_lights_and_done_problems() -> None:
-    got = figures(sample_ledger(), AS_OF)
+    got = analyse(sample_ledger(), AS_OF).figures
     assert got == Figures(
+        name="",
         problems=3,
         measures=9,
         done=2,
@@ -142,18 +146,19 @@ def test_figures_count_states_lights_and_done_problems() -> None:
         red=3,
         yellow=2,
         problems_done=1,
+        problems_reported=3,
     )
     assert got.completion_rate == pytest.approx(2 / 9)
 
 
 def test_figures_of_an_empty_ledger() -> None:
-    got = figures(Ledger(None, [problem("1", "无措施")]), AS_OF)
+    got = analyse(Ledger(None, [problem("1", "无措施")]), AS_OF).figures
     assert (got.problems, got.measures, got.problems_done, got.completion_rate) == (1, 0, 0, 0.0)
 
 
 def test_warn_days_moves_the_yellow_line() -> None:
-    assert figures(sample_ledger(), AS_OF, warn_days=3).yellow == 0
-    assert figures(sample_ledger(), AS_OF, warn_days=300).yellow == 3
+    assert analyse(sample_ledger(), AS_OF, warn_days=3).figures.yellow == 0
+    assert analyse(sample_ledger(), AS_OF, warn_days=300).figures.yellow == 3
 
 
 def test_sheets_and_headers(book) -> None:
@@ -205,7 +210,7 @@ def test_totals_sheet(book) -> None:
 
 
 def test_totals_sheet_has_a_chart_of_the_states() -> None:
-    data = build_summary(sample_ledger(), [], AS_OF)
+    data = build_summary(analyse(sample_ledger(), AS_OF), [])
     with zipfile.ZipFile(BytesIO(data)) as package:
         chart = package.read("xl/charts/chart1.xml").decode()
     assert re.findall(r"<c:f>(.*?)</c:f>", chart) == ["汇总!$A$4:$A$7", "汇总!$B$4:$B$7"]  # 已完成 … 未启动
@@ -358,8 +363,8 @@ def test_detail_says_whether_the_notice_was_written(written: bool, expected: lis
 
 
 def test_red_rows_are_the_red_lines_of_the_overdue_sheet(book) -> None:
-    """The roll-up's 红灯事项 reads red_rows(); it must match 逾期事项 cell for cell, less the 灯号."""
-    rows = red_rows(sample_ledger(), AS_OF)
+    """The roll-up's 红灯事项 reads overdue_cells(); it must match 逾期事项 cell for cell, less the 灯号."""
+    rows = [overdue_cells(t) for t in analyse(sample_ledger(), AS_OF).with_light(Light.RED)]
     shown = [r[1:] for r in values(book["逾期事项"]) if r[0] == "红灯"]
     assert [[xml_safe(v) if isinstance(v, str) else v for v in r] for r in rows] == shown  # as write_table cleans
     assert rows[0] == (

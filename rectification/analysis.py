@@ -1,0 +1,172 @@
+"""Everything derived from a ledger, computed once: each measure's light, what the notice reports, the figures.
+
+Every renderer (notice, summary, roll-up, console) reads an Analysis; none recomputes a light or a count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from .model import Ledger, Light, Measure, Problem, Status
+
+DEFAULT_WARN_DAYS = 10
+OPEN_STATUSES = (Status.IN_PROGRESS, Status.NOT_STARTED, None)
+STATES = (Status.DONE, Status.IN_PROGRESS, Status.ONGOING, Status.NOT_STARTED)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where an open measure stands against its deadline on the as-of day."""
+
+    light: Light | None  # None: done, long-term, or no date to judge by
+    days_overdue: int | None = None
+    days_left: int | None = None
+
+
+def assess(measure: Measure, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> Assessment:
+    """The three-colour light of one measure: the only place a light is decided."""
+    deadline = measure.deadline
+    if measure.status not in OPEN_STATUSES or deadline is None:
+        return Assessment(None)
+    if deadline.due is None:
+        return Assessment(Light.RED) if deadline.immediate else Assessment(None)
+    remaining = (deadline.due - as_of).days
+    if remaining < 0:
+        return Assessment(Light.RED, days_overdue=-remaining)
+    if remaining <= warn_days:
+        return Assessment(Light.YELLOW, days_left=remaining)
+    return Assessment(Light.GREEN, days_left=remaining)
+
+
+def reported(measure: Measure) -> bool:
+    """The notice reports every measure that has started: the only place this rule is written."""
+    return measure.status is not Status.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """One measure with what the analysis found: its problem, its light, whether the notice reports it."""
+
+    problem: Problem
+    measure: Measure
+    assessment: Assessment
+    reported: bool
+
+    @property
+    def light(self) -> Light | None:
+        return self.assessment.light
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Measures of one group (a department, a leader, the whole ledger) counted by state and light."""
+
+    name: str  # "" for measures whose group cell is blank
+    measures: int
+    done: int
+    in_progress: int
+    ongoing: int
+    not_started: int
+    red: int
+    yellow: int
+
+    @property
+    def completion_rate(self) -> float:
+        """已完成 ÷ 措施数; 0.0 when there are no measures."""
+        return self.done / self.measures if self.measures else 0.0
+
+    def by_state(self) -> tuple[int, int, int, int]:
+        """已完成, 正在推进, 长期坚持, 未启动: the order every table and chart uses."""
+        return (self.done, self.in_progress, self.ongoing, self.not_started)
+
+
+@dataclass(frozen=True)
+class Figures(Tally):
+    """The whole ledger's tally plus its problem counts: what the console, summary, roll-up and notice read."""
+
+    problems: int = 0
+    problems_done: int = 0  # a problem is done when all its measures are 已完成
+    problems_reported: int = 0  # problems the notice lists
+
+    @property
+    def problems_open(self) -> int:
+        return self.problems - self.problems_done
+
+
+@dataclass(frozen=True)
+class ReportedProblem:
+    """A problem as the notice lists it: its number in the notice and the measures it reports."""
+
+    index: int  # 1, 2, … in notice order
+    problem: Problem
+    measures: tuple[Measure, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    as_of: date
+    warn_days: int
+    tracked: tuple[Tracked, ...]  # every measure, in ledger order
+    figures: Figures
+    reported_problems: tuple[ReportedProblem, ...]
+    by_department: tuple[Tally, ...]  # in order of first appearance
+    by_leader: tuple[Tally, ...]
+
+    @property
+    def overdue(self) -> tuple[Tracked, ...]:
+        """Red lights, then yellow ones, each in ledger order."""
+        return self.with_light(Light.RED) + self.with_light(Light.YELLOW)
+
+    def with_light(self, light: Light) -> tuple[Tracked, ...]:
+        return tuple(t for t in self.tracked if t.light is light)
+
+
+def analyse(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> Analysis:
+    """The ledger's analysis on the as-of day."""
+    tracked = tuple(
+        Tracked(p, m, assess(m, as_of, warn_days), reported(m)) for p in ledger.problems for m in p.measures
+    )
+    listed = [p for p in ledger.problems if any(reported(m) for m in p.measures)]
+    reported_problems = tuple(
+        ReportedProblem(n, p, tuple(m for m in p.measures if reported(m))) for n, p in enumerate(listed, 1)
+    )
+    whole = tally("", tracked)
+    figures = Figures(
+        **asdict(whole),
+        problems=len(ledger.problems),
+        problems_done=sum(
+            1 for p in ledger.problems if p.measures and all(m.status is Status.DONE for m in p.measures)
+        ),
+        problems_reported=len(reported_problems),
+    )
+    return Analysis(
+        as_of=as_of,
+        warn_days=warn_days,
+        tracked=tracked,
+        figures=figures,
+        reported_problems=reported_problems,
+        by_department=grouped(tracked, lambda t: t.measure.department),
+        by_leader=grouped(tracked, lambda t: t.measure.leader),
+    )
+
+
+def tally(name: str, tracked: Sequence[Tracked]) -> Tally:
+    states = Counter(t.measure.status for t in tracked)
+    lights = Counter(t.light for t in tracked)
+    return Tally(
+        name,
+        len(tracked),
+        *(states[s] for s in STATES),
+        red=lights[Light.RED],
+        yellow=lights[Light.YELLOW],
+    )
+
+
+def grouped(tracked: Iterable[Tracked], key: Callable[[Tracked], str]) -> tuple[Tally, ...]:
+    groups: dict[str, list[Tracked]] = {}
+    for t in tracked:
+        groups.setdefault(key(t), []).append(t)
+    return tuple(tally(name, group) for name, group in groups.items())

@@ -1,0 +1,51 @@
+"""A ledger's report: findings, analysis, verdict and the outputs as named bytes. Nothing here touches the disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .analysis import DEFAULT_WARN_DAYS, Analysis
+from .model import Finding, Ledger, Level, Verdict
+
+
+@dataclass(frozen=True)
+class Options:
+    as_of: date
+    warn_days: int = DEFAULT_WARN_DAYS
+    strict: bool = False  # warnings block the notice like errors
+    check_only: bool = False  # write the summary only
+
+
+@dataclass(frozen=True)
+class Output:
+    """One rendered file: which renderer made it, its file name, its bytes."""
+
+    key: str  # a renderer's key: "notice", "summary", …
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Report:
+    source: Path  # the ledger
+    ledger: Ledger
+    findings: tuple[Finding, ...]  # errors first, then warnings, then hints
+    analysis: Analysis
+    verdict: Verdict
+    options: Options
+    title: str  # the notice's title; "" when 基本信息 could not be read
+    stem: str  # the outputs' file names start with this
+    outputs: tuple[Output, ...] = ()
+
+    def count(self, level: Level) -> int:
+        return sum(1 for f in self.findings if f.level is level)
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """Errors, warnings, hints."""
+        return (self.count(Level.ERROR), self.count(Level.WARNING), self.count(Level.HINT))
+
+    def output(self, key: str) -> Output | None:
+        return next((o for o in self.outputs if o.key == key), None)
