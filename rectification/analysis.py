@@ -156,12 +156,9 @@ def analyse(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> 
 def tally(name: str, tracked: Sequence[Tracked]) -> Tally:
     states = Counter(t.measure.status for t in tracked)
     lights = Counter(t.light for t in tracked)
+    done, in_progress, ongoing, not_started = (states[s] for s in STATES)
     return Tally(
-        name,
-        len(tracked),
-        *(states[s] for s in STATES),
-        red=lights[Light.RED],
-        yellow=lights[Light.YELLOW],
+        name, len(tracked), done, in_progress, ongoing, not_started, red=lights[Light.RED], yellow=lights[Light.YELLOW]
     )
 
 

@@ -46,8 +46,7 @@ def as_date(value: object) -> date | None:
 
 def read_date(value: object, epoch: datetime | None = None) -> date | None:
     """A date cell, text date or Excel serial number; None when blank, DateError when unreadable."""
-    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if is_number and SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:  # type: ignore[operator]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]:
         return ((epoch or WINDOWS_1900) + timedelta(days=int(value))).date()
     parsed = as_date(value)
     if parsed is None and clean(value):
@@ -91,8 +90,8 @@ def parse_deadline(value: object, after: date | None = None) -> Deadline | None:
     due, tail = _leading_date(text, after)
     if due is None:
         return None
-    rest = TAIL.match(tail)
-    remainder = rest.group(1).strip() if rest else tail
+    closing = TAIL.match(tail)
+    remainder = closing.group(1).strip() if closing else tail
     if not remainder:
         return Deadline(written, due, immediate, False)
     if remainder in ONGOING_WORDS:

@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 from .analysis import STATES, Figures
 from .model import Verdict
 from .summary import STATE_COLOURS
-from .xlsx_tables import Cell, Row, new_workbook, table_columns, write_table
+from .xlsx_tables import Cell, Row, Tint, new_workbook, table_columns, write_table
 
 UNITS_SHEET = "各单位汇总"
 RED_SHEET = "红灯事项"
@@ -80,7 +80,7 @@ def unit_rows(lines: Sequence[UnitLine]) -> list[Row]:
         f = line.figures
         numbers = (*_figure_cells(f), f.completion_rate, line.errors) if f is not None else (None,) * 10
         red = line.verdict in (Verdict.BLOCKED, None) or (f is not None and f.red > 0)
-        tint = "red" if red else "yellow" if f is not None and f.yellow > 0 else None
+        tint: Tint | None = "red" if red else "yellow" if f is not None and f.yellow > 0 else None
         rows.append(Row((line.name, line.file, *numbers, line.state), tint))
     read = [line.figures for line in lines if line.figures is not None]
     sums = [sum(column) for column in zip(*map(_figure_cells, read), strict=True)] if read else [0] * 8

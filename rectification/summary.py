@@ -93,9 +93,7 @@ def _tally_cells(t: Tally) -> tuple[Cell, ...]:
 
 
 def _overdue_rows(analysis: Analysis) -> list[Row]:
-    return [
-        Row((t.assessment.light.value, *overdue_cells(t)), LIGHT_TINT[t.light]) for t in analysis.overdue if t.light
-    ]
+    return [Row((light.value, *overdue_cells(t)), LIGHT_TINT[light]) for t in analysis.overdue if (light := t.light)]
 
 
 def _detail_rows(analysis: Analysis, notice_written: bool) -> list[Row]:

@@ -1,0 +1,126 @@
+"""The report model: run() computes and renders, save_report() writes; batch workers die with their parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, ROOT, sample_rows, write_ledger
+
+from rectification import output
+from rectification.batch import scan
+from rectification.model import Verdict
+from rectification.output import save_report, write_together
+from rectification.pipeline import run
+from rectification.renderers import NOTICE, RENDERERS, SUMMARY
+from rectification.report import Options
+
+
+def test_run_writes_nothing_and_returns_named_bytes(tmp_path, ledger_path):
+    before = set(tmp_path.rglob("*"))
+    report = run(ledger_path, Options(as_of=AS_OF))
+    assert set(tmp_path.rglob("*")) == before
+    assert report.verdict is Verdict.PRODUCED
+    assert [o.key for o in report.outputs] == [NOTICE, SUMMARY]
+    assert [o.name for o in report.outputs] == [
+        "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报.docx",
+        "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报_汇总.xlsx",
+    ]
+    assert report.output(NOTICE).data[:2] == b"PK"
+    assert report.analysis.figures.measures == 3
+
+
+def test_save_report_writes_each_output_once_and_notes_a_stale_notice(tmp_path, ledger_path):
+    out = tmp_path / "out"
+    saved = save_report(run(ledger_path, Options(as_of=AS_OF)), out)
+    assert {k: p.name for k, p in saved.paths.items()} == {
+        NOTICE: "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报.docx",
+        SUMMARY: "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报_汇总.xlsx",
+    }
+    checked = run(ledger_path, Options(as_of=AS_OF, check_only=True))
+    assert checked.verdict is Verdict.CHECKED and [o.key for o in checked.outputs] == [SUMMARY]
+    again = save_report(checked, out)
+    assert again.stale == [("通报", saved.paths[NOTICE])]
+
+
+def test_a_pair_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """The disk fills up while the second file is staged: neither old file is replaced, no temporary is left."""
+    first, second = tmp_path / "a.docx", tmp_path / "a_汇总.xlsx"
+    first.write_bytes(b"old notice")
+    second.write_bytes(b"old summary")
+    real_stage, calls = output._stage, []
+
+    def stage(target, data):
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_stage(target, data)
+
+    monkeypatch.setattr(output, "_stage", stage)
+    with pytest.raises(OSError):
+        write_together([(first, b"new notice"), (second, b"new summary")], [])
+    assert first.read_bytes() == b"old notice" and second.read_bytes() == b"old summary"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "a_汇总.xlsx"]
+
+
+def test_every_renderer_has_a_distinct_key_and_name():
+    assert len({r.key for r in RENDERERS}) == len({r.file_name("x") for r in RENDERERS}) == len(RENDERERS)
+    assert sum(r.share for r in RENDERERS) < 1
+
+
+def test_batch_skips_its_own_rollup(tmp_path):
+    folder = tmp_path / "round"
+    folder.mkdir()
+    write_ledger(folder / "甲.xlsx", rows=sample_rows())
+    (folder / "各单位整改进展汇总_2025-12-11.xlsx").write_bytes(b"PK")
+    (folder / "各单位整改进展汇总_2025-12-11(2).xlsx").write_bytes(b"PK")
+    found = scan(folder)
+    assert [p.name for p in found.ledgers] == ["甲.xlsx"]
+    assert [s.reason for s in found.skipped] == ["本程序以前生成的各单位汇总表"] * 2
+
+
+WORKER_SCRIPT = """
+import sys, time, os
+sys.path.insert(0, {root!r})
+from concurrent.futures import ProcessPoolExecutor
+from rectification.batch import _die_with_parent
+
+def job():
+    print(os.getpid(), flush=True)
+    time.sleep(60)
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(1, initializer=_die_with_parent) as pool:
+        pool.submit(job)
+        time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_workers_die_when_the_parent_is_killed(tmp_path):
+    script = tmp_path / "pool.py"
+    script.write_text(WORKER_SCRIPT.format(root=str(ROOT)), encoding="utf-8")
+    with subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True) as parent:
+        worker = int(parent.stdout.readline())
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.1)
+    if _alive(worker):
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the worker outlived its parent")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split()[2] == "Z")  # a zombie has exited
