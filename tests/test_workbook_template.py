@@ -47,8 +47,18 @@ def load_builder() -> ModuleType:
     return sys.modules[name]
 
 
+def cell_style(cell) -> tuple[object, ...]:
+    font, fill, align, border = cell.font, cell.fill, cell.alignment, cell.border
+    return (
+        (font.name, font.sz, font.b),
+        (fill.fill_type, fill.fgColor.rgb),
+        (align.horizontal, align.vertical, align.wrap_text),
+        tuple(side.style for side in (border.left, border.right, border.top, border.bottom)),
+    )
+
+
 def snapshot(path: Path) -> dict[str, object]:
-    """What a user sees of the workbook: values, formats, merges, validations, panes, print titles."""
+    """What a user sees of the workbook: values, formats, styles, merges, validations, panes, print titles."""
     wb = load_workbook(path)
     sheets = {}
     for ws in wb.worksheets:
@@ -56,6 +66,8 @@ def snapshot(path: Path) -> dict[str, object]:
         sheets[ws.title] = {
             "values": [[cell.value for cell in row] for row in ws.iter_rows()],
             "number_formats": {c.coordinate: c.number_format for c in cells if c.value is not None},
+            "styles": {c.coordinate: cell_style(c) for c in cells if c.has_style},
+            "heights": {r: d.height for r, d in sorted(ws.row_dimensions.items()) if d.height},
             "merged": sorted(str(r) for r in ws.merged_cells.ranges),
             "validations": sorted(
                 (str(dv.sqref), str(dv.type), str(dv.formula1), str(dv.operator), str(dv.errorStyle))
