@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from datetime import datetime
@@ -41,13 +42,23 @@ def load_builder() -> ModuleType:
         spec = importlib.util.spec_from_file_location(name, BUILDER)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while the class is built
+        sys.modules[name] = module  # loaded once: every test shares the module
         spec.loader.exec_module(module)
     return sys.modules[name]
 
 
+def cell_style(cell) -> tuple[object, ...]:
+    font, fill, align, border = cell.font, cell.fill, cell.alignment, cell.border
+    return (
+        (font.name, font.sz, font.b),
+        (fill.fill_type, fill.fgColor.rgb),
+        (align.horizontal, align.vertical, align.wrap_text),
+        tuple(side.style for side in (border.left, border.right, border.top, border.bottom)),
+    )
+
+
 def snapshot(path: Path) -> dict[str, object]:
-    """What a user sees of the workbook: values, formats, merges, validations, panes, print titles."""
+    """What a user sees of the workbook: values, formats, styles, merges, validations, panes, print titles."""
     wb = load_workbook(path)
     sheets = {}
     for ws in wb.worksheets:
@@ -55,6 +66,8 @@ def snapshot(path: Path) -> dict[str, object]:
         sheets[ws.title] = {
             "values": [[cell.value for cell in row] for row in ws.iter_rows()],
             "number_formats": {c.coordinate: c.number_format for c in cells if c.value is not None},
+            "styles": {c.coordinate: cell_style(c) for c in cells if c.has_style},
+            "heights": {r: d.height for r, d in sorted(ws.row_dimensions.items()) if d.height},
             "merged": sorted(str(r) for r in ws.merged_cells.ranges),
             "validations": sorted(
                 (str(dv.sqref), str(dv.type), str(dv.formula1), str(dv.operator), str(dv.errorStyle))
@@ -167,6 +180,24 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
 
 def test_default_output_is_the_repo_template() -> None:
     assert load_builder().DEFAULT_OUT == TEMPLATE
+
+
+def test_example_data_is_checked_against_the_project_columns(tmp_path: Path) -> None:
+    builder = load_builder()
+    good = json.loads(builder.EXAMPLE.read_text(encoding="utf-8"))
+    cases = {
+        "备考": lambda d: d["problems"][0]["measures"][0].update({"备考": "x"}),  # not a ledger column
+        "no 责任人": lambda d: d["problems"][0]["measures"][0].pop("责任人"),
+        "整改状态 完成了": lambda d: d["problems"][0]["measures"][0].update({"整改状态": "完成了"}),
+        "missing keys ['邮编']": lambda d: d["info"].pop("邮编"),
+    }
+    for expected, spoil in cases.items():
+        data = json.loads(json.dumps(good))
+        spoil(data)
+        path = tmp_path / "example.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        with pytest.raises(ValueError, match=re.escape(expected)):
+            builder.load_example(path)
 
 
 # --- layout ----------------------------------------------------------------------------------------
