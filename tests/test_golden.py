@@ -125,6 +125,7 @@ def check(name: str, actual: object) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)
         path.write_text(text + "\n", encoding="utf-8")
+        pytest.skip(f"tests/golden/{name}.json written: review the diff")
     expected = json.loads(path.read_text(encoding="utf-8"))
     assert json.loads(text) == expected, f"{name}: output differs from tests/golden/{name}.json"
 
