@@ -9,16 +9,57 @@ set "PYTHONUTF8=1"
 set "PIP_DISABLE_PIP_VERSION_CHECK=1"
 set "VENV_PY=.venv\Scripts\python.exe"
 set "MSG=tools\launcher_messages.py"
-set "LEDGER=%~1"
+set "MARKER=.venv\requirements.installed"
 set "CODE=0"
+set "HARD_EXIT="
+set "REBUILD="
+set "DROPPED="
 
-rem 1. A working virtual environment needs no other Python.
-if not exist "%VENV_PY%" goto find_python
-"%VENV_PY%" -c "import sys" >nul 2>&1
-if not errorlevel 1 goto venv_ready
+rem 0. Opened inside a zip, Explorer (or 7-Zip, WinRAR) copies only this file to a temporary folder:
+rem    nothing to run beside it, and a .venv built there is lost. Say so before anything else.
+if not exist "generate.py" goto not_extracted
+if not exist "requirements.txt" goto not_extracted
+if not exist "%MSG%" goto not_extracted
+if not exist "rectification\__init__.py" goto not_extracted
+
+rem 1. The dropped workbook. Explorer quotes its path only when it has a space, so cmd cuts
+rem    "a&b.xlsx" at the & and drops ^. The raw command line still holds it: read it with delayed
+rem    expansion (immune to & ^ %), and leave DDE before the value meets a ! in the path.
+set "LEDGER=%~1"
+if not defined LEDGER goto ledger_read
+if exist "%LEDGER%" goto ledger_read
+setlocal EnableDelayedExpansion
+set "RAW=!cmdcmdline!"
+set "TAIL=!RAW:*%~nx0" =!"
+if "!TAIL!"=="!RAW!" set "TAIL="
+if defined TAIL set "TAIL=!TAIL:~0,-1!"
+if defined TAIL set "TAIL=!TAIL:"=!"
+rem The dot makes the loop run (and endlocal happen) even for an empty TAIL.
+for %%A in (".!TAIL!") do endlocal & set "DROPPED=%%~A"
+set "DROPPED=%DROPPED:~1%"
+rem Started by Explorer: cmd /c would run the rest of the name after an & once this script returns.
+if defined DROPPED set "HARD_EXIT=1"
+if not defined DROPPED goto ledger_read
+if exist "%DROPPED%" set "LEDGER=%DROPPED%"
+:ledger_read
+
+rem 2. A .venv is trusted only when it finished installing (the marker) and still imports pip and the
+rem    libraries; a half-made one (window closed during the first run, antivirus, full disk) is rebuilt.
+if not exist ".venv" goto find_python
+if not exist "%VENV_PY%" goto venv_broken
+if not exist "%MARKER%" goto venv_broken
+"%VENV_PY%" "%MSG%" check_venv >nul 2>&1
+if errorlevel 1 goto venv_broken
+rem requirements.txt changed since the last install: install into this .venv.
+fc /b "requirements.txt" "%MARKER%" >nul 2>&1
+if errorlevel 1 goto install
+goto run
+
+:venv_broken
+set "REBUILD=1"
 
 :find_python
-rem 2. py -3, then python, always with arguments. The Microsoft Store stub exits 9009 without running
+rem 3. py -3, then python, always with arguments. The Microsoft Store stub exits 9009 without running
 rem    anything; exit 3 means a Python older than 3.10.
 set "PY="
 call :probe py -3
@@ -30,16 +71,17 @@ if defined PY goto create_venv
 goto no_python
 
 :create_venv
-%PY% "%MSG%" creating_venv
+set "SAY=creating_venv"
+if defined REBUILD set "SAY=rebuilding_venv"
+%PY% "%MSG%" %SAY%
 if exist ".venv" rmdir /s /q ".venv"
+if exist ".venv" goto venv_failed
 %PY% -m venv ".venv"
 if errorlevel 1 goto venv_failed
 if not exist "%VENV_PY%" goto venv_failed
 
-:venv_ready
-rem 3. Install requirements.txt on the first run and whenever it changed (a copy is kept in .venv).
-fc /b "requirements.txt" ".venv\requirements.installed" >nul 2>&1
-if not errorlevel 1 goto run
+:install
+rem 4. Install requirements.txt; the marker (a copy of it) is written only once the libraries import.
 if exist "wheels\*.whl" goto install_offline
 "%VENV_PY%" "%MSG%" installing_online
 "%VENV_PY%" -m pip install -r "requirements.txt"
@@ -50,24 +92,48 @@ goto installed
 "%VENV_PY%" -m pip install --no-index --find-links "wheels" -r "requirements.txt"
 if errorlevel 1 goto install_failed_offline
 :installed
-copy /y "requirements.txt" ".venv\requirements.installed" >nul
+"%VENV_PY%" "%MSG%" check_venv
+if errorlevel 1 goto install_broken
+copy /y "requirements.txt" "%MARKER%" >nul
 
 :run
-rem 4. The notice. A workbook dragged onto this file is the first argument (LEDGER above).
+rem 5. The notice. Exit codes of generate.py: 0 done, 1 ledger errors, 2 file unusable, 3 notice
+rem    written but PDF or mail failed, 4 its libraries are missing (the .venv is rebuilt next time).
 echo.
-if defined LEDGER goto run_ledger
-"%VENV_PY%" generate.py
+if not defined LEDGER goto run_default
+if not exist "%LEDGER%" goto ledger_missing
+"%VENV_PY%" generate.py "%LEDGER%"
 set "CODE=%errorlevel%"
 goto ran
-:run_ledger
-"%VENV_PY%" generate.py "%LEDGER%"
+:run_default
+"%VENV_PY%" generate.py
 set "CODE=%errorlevel%"
 :ran
 echo.
 if "%CODE%"=="0" start "" "output"
 if "%CODE%"=="3" start "" "output"
+if "%CODE%"=="4" del /q "%MARKER%" >nul 2>&1
 "%VENV_PY%" "%MSG%" result %CODE%
 goto finish
+
+:ledger_missing
+"%VENV_PY%" "%MSG%" ledger_missing "%LEDGER%"
+set "CODE=2"
+goto finish
+
+:not_extracted
+rem No Python message here: tools\ is not beside this file. The box says it in Chinese (\u escapes
+rem keep this file ASCII); the console says it in English in case mshta is missing or blocked.
+echo.
+echo This program is still inside the zip file, or the folder is incomplete.
+echo Please extract the whole zip first: right-click the zip, choose "Extract All...",
+echo then double-click generate.bat in the extracted folder.
+echo.
+mshta.exe "javascript:alert('\u8bf7\u5148\u628a\u538b\u7f29\u5305\u5b8c\u6574\u89e3\u538b\uff1a\u5728\u538b\u7f29\u5305\u4e0a\u70b9\u53f3\u952e\uff0c\u9009\u201c\u5168\u90e8\u89e3\u538b\u7f29\u201d\uff0c\u518d\u53cc\u51fb\u89e3\u538b\u51fa\u6765\u7684\u6587\u4ef6\u5939\u91cc\u7684 generate.bat\u3002\u4e0d\u8981\u5728\u538b\u7f29\u5305\u91cc\u76f4\u63a5\u8fd0\u884c\u3002');close()" >nul 2>&1
+set "CODE=2"
+echo Press any key to close this window.
+pause >nul
+goto done
 
 :no_python
 echo Python 3.10+ : tools\python_missing.txt
@@ -91,6 +157,11 @@ goto finish
 set "CODE=2"
 goto finish
 
+:install_broken
+"%VENV_PY%" "%MSG%" install_broken
+set "CODE=2"
+goto finish
+
 :probe
 rem Runs the given command with -c quietly; PROBE is 0 for Python 3.10 or later.
 %* -c "import sys; sys.exit(0 if sys.version_info >= (3, 10) else 3)" >nul 2>&1
@@ -98,9 +169,17 @@ set "PROBE=%errorlevel%"
 exit /b 0
 
 :finish
-if exist "%VENV_PY%" ("%VENV_PY%" "%MSG%" press_any_key) else (%PY% "%MSG%" press_any_key)
+if exist "%VENV_PY%" goto finish_venv
+%PY% "%MSG%" press_any_key
+goto finish_pause
+:finish_venv
+"%VENV_PY%" "%MSG%" press_any_key
+:finish_pause
 pause >nul
 
 :done
 popd
+if defined HARD_EXIT goto hard_exit
 endlocal & exit /b %CODE%
+:hard_exit
+endlocal & exit %CODE%

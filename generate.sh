@@ -8,6 +8,13 @@ cd "$(dirname "$0")" || exit 2
 export PYTHONUTF8=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 VENV_PY=.venv/bin/python
 MSG=tools/launcher_messages.py
+MARKER=.venv/requirements.installed
+
+# Only this file, not the folder it came in (a file opened inside a zip): nothing to run, say so in Chinese.
+if [ ! -f generate.py ] || [ ! -f requirements.txt ] || [ ! -f "$MSG" ] || [ ! -f rectification/__init__.py ]; then
+    echo "请先把压缩包完整解压：在压缩包上点右键，选“全部解压缩”，再双击解压出来的文件夹里的 generate.bat。不要在压缩包里直接运行。" >&2
+    exit 2
+fi
 
 pause() {
     if [ -t 0 ] && [ -t 1 ]; then
@@ -20,7 +27,14 @@ probe() {  # 0 for Python 3.10 or later
     "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 3)' >/dev/null 2>&1
 }
 
-if ! "$VENV_PY" -c 'import sys' >/dev/null 2>&1; then
+# A .venv is trusted only when it finished installing (the marker) and still imports pip and the
+# libraries; a half-made one (window closed during the first run, antivirus, full disk) is rebuilt.
+say=creating_venv
+if [ -e .venv ]; then
+    say=rebuilding_venv
+    if [ -x "$VENV_PY" ] && [ -f "$MARKER" ] && "$VENV_PY" "$MSG" check_venv >/dev/null 2>&1; then say=""; fi
+fi
+if [ -n "$say" ]; then
     PY=""
     for candidate in ${GENERATE_PYTHON:-} python3 python; do
         if probe "$candidate"; then PY=$candidate; break; fi
@@ -31,7 +45,7 @@ if ! "$VENV_PY" -c 'import sys' >/dev/null 2>&1; then
         if [ -t 0 ] && [ -t 1 ]; then printf '按回车键关闭本窗口……'; read -r _ || true; fi
         exit 9
     fi
-    "$PY" "$MSG" creating_venv
+    "$PY" "$MSG" "$say"
     rm -rf .venv
     if ! "$PY" -m venv .venv || [ ! -x "$VENV_PY" ]; then
         "$PY" "$MSG" venv_failed >&2
@@ -40,7 +54,7 @@ if ! "$VENV_PY" -c 'import sys' >/dev/null 2>&1; then
     fi
 fi
 
-if ! cmp -s requirements.txt .venv/requirements.installed; then
+if ! cmp -s requirements.txt "$MARKER"; then  # first run, rebuilt, or requirements.txt changed
     installed=""
     if ls wheels/*.whl >/dev/null 2>&1; then  # the offline bundle's wheels are for Windows: try, then go online
         "$VENV_PY" "$MSG" installing_offline
@@ -56,13 +70,19 @@ if ! cmp -s requirements.txt .venv/requirements.installed; then
             exit 2
         fi
     fi
-    cp requirements.txt .venv/requirements.installed
+    if ! "$VENV_PY" "$MSG" check_venv; then  # the marker is written only once the libraries import
+        "$VENV_PY" "$MSG" install_broken >&2
+        pause "$VENV_PY"
+        exit 2
+    fi
+    cp requirements.txt "$MARKER"
 fi
 
 echo
 "$VENV_PY" generate.py "$@"
 code=$?
 echo
+if [ "$code" = 4 ]; then rm -f "$MARKER"; fi  # generate.py found its libraries missing: rebuild next time
 if [ "$code" = 0 ] || [ "$code" = 3 ]; then
     if [ -z "${GENERATE_NO_OPEN:-}" ] && [ -d output ]; then
         if [ "$(uname)" = Darwin ]; then

@@ -1,4 +1,5 @@
-"""generate.bat (by its bytes), generate.sh (end to end, first run included) and the offline bundle's zip."""
+"""generate.bat (by its bytes), generate.sh (end to end, first run and a half-made .venv included), the
+messages script and the offline bundle's zip. generate.bat's control flow: test_launchers_bat_flow.py."""
 
 from __future__ import annotations
 
@@ -65,8 +66,9 @@ def test_bat_finds_python_and_installs_like_the_notes_say(bat):
     assert '%PY% -m venv ".venv"' in text
     assert '-m pip install --no-index --find-links "wheels" -r "requirements.txt"' in text
     assert '-m pip install -r "requirements.txt"' in text
-    assert 'fc /b "requirements.txt" ".venv\\requirements.installed"' in text
-    assert 'copy /y "requirements.txt" ".venv\\requirements.installed"' in text
+    assert 'set "MARKER=.venv\\requirements.installed"' in text
+    assert 'fc /b "requirements.txt" "%MARKER%"' in text and 'copy /y "requirements.txt" "%MARKER%"' in text
+    assert '"%VENV_PY%" "%MSG%" check_venv' in text  # a half-made .venv is not trusted
     assert 'start "" "output"' in text
     assert "tools\\python_missing.txt" in text
 
@@ -86,12 +88,13 @@ def test_bat_labels_exist(bat):
 def test_bat_messages_exist_in_python(bat):
     """Every message key the scripts ask for is one launcher_messages.py knows, and it is Chinese."""
     text = bat.decode("ascii") + SH.read_text(encoding="utf-8")
-    keys = set(re.findall(r'"\$?%?MSG%?"\s+(\w+)', text))
-    assert {"creating_venv", "installing_online", "installing_offline", "result", "press_any_key"} <= keys
-    for key in keys - {"result"}:
+    keys = set(re.findall(r'"\$?%?MSG%?"\s+(?!goto)(\w+)', text)) | set(re.findall(r'\b(?:SAY|say)="?(\w+)', text))
+    assert {"creating_venv", "rebuilding_venv", "installing_online", "installing_offline", "result"} <= keys
+    assert {"press_any_key", "ledger_missing", "install_broken", "check_venv"} <= keys
+    for key in keys - {"result", "check_venv"}:
         assert key in launcher_messages.MESSAGES, key
         assert re.search(r"[\u4e00-\u9fff]", launcher_messages.MESSAGES[key])
-    for code in ("0", "1", "2", "3", "9"):
+    for code in ("0", "1", "2", "3", "4", "9"):
         assert re.search(r"[\u4e00-\u9fff]", launcher_messages.message("result", code))
 
 
@@ -101,6 +104,50 @@ def test_no_python_help_opens_in_any_notepad():
     assert data.count(b"\n") == data.count(b"\r\n")
     text = data.decode("utf-8-sig")
     assert "python.org" in text and "Add python.exe to PATH" in text and "generate.bat" in text
+
+
+# --- tools/launcher_messages.py and generate.py's first lines -------------------------------------------
+
+
+def test_venv_check_imports_every_runtime_library():
+    """check_venv imports pip and each library requirements.txt names (by its import name)."""
+    import_names = {"python-calamine": "python_calamine", "python-docx": "docx", "xlsxwriter": "xlsxwriter"}
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    wanted = {re.split(r"[<>=\s]", line, maxsplit=1)[0].lower() for line in lines if line and not line.startswith("#")}
+    modules = set(launcher_messages.VENV_MODULES)
+    assert {import_names.get(name, name) for name in wanted} <= modules
+    assert any(name.startswith("pip") for name in modules)
+    assert launcher_messages.check_venv() == 0  # this venv has them all
+    assert launcher_messages.check_venv(("json", "no_such_module_14")) == 1
+
+
+def test_messages_script_takes_an_argument():
+    assert launcher_messages.main(["ledger_missing", "C:\\台账"]) == 0
+    assert "C:\\台账" in launcher_messages.message("ledger_missing", "C:\\台账")
+    assert "9" in launcher_messages.message("result", "9")
+    assert launcher_messages.main([]) == 2
+
+
+def without_pip_venv(target: Path) -> Path:
+    """A venv with no pip and no libraries: what a closed window leaves behind. Fast: nothing installed."""
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(target)], check=True, capture_output=True)
+    except (subprocess.CalledProcessError, OSError) as error:
+        pytest.skip(f"cannot create a venv here: {error}")
+    python = target / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    return python
+
+
+def test_generate_py_without_its_libraries_exits_4_not_1(tmp_path):
+    """1 tells the clerk the ledger has errors; a broken .venv must say something else."""
+    python = without_pip_venv(tmp_path / "venv")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    done = subprocess.run(
+        [str(python), str(ROOT / "generate.py")], capture_output=True, text=True, encoding="utf-8", env=env
+    )
+    assert done.returncode == 4, done.stderr
+    assert "程序组件不完整（缺少 click" in done.stderr and "请删除 .venv 文件夹后重新双击运行" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # --- generate.sh, end to end ------------------------------------------------------------------------
@@ -122,6 +169,31 @@ def repo_copy(target: Path) -> Path:
     return target
 
 
+def sh_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "DISPLAY", "WAYLAND"))}
+    env["GENERATE_NO_OPEN"] = "1"
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
+    return env
+
+
+def run_sh(script: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["sh", str(script), *args],
+        cwd=cwd,
+        env=sh_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+
+
+def skip_if_offline(done: subprocess.CompletedProcess[str]) -> None:
+    if done.returncode == 2 and launcher_messages.MESSAGES["install_failed_online"] in done.stderr:
+        pytest.skip("pip could not install requirements.txt here (no package index reachable?)")
+
+
 def test_sh_is_an_executable_lf_script():
     data = SH.read_bytes()
     assert data.startswith(b"#!/bin/sh\n") and b"\r" not in data
@@ -133,23 +205,12 @@ def test_sh_is_an_executable_lf_script():
 def test_sh_twin_end_to_end(tmp_path):
     """First run creates .venv and installs requirements.txt; the second skips the install; a dragged ledger works."""
     repo = repo_copy(tmp_path / "通报 工具")  # a space and Chinese characters in the path
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "DISPLAY", "WAYLAND"))}
-    env["GENERATE_NO_OPEN"] = "1"
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["sh", str(repo / "generate.sh"), *args],
-            cwd=tmp_path,  # the script moves to its own folder
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=600,
-        )
+        return run_sh(repo / "generate.sh", *args, cwd=tmp_path)  # the script moves to its own folder
 
     first = run("--as-of", "2025-12-11")
+    skip_if_offline(first)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "第一次运行：正在创建运行环境" in first.stdout
     assert "正在联网安装所需组件" in first.stdout
@@ -170,6 +231,44 @@ def test_sh_twin_end_to_end(tmp_path):
     assert third.returncode == 2
     assert "正在联网安装所需组件" in third.stdout and "正在创建运行环境" not in third.stdout
     assert "找不到台账文件" in third.stderr and "未能处理台账，请看上面的说明。" in third.stdout
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX sh")
+def test_sh_alone_says_extract_the_zip_first(tmp_path):
+    """Only the script, as when a file is opened inside a zip: a Chinese sentence, no .venv."""
+    folder = tmp_path / "压缩包 临时"
+    folder.mkdir()
+    shutil.copy2(SH, folder / "generate.sh")
+    done = run_sh(folder / "generate.sh", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip() == launcher_messages.MESSAGES["not_extracted"]
+    assert sorted(p.name for p in folder.iterdir()) == ["generate.sh"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the shell twin is for macOS and Linux")
+@pytest.mark.skipif(shutil.which("sh") is None or shutil.which("git") is None, reason="needs sh and git")
+def test_sh_heals_a_half_made_venv_slow(tmp_path):
+    """Slow (two real installs, about 15 s here): a .venv without pip, then one missing a library, is rebuilt."""
+    repo = repo_copy(tmp_path / "通报 工具")
+    without_pip_venv(repo / ".venv")  # the first run's window was closed while the venv was being made
+    (repo / ".venv" / "requirements.installed").write_bytes((repo / "requirements.txt").read_bytes())
+
+    first = run_sh(repo / "generate.sh", "--check-only", cwd=tmp_path)
+    skip_if_offline(first)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert launcher_messages.MESSAGES["rebuilding_venv"] in first.stdout
+    assert "检查完成（仅检查，未生成通报）" in first.stdout
+    assert (repo / ".venv" / "requirements.installed").read_bytes() == (repo / "requirements.txt").read_bytes()
+
+    site = next((repo / ".venv" / "lib").glob("python3*/site-packages"))
+    shutil.rmtree(site / "openpyxl")  # antivirus, later: the marker is still there, a library is not
+    second = run_sh(repo / "generate.sh", "--check-only", cwd=tmp_path)
+    skip_if_offline(second)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert launcher_messages.MESSAGES["rebuilding_venv"] in second.stdout and (site / "openpyxl").is_dir()
+
+    third = run_sh(repo / "generate.sh", "--check-only", cwd=tmp_path)
+    assert third.returncode == 0 and "正在" not in third.stdout  # healed: trusted again, nothing installed
 
 
 # --- the offline bundle -----------------------------------------------------------------------------

@@ -4,8 +4,8 @@
     python tools/make_offline_bundle.py --no-download   # zip with the wheels/ already there
 
 The zip holds the repository's tracked files (git ls-files, as in the working tree) plus wheels/: 64-bit
-Windows wheels of requirements.txt for CPython 3.10 to 3.14. generate.bat
-installs from wheels/ with --no-index when the folder is there.
+Windows wheels of requirements.txt for CPython 3.10 to 3.14, about 25 MB (lxml alone is 4 MB per Python
+version; the code is 0.2 MB). generate.bat installs from wheels/ with --no-index when the folder is there.
 """
 
 from __future__ import annotations
