@@ -170,7 +170,7 @@ def cli(
     \b
     退出码：0 已生成（可能有警告）；1 台账有错误，未生成通报（汇总表的“检查结果”列出错误）；
             2 文件无法使用（找不到、不是 Excel 工作簿、没有整改台账表、参数有误）；
-            3 通报已生成，但 PDF 或邮件未完成。
+            3 通报已生成，但 PDF 或邮件未完成；4 程序组件不完整（删除 .venv 后重新运行）。
     """
     from rectification.output import save_report
     from rectification.pipeline import run
