@@ -90,10 +90,27 @@ class Figures(Tally):
     problems: int = 0
     problems_done: int = 0  # a problem is done when all its measures are 已完成
     problems_reported: int = 0  # problems the notice lists
+    problems_long_term: int = 0  # not done, but every measure 已完成 or 长期坚持
+    categories: int = 0  # distinct 问题类别 filled in
+    departments: int = 0  # distinct 责任部门 filled in
 
     @property
     def problems_open(self) -> int:
+        """Problems not yet done (正在整改), the long-term ones included."""
         return self.problems - self.problems_done
+
+    @property
+    def problem_rate(self) -> float:
+        """问题完成率: done problems ÷ problems; 0.0 when there are none."""
+        return self.problems_done / self.problems if self.problems else 0.0
+
+
+@dataclass(frozen=True)
+class ReportedAspect:
+    """One 具体表现 of a listed problem, with the measures the notice reports under it."""
+
+    detail: str
+    measures: tuple[Measure, ...]
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,17 @@ class ReportedProblem:
     index: int  # 1, 2, … in notice order
     problem: Problem
     measures: tuple[Measure, ...]
+    aspects: tuple[ReportedAspect, ...]  # the 具体表现 that have a reported measure
+
+
+@dataclass(frozen=True)
+class Category:
+    """A 问题类别 as the grouped notice shows it: its problems' counts and the problems it lists."""
+
+    name: str  # "" for problems with no category
+    problems: int
+    problems_done: int
+    reported: tuple[ReportedProblem, ...]
 
 
 @dataclass(frozen=True)
@@ -114,6 +142,7 @@ class Analysis:
     reported_problems: tuple[ReportedProblem, ...]
     by_department: tuple[Tally, ...]  # in order of first appearance
     by_leader: tuple[Tally, ...]
+    categories: tuple[Category, ...]  # in order of first appearance
 
     @property
     def overdue(self) -> tuple[Tracked, ...]:
@@ -130,17 +159,16 @@ def analyse(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> 
         Tracked(p, m, assess(m, as_of, warn_days), reported(m)) for p in ledger.problems for m in p.measures
     )
     listed = [p for p in ledger.problems if any(reported(m) for m in p.measures)]
-    reported_problems = tuple(
-        ReportedProblem(n, p, tuple(m for m in p.measures if reported(m))) for n, p in enumerate(listed, 1)
-    )
+    reported_problems = tuple(_reported(n, p) for n, p in enumerate(listed, 1))
     whole = tally("", tracked)
     figures = Figures(
         **asdict(whole),
         problems=len(ledger.problems),
-        problems_done=sum(
-            1 for p in ledger.problems if p.measures and all(m.status is Status.DONE for m in p.measures)
-        ),
+        problems_done=sum(1 for p in ledger.problems if _done(p)),
         problems_reported=len(reported_problems),
+        problems_long_term=sum(1 for p in ledger.problems if _long_term(p)),
+        categories=len({p.category for p in ledger.problems if p.category}),
+        departments=len({m.department for m in ledger.measures if m.department}),
     )
     return Analysis(
         as_of=as_of,
@@ -150,6 +178,39 @@ def analyse(ledger: Ledger, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> 
         reported_problems=reported_problems,
         by_department=grouped(tracked, lambda t: t.measure.department),
         by_leader=grouped(tracked, lambda t: t.measure.leader),
+        categories=_categories(ledger.problems, reported_problems),
+    )
+
+
+def _done(problem: Problem) -> bool:
+    return bool(problem.measures) and all(m.status is Status.DONE for m in problem.measures)
+
+
+def _long_term(problem: Problem) -> bool:
+    statuses = {m.status for m in problem.measures}
+    return Status.ONGOING in statuses and statuses <= {Status.DONE, Status.ONGOING}
+
+
+def _reported(index: int, problem: Problem) -> ReportedProblem:
+    aspects = (ReportedAspect(a.detail, tuple(m for m in a.measures if reported(m))) for a in problem.aspects)
+    return ReportedProblem(
+        index,
+        problem,
+        tuple(m for m in problem.measures if reported(m)),
+        tuple(a for a in aspects if a.measures),
+    )
+
+
+def _categories(problems: Sequence[Problem], listed: Sequence[ReportedProblem]) -> tuple[Category, ...]:
+    names = list(dict.fromkeys(p.category for p in problems))
+    return tuple(
+        Category(
+            name,
+            sum(1 for p in problems if p.category == name),
+            sum(1 for p in problems if p.category == name and _done(p)),
+            tuple(r for r in listed if r.problem.category == name),
+        )
+        for name in names
     )
 
 

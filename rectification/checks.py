@@ -21,13 +21,18 @@ class _Collector:
         self.findings.append(Finding(level, self.ledger.ledger_sheet, row, header, message, hint))
 
 
-def check(ledger: Ledger, analysis: Analysis) -> list[Finding]:
-    """Every rule applied to every measure, in ledger order; lights and the notice's rule come from the analysis."""
+def check(ledger: Ledger, analysis: Analysis, by_category: bool = False) -> list[Finding]:
+    """Every rule applied to every measure, in ledger order; lights and the notice's rule come from the analysis.
+
+    by_category: the unit's notice groups problems by 问题类别, so each listed problem needs one.
+    """
     out = _Collector(ledger)
     listed = {id(r.problem) for r in analysis.reported_problems}
     tracked = iter(analysis.tracked)
     for problem in ledger.problems:
         _check_problem(out, problem, id(problem) in listed)
+        if by_category and not problem.category and id(problem) in listed:
+            out.add(Level.ERROR, problem.row, "问题类别", "未填写", CATEGORY_HINT)
         for measure in problem.measures:
             _check_owners(out, measure)
             _check_dates(out, measure, analysis.as_of)
@@ -58,6 +63,7 @@ def _check_problem(out: _Collector, problem: Problem, listed: bool) -> None:
         )
 
 
+CATEGORY_HINT = "通报按问题类别分组（“通报格式”中“分类”为“是”），请填写该问题所属的方面，如“政治建设方面”"
 OWNER_HINTS = {
     "责任领导": "请填写该项措施的责任领导",
     "责任部门": "请填写该项措施的责任部门",

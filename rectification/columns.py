@@ -45,7 +45,8 @@ REQUIRED_COLUMNS = (
 
 INFO_KEYS: dict[str, tuple[str, ...]] = {
     "标题": ("通报标题", "文件标题"),
-    "发文机关": ("发文单位", "发文机关名称", "单位名称", "被巡察单位"),
+    "发文机关": ("发文单位", "发文机关名称", "单位名称"),
+    "被巡察单位": ("被巡察党组织", "巡察对象"),  # when not the issuer; older templates used it for the issuer
     "巡察轮次": ("巡察名称", "轮次"),
     "巡察组": ("巡察组名称",),
     "巡察方式": ("巡察类型", "巡察形式"),
@@ -63,7 +64,8 @@ INFO_KEYS: dict[str, tuple[str, ...]] = {
     "抄送": ("抄送人", "抄送邮箱", "抄送地址"),
 }
 
-OPTIONAL_INFO_KEYS = ("标题", "发文日期", "收件人", "抄送")
+OPTIONAL_INFO_KEYS = ("标题", "发文日期", "收件人", "抄送", "被巡察单位")
+APPROXIMATE_DATE_KEYS = ("巡察开始日期", "巡察结束日期", "反馈日期")  # “2024年4月上旬” is printed as written
 
 
 def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:

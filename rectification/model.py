@@ -80,6 +80,15 @@ class Measure:
 
 
 @dataclass
+class Aspect:
+    """One 具体表现 of a problem and the measures written against it."""
+
+    row: int
+    detail: str  # "" when the ledger gives none
+    measures: list[Measure] = field(default_factory=list)
+
+
+@dataclass
 class Problem:
     """A problem the inspection found, with its measures in ledger order."""
 
@@ -87,8 +96,9 @@ class Problem:
     number: str  # 序号 as written in the ledger
     category: str
     title: str  # 问题
-    detail: str  # 问题具体表现
+    detail: str  # 问题具体表现 of its first row
     measures: list[Measure] = field(default_factory=list)
+    aspects: list[Aspect] = field(default_factory=list)  # its 具体表现 in order, each with its measures
 
 
 @dataclass
@@ -99,9 +109,11 @@ class NoticeInfo:
     inspection_round: str  # 巡察轮次, e.g. 区委第九轮巡察
     inspection_group: str  # 巡察组
     inspection_mode: str  # 巡察方式, e.g. 常规巡察
-    inspection_start: date
-    inspection_end: date
-    feedback_date: date
+    # The three dates below are a date, or text kept as written when approximate ("2024年4月上旬"),
+    # or "" when the unit's format does not print them and they were left blank.
+    inspection_start: date | str
+    inspection_end: date | str
+    feedback_date: date | str
     issue_date: date  # 发文日期
     phone: str
     address: str
@@ -112,6 +124,8 @@ class NoticeInfo:
     title: str = ""  # 标题: overrides the generated title when set
     recipients: str = ""  # 收件人, as written: the .eml's To
     cc: str = ""  # 抄送, as written: the .eml's Cc
+    inspected: str = ""  # 被巡察单位, when it is not the issuer (a 市委 reporting on the city)
+    extra: dict[str, str] = field(default_factory=dict)  # the unit's own 基本信息 keys, for placeholders
 
 
 @dataclass(frozen=True)

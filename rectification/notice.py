@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .analysis import Analysis, ReportedProblem
-from .model import NoticeInfo
+from .analysis import Analysis, ReportedAspect, ReportedProblem
+from .columns import INFO_KEYS
+from .formats import NoticeFormat, default_format
+from .model import Measure, NoticeInfo
 
 
 class BlockKind(str, enum.Enum):
@@ -16,6 +19,7 @@ class BlockKind(str, enum.Enum):
 
     TITLE = "title"
     HEADING = "heading"  # 一、二、三、
+    SUBHEADING = "subheading"  # （一）（二）: a headline (lead), perhaps followed by text in the same paragraph
     ITEM = "item"  # 1.关于“……”的问题。 (lead) + the problem's detail (text)
     BODY = "body"
     BLANK = "blank"
@@ -27,7 +31,7 @@ class BlockKind(str, enum.Enum):
 class Block:
     kind: BlockKind
     text: str = ""
-    lead: str = ""  # ITEM only: the numbered heading sentence before the detail
+    lead: str = ""  # ITEM and SUBHEADING: the numbered heading sentence before the text
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,37 @@ class Notice:
 CHINESE_DIGITS = "零一二三四五六七八九"
 SENTENCE_END = re.compile(r"(?:[。！？；…]|[。！？][”’）)])$")  # a closing bracket alone ends no sentence
 LEADING_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|\d+(?:[、．]|\.(?!\d))|[（(]\d+[)）])\s*")
+# A heading or category the clerk numbered: （一） 一、 1. 1、 （1）
+TYPED_NUMBER = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十百]+[、．.]|\d+[、．.](?!\d))\s*"
+)
+SECOND_LEVEL = re.compile(r"^[（(][一二三四五六七八九十百]+[)）]")  # GB/T 9704: （一） is 楷体
+FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十百]+、")  # 一、 is 黑体
 
 
 def chinese_ordinal(n: int) -> str:
-    """1 → 一, 10 → 十, 11 → 十一, 21 → 二十一 (for 一是, 二是, …)."""
+    """1 → 一, 10 → 十, 11 → 十一, 21 → 二十一, 101 → 一百零一, 110 → 一百一十 (for 一是, （一）, 一、)."""
     if n < 10:
         return CHINESE_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    if tens >= 10:
-        return str(n)
-    head = "" if tens == 1 else CHINESE_DIGITS[tens]
-    return head + "十" + (CHINESE_DIGITS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        head = "" if tens == 1 else CHINESE_DIGITS[tens]
+        return head + "十" + (CHINESE_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if not rest:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + CHINESE_DIGITS[rest]
+        else:
+            tail = ("一" if rest < 20 else "") + chinese_ordinal(rest)
+        return CHINESE_DIGITS[hundreds] + "百" + tail
+    return str(n)
+
+
+def percent(rate: float, places: int) -> str:
+    """0.8333 → 83.3% with one place; 0.76 → 76% with none."""
+    return f"{rate * 100:.{places}f}%"
 
 
 def date_text(d: date) -> str:
@@ -68,12 +92,22 @@ def date_range_text(start: date, end: date) -> str:
     return f"{date_text(start)}至{tail}"
 
 
-def default_title(info: NoticeInfo) -> str:
-    return f"{info.issuer}关于{info.inspection_round}反馈意见整改进展情况的通报"
+def written_date(value: date | str) -> str:
+    """A date as the notice prints it; an approximate one (2024年4月上旬) as written."""
+    return date_text(value) if isinstance(value, date) else value
 
 
-def notice_title(info: NoticeInfo) -> str:
-    return info.title or default_title(info)
+def period_text(start: date | str, end: date | str) -> str:
+    """The inspection's period: 2025年4月16日至6月15日, 2024年4月上旬至7月上旬; a repeated year is dropped."""
+    if isinstance(start, date) and isinstance(end, date):
+        return date_range_text(start, end)
+    first, last = written_date(start), written_date(end)
+    if not first or not last:
+        return first or last
+    year = re.match(r"\d{4}年", first)
+    if year and last.startswith(year.group()) and len(last) > len(year.group()):
+        last = last[len(year.group()) :]
+    return f"{first}至{last}"
 
 
 def inspecting_body(inspection_round: str) -> str:
@@ -117,52 +151,197 @@ def strip_leading_ordinal(text: str) -> str:
     return LEADING_ORDINAL.sub("", text)
 
 
-def problem_blocks(item: ReportedProblem) -> list[Block]:
-    problem = item.problem
-    lead = f"{item.index}.关于“{problem_name(problem.title)}”的问题。"
-    texts: list[str] = []
-    for measure in item.measures:
-        text = sentences(strip_leading_ordinal(measure.progress))
-        if text and (not texts or text != texts[-1]):  # a progress cell merged over measures is said once
-            texts.append(text)
-    numbered = (f"{chinese_ordinal(i)}是{t}" for i, t in enumerate(texts, 1))
-    progress = texts[0] if len(texts) == 1 else "".join(numbered)
-    blocks = [Block(BlockKind.ITEM, sentences(problem.detail), lead)]
-    if progress:
-        blocks.append(Block(BlockKind.BODY, f"整改情况：{progress}"))
-    return blocks
+def category_name(text: str) -> str:
+    """A 问题类别 as the heading names it: without the （一） or 一、 the clerk may have typed."""
+    return TYPED_NUMBER.sub("", text).strip().rstrip("。；;，,")
 
 
-def compose(info: NoticeInfo, analysis: Analysis) -> Notice:
-    """The notice's paragraphs in order, for a ledger that passed the checks."""
-    title = notice_title(info)
-    body = inspecting_body(info.inspection_round)
-    opening = (
-        f"根据{body}巡察工作统一部署，{date_range_text(info.inspection_start, info.inspection_end)}，"
-        f"{info.inspection_group}对{info.issuer}开展了{info.inspection_mode}，"
-        f"并于{date_text(info.feedback_date)}反馈了巡察意见。"
-        "根据《中国共产党党内监督条例》和《中国共产党巡视工作条例》有关规定，现将巡察整改情况予以公布。"
+def notice_values(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> dict[str, str]:
+    """Every notice-wide placeholder's text: the 基本信息 keys (the unit's own too), the derived ones, the figures."""
+    f, places = analysis.figures, fmt.places
+    values = dict.fromkeys(INFO_KEYS, "")
+    values.update(info.extra)
+    values.update(
+        {
+            "标题": info.title,
+            "发文机关": info.issuer,
+            "巡察轮次": info.inspection_round,
+            "巡察组": info.inspection_group,
+            "巡察方式": info.inspection_mode,
+            "巡察开始日期": written_date(info.inspection_start),
+            "巡察结束日期": written_date(info.inspection_end),
+            "反馈日期": written_date(info.feedback_date),
+            "发文日期": date_text(info.issue_date),
+            "联系电话": info.phone,
+            "邮政地址": info.address,
+            "邮编": info.postcode,
+            "组织领导情况": "".join(info.leadership),
+            "阶段性成效": "".join(info.results),
+            "下一步工作安排": "".join(info.next_steps),
+            "收件人": info.recipients,
+            "抄送": info.cc,
+            "被巡察单位": info.inspected or info.issuer,
+            "巡察": fmt.choice("称谓"),
+            "巡察机关": inspecting_body(info.inspection_round),
+            "巡察时间": period_text(info.inspection_start, info.inspection_end),
+            "问题数": str(f.problems),
+            "已完成问题数": str(f.problems_done),
+            "正在整改问题数": str(f.problems_open),
+            "长期坚持问题数": str(f.problems_long_term),
+            "措施数": str(f.measures),
+            "已完成措施数": str(f.done),
+            "正在推进措施数": str(f.in_progress),
+            "长期坚持措施数": str(f.ongoing),
+            "未启动措施数": str(f.not_started),
+            "问题完成率": percent(f.problem_rate, places),
+            "措施完成率": percent(f.completion_rate, places),
+            "类别数": str(f.categories),
+            "责任部门数": str(f.departments),
+            "红灯数": str(f.red),
+            "黄灯数": str(f.yellow),
+        }
     )
-    closing = (
-        "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"
-        f"联系电话：{info.phone}；邮政地址：{info.address}；邮编：{info.postcode}。"
-    )
-    blocks: list[Block] = [
-        Block(BlockKind.TITLE, title),
-        Block(BlockKind.BLANK),
-        Block(BlockKind.BODY, opening),
-        Block(BlockKind.HEADING, "一、整改工作组织领导情况"),
-        *(Block(BlockKind.BODY, p) for p in info.leadership + info.results),
-        Block(BlockKind.HEADING, "二、整改任务落实完成情况"),
-    ]
-    for item in analysis.reported_problems:
-        blocks += problem_blocks(item)
-    blocks += [
-        Block(BlockKind.HEADING, "三、下一步整改工作安排"),
-        *(Block(BlockKind.BODY, p) for p in info.next_steps),
-        Block(BlockKind.BODY, closing),
-        Block(BlockKind.BLANK),
-        Block(BlockKind.SIGNATURE, info.issuer),
-        Block(BlockKind.DATE, date_text(info.issue_date)),
-    ]
-    return Notice(title, tuple(blocks))
+    return values
+
+
+def notice_title(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None) -> str:
+    """基本信息's 标题 when given, else the format's 标题 pattern filled."""
+    fmt = fmt or default_format()
+    pattern = fmt.pattern("标题")
+    if info.title or pattern is None:
+        return info.title
+    return pattern.fill(notice_values(info, analysis, fmt)).replace("\n", "")
+
+
+def numbered(index: int) -> dict[str, str]:
+    return {"序号": str(index), "中文序号": chinese_ordinal(index)}
+
+
+def lead_kind(lead: str) -> BlockKind:
+    """An item led by （一） is a second-level headline (楷体); 1. and （1） leads are items (仿宋)."""
+    return BlockKind.SUBHEADING if SECOND_LEVEL.match(lead) else BlockKind.ITEM
+
+
+class _Composer:
+    """Fills one notice's patterns; each method returns the blocks of one part."""
+
+    def __init__(self, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> None:
+        self.info, self.analysis, self.fmt = info, analysis, fmt
+        self.values = notice_values(info, analysis, fmt)
+
+    def fill(self, name: str, extra: Mapping[str, str] | None = None) -> str:
+        pattern = self.fmt.pattern(name)
+        if pattern is None:
+            return ""
+        return pattern.fill({**self.values, **extra} if extra else self.values)
+
+    def paragraphs(self, name: str) -> list[Block]:
+        """A pattern whose lines are paragraphs (开头, 统计句, 结束语)."""
+        return [Block(BlockKind.BODY, line.strip()) for line in self.fill(name).split("\n") if line.strip()]
+
+    def narrative(self, texts: Sequence[str]) -> list[Block]:
+        """Paragraphs typed in 基本信息; one starting （一） is a headline, its first sentence the lead."""
+        blocks = []
+        for text in texts:
+            if SECOND_LEVEL.match(text):
+                headline, stop, rest = text.partition("。")
+                blocks.append(Block(BlockKind.SUBHEADING, rest, headline + stop))
+            else:
+                blocks.append(Block(BlockKind.BODY, text))
+        return blocks
+
+    def progress(self, measures: Sequence[Measure]) -> list[Block]:
+        """整改情况: the measures' progress as one labelled paragraph (一是……二是……) or a paragraph each."""
+        texts: list[str] = []
+        for measure in measures:
+            text = sentences(strip_leading_ordinal(measure.progress))
+            if text and (not texts or text != texts[-1]):  # a progress cell merged over measures is said once
+                texts.append(text)
+        if not texts:
+            return []
+        parts = texts if len(texts) == 1 else [f"{chinese_ordinal(i)}是{t}" for i, t in enumerate(texts, 1)]
+        label = self.fill("整改情况标签")
+        if self.fmt.choice("整改情况写法") == "合并":
+            return [Block(BlockKind.BODY, label + "".join(parts))]
+        return [Block(BlockKind.BODY, (label if i == 0 else "") + part) for i, part in enumerate(parts)]
+
+    def problem(self, item: ReportedProblem, index: int) -> list[Block]:
+        problem = item.problem
+        context = {**numbered(index), "问题": problem_name(problem.title), "问题类别": category_name(problem.category)}
+        lead = self.fill("条目标题", context)
+        mode = self.fmt.choice("具体表现")
+        if mode == "分条" and len(item.aspects) > 1:
+            blocks = [Block(lead_kind(lead), "", lead)]
+            for n, aspect in enumerate(item.aspects, 1):
+                blocks += self.aspect(aspect, n)
+            return blocks
+        detail = sentences(problem.detail) if mode != "不写" else ""
+        return [Block(lead_kind(lead), detail, lead), *self.progress(item.measures)]
+
+    def aspect(self, aspect: ReportedAspect, n: int) -> list[Block]:
+        detail = sentences(aspect.detail)
+        pattern = self.fmt.pattern("子条目标题")
+        lead = self.fill("子条目标题", {**numbered(n), "具体表现": detail})
+        text = "" if pattern is not None and "具体表现" in pattern.names else detail
+        return [Block(lead_kind(lead), text, lead), *self.progress(aspect.measures)]
+
+    def items(self) -> list[Block]:
+        if not self.fmt.grouped:
+            return [b for item in self.analysis.reported_problems for b in self.problem(item, item.index)]
+        blocks: list[Block] = []
+        restart = self.fmt.choice("条目编号") == "每类重新编号"
+        shown = [c for c in self.analysis.categories if c.reported]
+        count = 0
+        for k, category in enumerate(shown, 1):
+            context = {
+                **numbered(k),
+                "问题类别": category_name(category.name),
+                "本类问题数": str(category.problems),
+                "本类已完成问题数": str(category.problems_done),
+                "本类正在整改问题数": str(category.problems - category.problems_done),
+            }
+            heading = self.fill("分类标题", context)
+            blocks.append(Block(BlockKind.HEADING if FIRST_LEVEL.match(heading) else BlockKind.SUBHEADING, heading))
+            if self.fmt.pattern("分类统计句") is not None:
+                blocks.append(Block(BlockKind.BODY, self.fill("分类统计句", context)))
+            for j, item in enumerate(category.reported, 1):
+                count += 1
+                blocks += self.problem(item, j if restart else count)
+        return blocks
+
+    def compose(self) -> Notice:
+        info, fmt = self.info, self.fmt
+        title = notice_title(info, self.analysis, fmt)
+        blocks = [Block(BlockKind.TITLE, title), Block(BlockKind.BLANK), *self.paragraphs("开头")]
+        count = self.paragraphs("统计句")
+        early = fmt.choice("统计句位置") == "开头之后"
+        if early:
+            blocks += count
+        sections = 0
+
+        def heading(name: str) -> list[Block]:
+            nonlocal sections
+            text = TYPED_NUMBER.sub("", self.fill(name)).strip()
+            if not text:
+                return []
+            sections += 1
+            return [Block(BlockKind.HEADING, f"{chinese_ordinal(sections)}、{text}")]
+
+        if fmt.pattern("组织领导标题") is not None:
+            blocks += heading("组织领导标题") + self.narrative(info.leadership + info.results)
+        blocks += heading("整改情况标题") + ([] if early else count) + self.items()
+        if fmt.pattern("下一步标题") is not None:
+            blocks += heading("下一步标题") + self.narrative(info.next_steps)
+        blocks += self.paragraphs("结束语")
+        if fmt.pattern("落款") is not None:
+            blocks += [
+                Block(BlockKind.BLANK),
+                Block(BlockKind.SIGNATURE, self.fill("落款")),
+                Block(BlockKind.DATE, date_text(info.issue_date)),
+            ]
+        return Notice(title, tuple(blocks))
+
+
+def compose(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None) -> Notice:
+    """The notice's paragraphs in order, for a ledger that passed the checks, written in the unit's format."""
+    return _Composer(info, analysis, fmt or default_format()).compose()

@@ -12,6 +12,7 @@ from .report import Options, Output, Report
 LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.HINT: 2}
 # Share of a large ledger's time spent once each stage is done (measured at 10,000 rows), for progress bars.
 STAGE_DONE = {"read": 0.33, "records": 0.43, "checks": 0.44}
+OWN_FORMAT_HINT = "--format 指定的格式只用于没有“通报格式”工作表的台账；要改用它，请删除台账中的“通报格式”工作表"
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
@@ -26,6 +27,7 @@ def run(ledger_path: Path, options: Options, progress: Callable[[float], None] |
     """
     from .analysis import analyse
     from .checks import check
+    from .formats import FormatSource, default_format, format_rows, parse_format
     from .notice import notice_title
     from .output import safe_file_name
     from .reader import read_workbook
@@ -35,25 +37,24 @@ def run(ledger_path: Path, options: Options, progress: Callable[[float], None] |
     tick = progress or (lambda share: None)
     raw = read_workbook(ledger_path)
     tick(STAGE_DONE["read"])
-    ledger, findings = build_ledger(raw)
+    own = FormatSource(raw.format_sheet, tuple(format_rows(raw.format_pairs))) if raw.format_sheet else None
+    source = own or options.notice_format
+    fmt, format_findings = parse_format(source.rows, source.sheet, raw.extra_info) if source else (default_format(), [])
+    if own and options.notice_format:
+        format_findings.append(
+            Finding(Level.HINT, own.sheet, None, "", "台账自带通报格式，已按它生成", OWN_FORMAT_HINT)
+        )
+    ledger, findings = build_ledger(raw, fmt.info_keys_needed())
     tick(STAGE_DONE["records"])
     analysis = analyse(ledger, options.as_of, options.warn_days)
-    findings = ordered(findings + check(ledger, analysis))
+    findings = ordered(findings + format_findings + check(ledger, analysis, by_category=fmt.grouped))
     tick(STAGE_DONE["checks"])
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
     blocked = any(f.level in blocking for f in findings)
     verdict = Verdict.BLOCKED if blocked else Verdict.CHECKED if options.check_only else Verdict.PRODUCED
-    title = notice_title(ledger.info) if ledger.info else ""
-    report = Report(
-        ledger_path,
-        ledger,
-        tuple(findings),
-        analysis,
-        verdict,
-        options,
-        title,
-        safe_file_name(title or ledger_path.stem),
-    )
+    title = notice_title(ledger.info, analysis, fmt) if ledger.info else ""
+    stem = safe_file_name(title or ledger_path.stem)
+    report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt)
     outputs, done = [], STAGE_DONE["checks"]
     for renderer in RENDERERS:  # every output is rendered before anything is written: all or nothing
         if renderer.wanted(report):

@@ -17,6 +17,7 @@ from .text import clean, key
 LEDGER_SHEET = "整改台账"
 INFO_SHEET = "基本信息"
 ROSTER_SHEET = "人员名单"
+FORMAT_SHEET = "通报格式"
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 4
 
@@ -46,6 +47,9 @@ class RawWorkbook:
     epoch: datetime
     roster: Roster | None = None
     findings: list[Finding] = field(default_factory=list)
+    extra_info: dict[str, tuple[int, object]] = field(default_factory=dict)  # the unit's own 基本信息 keys
+    format_sheet: str | None = None  # the 通报格式 sheet's title, when the workbook has one
+    format_pairs: list[tuple[int, object, object]] = field(default_factory=list)  # (row, 项目, 内容)
 
 
 def read_workbook(path: Path) -> RawWorkbook:
@@ -54,12 +58,17 @@ def read_workbook(path: Path) -> RawWorkbook:
     ledger_sheet, ledger = _find_ledger(book, path)
     info_sheet = _find_sheet(book, INFO_SHEET)
     roster_sheet = _find_sheet(book, ROSTER_SHEET)
+    format_sheet = _find_sheet(book, FORMAT_SHEET)
+    info, extra_info = _read_info(info_sheet) if info_sheet else ({}, {})
     raw = RawWorkbook(
         ledger=ledger,
         info_sheet=info_sheet.title if info_sheet else None,
-        info=_read_info(info_sheet) if info_sheet else {},
+        info=info,
         epoch=book.epoch,
         roster=_read_roster(roster_sheet) if roster_sheet else None,
+        extra_info=extra_info,
+        format_sheet=format_sheet.title if format_sheet else None,
+        format_pairs=pairs(format_sheet) if format_sheet else [],
     )
     raw.findings += _ignored_columns(ledger)
     raw.findings += _hidden_parts(ledger_sheet, ledger)
@@ -222,19 +231,34 @@ def _find_sheet(book: Book, title: str) -> Sheet | None:
     return None
 
 
-def _read_info(sheet: Sheet) -> dict[str, tuple[int, object]]:
-    """Each key's value: the cell right of the (merged) cell naming a known key."""
+def pairs(sheet: Sheet) -> list[tuple[int, object, object]]:
+    """(row, label, value) of a two-column sheet: the first cell of each row, and the cell right of it (or of its merge)."""
+    merged_width = {(top, left): right - left + 1 for top, left, _, right in sheet.merged}
+    found = []
+    for row, cells in sorted(sheet.values.items()):
+        column = min(cells)
+        found.append((row, cells[column], cells.get(column + merged_width.get((row, column), 1))))
+    return found
+
+
+def _read_info(sheet: Sheet) -> tuple[dict[str, tuple[int, object]], dict[str, tuple[int, object]]]:
+    """Each known key's (row, value), and the unit's own keys (a label we do not know, with a value)."""
     merged_width = {(top, left): right - left + 1 for top, left, _, right in sheet.merged}
     info: dict[str, tuple[int, object]] = {}
     for row, cells in sorted(sheet.values.items()):
-        for column in sorted(cells):
+        for column in sorted(cells):  # the label may follow a number column
             name = info_key(cells[column])
             if name is None or name in info:
                 continue
-            value_column = column + merged_width.get((row, column), 1)
-            info[name] = (row, cells.get(value_column))
+            info[name] = (row, cells.get(column + merged_width.get((row, column), 1)))
             break
-    return info
+    known_rows = {row for row, _ in info.values()}
+    extra: dict[str, tuple[int, object]] = {}
+    for row, label, value in pairs(sheet):
+        own = key(label)
+        if row not in known_rows and own and clean(value) and not (own == "项目" and key(value) == "内容"):
+            extra.setdefault(own, (row, value))
+    return info, extra
 
 
 def _read_roster(sheet: Sheet) -> Roster | None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import date
 
 from .columns import REQUIRED_COLUMNS
 from .dates import DateError, parse_deadline, read_date
 from .grouping import GroupNote, NoteKind, RowKey, group_rows, number_text
-from .info import DATE_HINT, read_info
-from .model import Finding, Ledger, Level, Measure, Problem, Status
+from .info import DATE_HINT, EVERY_KEY, read_info
+from .model import Aspect, Finding, Ledger, Level, Measure, Problem, Status
 from .reader import RawWorkbook, Table
 from .text import clean, paragraphs
 
@@ -160,16 +161,22 @@ class _Builder:
         problems = []
         for group in groups:
             first = rows[group.first][1]
-            problems.append(
-                Problem(
-                    row=keys[group.first].row,
-                    number=group.number,
-                    category=clean(first.get("问题类别")),
-                    title=group.title,
-                    detail="\n".join(paragraphs(first.get("问题具体表现"))),
-                    measures=[self.measure(*rows[i]) for i in group.rows],
-                )
+            problem = Problem(
+                row=keys[group.first].row,
+                number=group.number,
+                category=clean(first.get("问题类别")),
+                title=group.title,
+                detail=_detail(first),
             )
+            for i in group.rows:
+                row, values = rows[i]
+                measure = self.measure(row, values)
+                detail = _detail(values)
+                if not problem.aspects or (detail and detail != problem.aspects[-1].detail):
+                    problem.aspects.append(Aspect(row, detail))  # a blank 具体表现 continues the one above
+                problem.aspects[-1].measures.append(measure)
+                problem.measures.append(measure)
+            problems.append(problem)
         return problems
 
     def missing_columns(self) -> bool:
@@ -184,6 +191,10 @@ class _Builder:
                 f"表头需包含：{'、'.join(REQUIRED_COLUMNS)}；当前识别到：{found}",
             )
         return bool(missing)
+
+
+def _detail(values: dict[str, object]) -> str:
+    return "\n".join(paragraphs(values.get("问题具体表现")))
 
 
 def _grouping_finding(note: GroupNote) -> tuple[Level, int, str, str, str]:
@@ -205,9 +216,9 @@ def _grouping_finding(note: GroupNote) -> tuple[Level, int, str, str, str]:
     )
 
 
-def build_ledger(raw: RawWorkbook) -> tuple[Ledger, list[Finding]]:
-    """The ledger as records, and the findings met while reading it."""
-    info, feedback_date, info_findings = read_info(raw)
+def build_ledger(raw: RawWorkbook, info_needed: Collection[str] = EVERY_KEY) -> tuple[Ledger, list[Finding]]:
+    """The ledger as records, and the findings met while reading it; info_needed: the 基本信息 keys the notice prints."""
+    info, feedback_date, info_findings = read_info(raw, info_needed)
     builder = _Builder(raw, feedback_date)
     builder.findings += info_findings
     missing_columns = builder.missing_columns()

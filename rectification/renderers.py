@@ -29,7 +29,7 @@ def _notice(report: Report) -> bytes:
     from .notice import compose
 
     assert report.ledger.info is not None, "a ledger that passed the checks has its 基本信息"
-    return render_docx(compose(report.ledger.info, report.analysis))
+    return render_docx(compose(report.ledger.info, report.analysis, report.notice_format))
 
 
 def _summary(report: Report) -> bytes:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from .analysis import DEFAULT_WARN_DAYS, Analysis
+from .formats import FormatSource, NoticeFormat
 from .model import Finding, Ledger, Level, Verdict
 
 
@@ -16,6 +17,7 @@ class Options:
     warn_days: int = DEFAULT_WARN_DAYS
     strict: bool = False  # warnings block the notice like errors
     check_only: bool = False  # write the summary only
+    notice_format: FormatSource | None = None  # --format: for ledgers without a 通报格式 sheet of their own
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Report:
     options: Options
     title: str  # the notice's title; "" when 基本信息 could not be read
     stem: str  # the outputs' file names start with this
+    notice_format: NoticeFormat
     outputs: tuple[Output, ...] = ()
 
     def count(self, level: Level) -> int:

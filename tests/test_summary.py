@@ -147,6 +147,8 @@ def test_figures_count_states_lights_and_done_problems() -> None:
         yellow=2,
         problems_done=1,
         problems_reported=3,
+        categories=2,
+        departments=2,  # the blank 责任部门 is not a department
     )
     assert got.completion_rate == pytest.approx(2 / 9)
 

@@ -1,0 +1,332 @@
+"""The notice as each unit writes it: the 通报格式 sheet's keys, its presets (体例), and text patterns.
+
+A pattern is plain text with named placeholders, {发文机关}; {{ and }} stand for literal braces. Patterns are
+filled by substitution only, never evaluated. Everything here is data the clerk can read and change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .columns import INFO_KEYS
+from .model import Finding, Level
+from .text import clean, key
+
+FORMAT_SHEET = "通报格式"
+OMIT = "不写"
+TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+class PatternError(ValueError):
+    """A pattern's braces do not pair up; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A text with placeholders, parsed once: literal pieces and placeholder names in order."""
+
+    text: str
+    pieces: tuple[tuple[bool, str], ...]  # (is_placeholder, literal text or placeholder name)
+
+    @classmethod
+    def parse(cls, text: str) -> Pattern:
+        pieces: list[tuple[bool, str]] = []
+        position = 0
+        for match in TOKEN.finditer(text):
+            if match.start() > position:
+                pieces.append((False, text[position : match.start()]))
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                pieces.append((False, token[0]))
+            elif match.group(1) is None:
+                raise PatternError(f"第{match.start() + 1}个字符处的“{token}”没有配对")
+            else:
+                pieces.append((True, match.group(1).strip()))
+            position = match.end()
+        if position < len(text):
+            pieces.append((False, text[position:]))
+        return cls(text, tuple(pieces))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for is_name, name in self.pieces if is_name)
+
+    def fill(self, values: Mapping[str, str]) -> str:
+        return "".join(values[text] if is_name else text for is_name, text in self.pieces)
+
+
+class Where(enum.Enum):
+    """Which placeholders a key's pattern may use, beyond the notice-wide ones."""
+
+    NOTICE = "notice"
+    CATEGORY = "category"  # 分类标题, 分类统计句
+    ITEM = "item"  # 条目标题
+    SUBITEM = "subitem"  # 子条目标题
+
+
+@dataclass(frozen=True)
+class Key:
+    """One row of the 通报格式 sheet: its name, what it holds, and what it means (for 填表说明)."""
+
+    name: str
+    kind: str  # "pattern", "section" (a pattern, or 不写), "choice", "places"
+    about: str
+    choices: tuple[str, ...] = ()
+    where: Where = Where.NOTICE
+
+
+KEYS: tuple[Key, ...] = (
+    Key(
+        "体例",
+        "choice",
+        "预设的整体格式，一次设定下面各项；其后各项填写了的以填写为准",
+        ("逐条", "分类", "巡视", "巡视分类"),
+    ),
+    Key("称谓", "choice", "占位符{巡察}写作“巡察”还是“巡视”", ("巡察", "巡视")),
+    Key("标题", "pattern", "通报标题；“基本信息”中填写了“标题”的以“基本信息”为准"),
+    Key("开头", "section", "标题下的开头段落；单元格内换行即另起一段"),
+    Key("统计句", "section", "由台账算出的统计句，如“截至目前，……整改完成率83.3%。”"),
+    Key("统计句位置", "choice", "统计句放在开头之后，还是“整改情况”部分的开头", ("开头之后", "整改情况之前")),
+    Key("组织领导标题", "section", "第一部分的标题（不含“一、”，编号自动加）；写“不写”则省略这一部分"),
+    Key("整改情况标题", "section", "逐条列出问题整改情况的部分的标题；写“不写”则问题直接接在前文之后"),
+    Key("下一步标题", "section", "“下一步整改工作安排”部分的标题；写“不写”则省略这一部分"),
+    Key("分类", "choice", "问题是否按“问题类别”分组，每组加小标题", ("是", "否")),
+    Key(
+        "分类标题",
+        "pattern",
+        "每个问题类别的小标题，可用{中文序号}{序号}{问题类别}{本类问题数}{本类已完成问题数}",
+        where=Where.CATEGORY,
+    ),
+    Key("分类统计句", "section", "紧接分类标题的一句统计，可用{本类问题数}等；“不写”则省略", where=Where.CATEGORY),
+    Key("条目编号", "choice", "分类时问题编号是连续编排，还是每类从1重新编号", ("连续", "每类重新编号")),
+    Key("条目标题", "pattern", "每个问题的开头，可用{序号}{中文序号}{问题}{问题类别}", where=Where.ITEM),
+    Key(
+        "具体表现",
+        "choice",
+        "“问题具体表现”接在条目标题之后、分条列出（各自写整改情况）、还是不写",
+        ("随条目", "分条", "不写"),
+    ),
+    Key("子条目标题", "pattern", "分条时每条具体表现的开头，可用{序号}{中文序号}{具体表现}", where=Where.SUBITEM),
+    Key("整改情况写法", "choice", "各项措施的整改情况合为一段（一是……二是……），还是每项一段", ("合并", "分段")),
+    Key("整改情况标签", "pattern", "整改情况前的标签，如“整改情况：”；可留空"),
+    Key("结束语", "section", "正文最后的段落（接受监督的联系方式等）；“不写”则省略"),
+    Key("落款", "section", "落款的发文机关；“不写”则不落款"),
+    Key("百分比小数位", "places", "{问题完成率}{措施完成率}保留几位小数（0～4）"),
+)
+KEYS_BY_NAME = {k.name: k for k in KEYS}
+
+COUNT_SENTENCE = "截至目前，{巡察}反馈的{问题数}个问题已完成整改{已完成问题数}个、正在整改{正在整改问题数}个，整改完成率{问题完成率}。"
+BASE: dict[str, str] = {
+    "称谓": "巡察",
+    "标题": "{发文机关}关于{巡察轮次}反馈意见整改进展情况的通报",
+    "开头": "根据{巡察机关}{巡察}工作统一部署，{巡察时间}，{巡察组}对{被巡察单位}开展了{巡察方式}，"
+    "并于{反馈日期}反馈了{巡察}意见。根据《中国共产党党内监督条例》和《中国共产党巡视工作条例》有关规定，"
+    "现将{巡察}整改情况予以公布。",
+    "统计句": OMIT,
+    "统计句位置": "整改情况之前",
+    "组织领导标题": "整改工作组织领导情况",
+    "整改情况标题": "整改任务落实完成情况",
+    "下一步标题": "下一步整改工作安排",
+    "分类": "否",
+    "分类标题": "（{中文序号}）关于{问题类别}的问题",
+    "分类统计句": OMIT,
+    "条目编号": "连续",
+    "条目标题": "{序号}.关于“{问题}”的问题。",
+    "具体表现": "随条目",
+    "子条目标题": "（{序号}）",
+    "整改情况写法": "合并",
+    "整改情况标签": "整改情况：",
+    "结束语": "欢迎广大干部群众对{巡察}整改落实情况进行监督。如有意见建议，请及时向我们反映。"
+    "联系电话：{联系电话}；邮政地址：{邮政地址}；邮编：{邮编}。",
+    "落款": "{发文机关}",
+    "百分比小数位": "1",
+}
+GROUPED = {"分类": "是", "统计句": COUNT_SENTENCE, "具体表现": "分条"}
+PRESETS: dict[str, dict[str, str]] = {
+    "逐条": BASE,
+    "分类": {**BASE, **GROUPED},
+    "巡视": {**BASE, "称谓": "巡视"},
+    "巡视分类": {**BASE, **GROUPED, "称谓": "巡视"},
+}
+DEFAULT_PRESET = "逐条"
+
+# Placeholders every pattern may use, besides each 基本信息 key (its canonical name or the unit's own key).
+DERIVED = ("巡察", "巡察机关", "巡察时间", "被巡察单位")
+FIGURES = (
+    "问题数",
+    "已完成问题数",
+    "正在整改问题数",
+    "长期坚持问题数",
+    "措施数",
+    "已完成措施数",
+    "正在推进措施数",
+    "长期坚持措施数",
+    "未启动措施数",
+    "问题完成率",
+    "措施完成率",
+    "类别数",
+    "责任部门数",
+    "红灯数",
+    "黄灯数",
+)
+CONTEXT: dict[Where, tuple[str, ...]] = {
+    Where.NOTICE: (),
+    Where.CATEGORY: ("序号", "中文序号", "问题类别", "本类问题数", "本类已完成问题数", "本类正在整改问题数"),
+    Where.ITEM: ("序号", "中文序号", "问题", "问题类别"),
+    Where.SUBITEM: ("序号", "中文序号", "具体表现"),
+}
+NARRATIVE_KEYS = {"组织领导标题": ("组织领导情况", "阶段性成效"), "下一步标题": ("下一步工作安排",)}
+
+
+@dataclass(frozen=True)
+class FormatSource:
+    """A 通报格式 sheet's rows as read: where they come from (for messages) and (row, 项目, 内容)."""
+
+    sheet: str  # "通报格式", or "格式.xlsx 的通报格式" for --format
+    rows: tuple[tuple[int, str, str], ...]
+
+
+@dataclass(frozen=True)
+class NoticeFormat:
+    """Every key's value, presets and overrides applied; patterns parsed; OMIT kept as None."""
+
+    preset: str
+    values: Mapping[str, str]
+    patterns: Mapping[str, Pattern | None] = field(default_factory=dict)
+
+    def pattern(self, name: str) -> Pattern | None:
+        return self.patterns[name]
+
+    def choice(self, name: str) -> str:
+        return self.values[name]
+
+    @property
+    def grouped(self) -> bool:
+        return self.values["分类"] == "是"
+
+    @property
+    def places(self) -> int:
+        return int(self.values["百分比小数位"])
+
+    def info_keys_needed(self) -> set[str]:
+        """The 基本信息 keys the notice will print: those its patterns name, and the narrative of each section kept."""
+        needed = {name for p in self.patterns.values() if p is not None for name in p.names}
+        for section, keys in NARRATIVE_KEYS.items():
+            if self.patterns[section] is not None:
+                needed.update(keys)
+        if "巡察时间" in needed:
+            needed |= {"巡察开始日期", "巡察结束日期"}
+        if "巡察机关" in needed:
+            needed.add("巡察轮次")
+        if "被巡察单位" in needed or self.patterns["落款"] is not None:
+            needed.add("发文机关")
+        return needed & set(INFO_KEYS)
+
+
+def default_format() -> NoticeFormat:
+    fmt, findings = parse_format([], FORMAT_SHEET, ())
+    assert not findings
+    return fmt
+
+
+def parse_format(
+    rows: Sequence[tuple[int, str, str]], sheet: str, info_names: Iterable[str]
+) -> tuple[NoticeFormat, list[Finding]]:
+    """The format from (row, 项目, 内容) rows; findings name the sheet and row of every key that is wrong.
+
+    info_names are the 基本信息 keys the workbook has (the unit's own keys may be used as placeholders).
+    """
+    findings: list[Finding] = []
+
+    def error(row: int, column: str, message: str, hint: str) -> None:
+        findings.append(Finding(Level.ERROR, sheet, row, column, message, hint))
+
+    given: dict[str, tuple[int, str]] = {}
+    for row, label, value in rows:
+        name = key(label)
+        if name in KEYS_BY_NAME:
+            given[name] = (row, value)
+        else:
+            error(
+                row,
+                "",
+                f"没有“{label}”这一项",
+                f"{_closest(name, KEYS_BY_NAME)}可填写的项目：{'、'.join(KEYS_BY_NAME)}",
+            )
+    preset = DEFAULT_PRESET
+    if "体例" in given:
+        row, written = given["体例"]
+        if written in PRESETS:
+            preset = written
+        elif written:
+            error(row, "体例", f"没有“{written}”这种体例", f"{_closest(written, PRESETS)}可选：{'、'.join(PRESETS)}")
+    values = dict(PRESETS[preset])
+    rows_of: dict[str, int | None] = dict.fromkeys(values)
+    for name, (row, written) in given.items():
+        if name != "体例" and (written or KEYS_BY_NAME[name].kind == "pattern"):
+            values[name], rows_of[name] = written, row
+    known = set(INFO_KEYS) | set(info_names) | set(DERIVED) | set(FIGURES)
+    patterns: dict[str, Pattern | None] = {}
+    for k in KEYS[1:]:
+        row, text = rows_of[k.name], values[k.name]
+        if k.kind == "choice" and text not in k.choices:
+            error(row or 0, k.name, f"“{text}”不是可选的写法", f"可选：{'、'.join(k.choices)}")
+            values[k.name] = PRESETS[preset][k.name]
+        elif k.kind == "places" and not (text.isdigit() and int(text) <= 4):
+            error(row or 0, k.name, f"“{text}”不是0到4之间的整数", "请填写0、1、2、3或4")
+            values[k.name] = PRESETS[preset][k.name]
+        elif k.kind in ("pattern", "section"):
+            patterns[k.name] = _pattern(k, text, row, known, error)
+    return NoticeFormat(preset, values, patterns), findings
+
+
+def _pattern(k: Key, text: str, row: int | None, known: set[str], error) -> Pattern | None:
+    if k.kind == "section" and (not text or text == OMIT):
+        return None
+    try:
+        pattern = Pattern.parse(text)
+    except PatternError as problem:
+        error(row or 0, k.name, f"花括号不成对：{problem}", "占位符写作{名称}；要写花括号本身，请写成{{或}}")
+        return None
+    allowed = known | set(CONTEXT[k.where])
+    for name in pattern.names:
+        if name in allowed:
+            continue
+        elsewhere = [w for w, names in CONTEXT.items() if name in names]
+        if elsewhere:
+            error(row or 0, k.name, f"占位符{{{name}}}不能用在这一项", f"{{{name}}}只能用在{_keys_for(elsewhere)}中")
+        else:
+            usable = "、".join(f"{{{n}}}" for n in sorted(allowed - set(INFO_KEYS)) + list(INFO_KEYS))
+            error(
+                row or 0,
+                k.name,
+                f"没有占位符{{{name}}}",
+                f"{_closest(name, allowed, braces=True)}可用的占位符：{usable}；“基本信息”中的每一项也可作占位符",
+            )
+    return pattern
+
+
+def _keys_for(places: list[Where]) -> str:
+    return "、".join(f"“{k.name}”" for k in KEYS if k.where in places)
+
+
+def _closest(name: str, options: Iterable[str], braces: bool = False) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.5)
+    if not close:
+        return ""
+    return f"是否应为“{{{close[0]}}}”？" if braces else f"是否应为“{close[0]}”？"
+
+
+def format_rows(pairs: Iterable[tuple[int, object, object]]) -> list[tuple[int, str, str]]:
+    """(row, 项目, 内容) as text, the header row and blank labels left out."""
+    rows = []
+    for row, label, value in pairs:
+        name = clean(label)
+        if not name or (key(name) == "项目" and key(value) == "内容"):
+            continue
+        rows.append((row, name, clean(value)))
+    return rows
