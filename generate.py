@@ -141,6 +141,13 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     help="邮件设置文件（默认：本程序旁的 mail.ini）。",
 )
 @click.option(
+    "--format",
+    "format_path",
+    type=click.Path(path_type=Path),
+    metavar="工作簿",
+    help="通报格式取自该工作簿的“通报格式”工作表（台账自带“通报格式”的以台账为准）。",
+)
+@click.option(
     "--batch",
     "batch_dir",
     type=click.Path(path_type=Path),
@@ -155,6 +162,7 @@ def cli(
     warn_days: int,
     strict: bool,
     check_only: bool,
+    format_path: Path | None = None,
     batch_dir: Path | None = None,
     **extras,
 ) -> int:
@@ -166,6 +174,7 @@ def cli(
       python generate.py 我的台账.xlsx --out 输出
       python generate.py 台账.xlsx --as-of 2025-12-11 --check-only
       python generate.py --batch 各单位台账 --out 本轮通报    批量处理一轮巡察
+      python generate.py 台账.xlsx --format 本轮格式.xlsx      按另一工作簿的“通报格式”写通报
 
     \b
     退出码：0 已生成（可能有警告）；1 台账有错误，未生成通报（汇总表的“检查结果”列出错误）；
@@ -177,7 +186,12 @@ def cli(
     from rectification.reader import WorkbookUnusable
     from rectification.report import Options
 
-    options = Options(as_of=as_of, warn_days=warn_days, strict=strict, check_only=check_only)
+    try:
+        notice_format = _read_format(format_path) if format_path else None
+    except WorkbookUnusable as error:
+        click.echo(f"无法使用通报格式文件：{error}", err=True)
+        return EXIT_UNUSABLE
+    options = Options(as_of, warn_days, strict, check_only, notice_format)
     if batch_dir is not None:
         return _run_batch(batch_dir, out_dir, options, extras)
     try:
@@ -202,6 +216,14 @@ def cli(
     if report.verdict is Verdict.BLOCKED:
         return EXIT_LEDGER_ERRORS
     return _deliver(report, saved, out_dir, **extras)
+
+
+def _read_format(path: Path):
+    from rectification.formats import FormatSource, format_rows
+    from rectification.reader import read_format_pairs
+
+    sheet, pairs = read_format_pairs(path)
+    return FormatSource(f"{path.name}：{sheet}", tuple(format_rows(pairs)))
 
 
 def _report(report, saved) -> None:

@@ -22,6 +22,7 @@ DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "docx_templates" / "
 PARAGRAPH_STYLES = {
     BlockKind.TITLE: "NoticeTitle",  # 公文标题
     BlockKind.HEADING: "Heading1CN",  # 一级标题
+    BlockKind.SUBHEADING: "Normal",
     BlockKind.ITEM: "Normal",
     BlockKind.BODY: "Normal",
     BlockKind.BLANK: "Normal",
@@ -87,7 +88,7 @@ def paragraph_xml(block: Block, right_chars: float | None) -> str:
     if right_chars is not None:
         twips, hundredths = round(right_chars * BODY_CHAR_TWIPS), round(right_chars * 100)
         ind = f'<w:ind w:right="{twips}" w:rightChars="{hundredths}"/>'
-    lead = clean_text(block.lead) if block.kind is BlockKind.ITEM else ""
+    lead = clean_text(block.lead)
     text = clean_text(block.text)
     runs = (run_xml(lead, ITEM_LEAD_STYLE) if lead else "") + (run_xml(text) if text else "")
     return f'<w:p><w:pPr><w:pStyle w:val="{PARAGRAPH_STYLES[block.kind]}"/>{ind}</w:pPr>{runs}</w:p>'

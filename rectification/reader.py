@@ -80,6 +80,19 @@ def read_workbook(path: Path) -> RawWorkbook:
     return raw
 
 
+def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]]:
+    """--format: the 通报格式 sheet of another workbook, as (sheet title, (row, 项目, 内容) pairs)."""
+    book = _open(_read_bytes(path), path.name)
+    sheet = _find_sheet(book, FORMAT_SHEET)
+    if sheet is None:
+        names = "、".join(s.title for s in book.sheets)
+        raise WorkbookUnusable(
+            f"{path.name} 中没有“{FORMAT_SHEET}”工作表（现有工作表：{names}）。"
+            f"请指定含“{FORMAT_SHEET}”工作表的工作簿，可从 workbook_template.xlsx 复制该表。"
+        )
+    return sheet.title, pairs(sheet)
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         if not path.exists():

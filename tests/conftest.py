@@ -75,6 +75,7 @@ def write_ledger(
     header: list[str] | None = None,
     merges: list[str] | None = None,
     with_info_sheet: bool = True,
+    notice_format: dict[str, object] | None = None,
 ) -> Path:
     """Write a ledger workbook the way the template lays it out."""
     from openpyxl import Workbook
@@ -94,6 +95,11 @@ def write_ledger(
         sheet = book.create_sheet("基本信息")
         sheet.append(["项目", "内容"])
         for key, value in info.items():
+            sheet.append([key, value])
+    if notice_format is not None:
+        sheet = book.create_sheet("通报格式")
+        sheet.append(["项目", "内容"])
+        for key, value in notice_format.items():
             sheet.append([key, value])
     book.save(path)
     return path
