@@ -205,7 +205,7 @@ def test_example_data_is_checked_against_the_project_columns(tmp_path: Path) -> 
 
 def test_sheets_headers_and_keys() -> None:
     wb = load_workbook(TEMPLATE)
-    assert wb.sheetnames == ["填表说明", "基本信息", "整改台账"]
+    assert wb.sheetnames == ["填表说明", "基本信息", "通报格式", "整改台账"]
     assert wb.active.title == "整改台账"
     assert [c.value for c in wb["整改台账"][1]] == LEDGER_HEADER
     info = wb["基本信息"]
@@ -215,6 +215,26 @@ def test_sheets_headers_and_keys() -> None:
     for ws in (wb["整改台账"], info):
         assert ws.freeze_panes == "A2"
         assert all(c.font.bold for c in ws[1])
+
+
+def test_format_sheet_lists_every_key_with_the_example_s_preset() -> None:
+    """The clerk sees every 通报格式 key filled as the example is written, each with what it does."""
+    from rectification.formats import KEYS, PRESETS
+
+    rows = list(load_workbook(TEMPLATE)["通报格式"].iter_rows(values_only=True))
+    assert rows[0] == ("项目", "内容", "说明")
+    assert [r[0] for r in rows[1:]] == [k.name for k in KEYS]
+    assert rows[1][1] == "逐条"
+    assert all((r[1] or "") == PRESETS["逐条"][r[0]] and r[2] for r in rows[2:])
+
+
+def test_guide_explains_every_format_key_with_an_example() -> None:
+    from rectification.formats import KEYS
+
+    guide = {r[0]: r[1] for r in load_workbook(TEMPLATE)["填表说明"].iter_rows(values_only=True) if r[0]}
+    assert "六、“通报格式”的填法" in guide
+    for k in KEYS:
+        assert f"例：{k.example}" in guide[k.name], k.name
 
 
 def test_ledger_validations_and_print_setup() -> None:

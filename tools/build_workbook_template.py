@@ -34,6 +34,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere: the package sits
     sys.path.insert(0, str(REPO))
 
 from rectification.columns import INFO_KEYS, LEDGER_COLUMNS, OPTIONAL_INFO_KEYS, REQUIRED_COLUMNS  # noqa: E402
+from rectification.formats import DEFAULT_PRESET, DERIVED, FIGURES, FORMAT_SHEET, KEYS, PRESETS  # noqa: E402
 from rectification.model import Status  # noqa: E402
 
 DEFAULT_OUT = REPO / "workbook_template.xlsx"
@@ -103,10 +104,34 @@ def info_rows(info: dict[str, dict[str, object]]) -> list[tuple[str, object, str
     return [(key, cell_value(info[key]["内容"]), info[key]["说明"]) for key in INFO_KEYS if key in info]
 
 
+def format_rows() -> list[tuple[str, object, str]]:
+    """(项目, 内容, 说明) of the 通报格式 sheet: every key, filled with the preset that writes the example."""
+    preset = PRESETS[DEFAULT_PRESET]
+    return [(k.name, DEFAULT_PRESET if k.name == "体例" else preset[k.name], k.about) for k in KEYS]
+
+
+def format_guide() -> dict:
+    """The 填表说明 section on 通报格式, from the keys themselves: what each does, and an example."""
+    names = "".join(f"{{{n}}}" for n in (*DERIVED, *FIGURES))
+    items = [
+        {"text": f"“{FORMAT_SHEET}”表决定通报怎么写。不要这张表（或各项都不改）时，通报按本示例的格式生成。"},
+        {"text": f"“体例”选一套预设：{'、'.join(PRESETS)}；其余各项留空即按预设，填写了的以填写为准。"},
+        {
+            "text": "文字中可以用占位符，生成时换成台账中的内容，如{发文机关}{巡察时间}{问题数}{问题完成率}；"
+            "“基本信息”中的每一项（包括自己加的项，如“追缴资金 | 3.6万元”）都可以写作占位符。"
+            f"可用的占位符还有：{names}。要写花括号本身，请写成{{{{或}}}}。"
+        },
+        {"text": "标题类的项写“不写”即省略那一部分，这时“基本信息”中只为那一部分准备的内容也可以不填。"},
+        *({"label": k.name, "text": f"{k.about}。例：{k.example}"} for k in KEYS),
+    ]
+    return {"heading": f"六、“{FORMAT_SHEET}”的填法", "items": items}
+
+
 def guide_rows(guide: dict) -> list[tuple[str, str, str]]:
     """(kind, label, text) rows of 填表说明; kind is "title", "section" or "item"."""
     rows = [("title", guide["title"], "")]
-    items = [(None, guide["items"])] + [(s["heading"], s["items"]) for s in guide["sections"]]
+    sections = [*guide["sections"], format_guide()]
+    items = [(None, guide["items"])] + [(s["heading"], s["items"]) for s in sections]
     for heading, entries in items:
         if heading:
             rows.append(("section", heading, ""))
@@ -352,6 +377,7 @@ def build_workbook(example: dict | None = None) -> Workbook:
     guide.title = GUIDE_SHEET
     write_guide(guide, guide_rows(example["guide"]))
     write_info(wb.create_sheet(INFO_SHEET), info_rows(example["info"]))
+    write_info(wb.create_sheet(FORMAT_SHEET), format_rows())
     ledger = wb.create_sheet(LEDGER_SHEET)
     write_ledger(ledger, example["problems"])
     wb.active = ledger
