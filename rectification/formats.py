@@ -73,7 +73,7 @@ class Key:
     """One row of the 通报格式 sheet: its name, what it holds, and what it means (for 填表说明)."""
 
     name: str
-    kind: str  # "pattern", "section" (a pattern, or 不写), "choice", "places"
+    kind: str  # "pattern"; "section" (a pattern; blank or 不写 leaves the part out); "label" (may be blank); "choice"; "places"
     about: str
     example: str
     choices: tuple[str, ...] = ()
@@ -100,26 +100,26 @@ KEYS: tuple[Key, ...] = (
     Key(
         "开头",
         "section",
-        "标题下的开头段落；单元格内换行（Alt+Enter）即另起一段",
+        "标题下的开头段落；单元格内换行（Alt+Enter）即另起一段；留空或写“不写”则没有",
         "按照县委巡察工作统一部署，{巡察时间}，{巡察组}对{被巡察单位}进行了巡察。{反馈日期}，{巡察组}向{发文机关}反馈了巡察意见。",
     ),
     Key(
         "统计句",
         "section",
-        "由台账算出的统计句；“不写”则没有",
+        "由台账算出的统计句；留空或写“不写”则没有",
         COUNT_SENTENCE[:-1] + "，其中长期坚持的{长期坚持问题数}个。",
     ),
     Key(
         "统计句位置", "choice", "统计句放在开头之后，还是“整改情况”部分的开头", "开头之后", ("开头之后", "整改情况之前")
     ),
-    Key("组织领导标题", "section", "第一部分的标题（不写“一、”，编号自动加）；“不写”则省略这一部分", OMIT),
+    Key("组织领导标题", "section", "第一部分的标题（不写“一、”，编号自动加）；留空或写“不写”则省略这一部分", OMIT),
     Key(
         "整改情况标题",
         "section",
-        "逐条写问题整改情况的部分的标题；“不写”则问题直接接在前文之后",
+        "逐条写问题整改情况的部分的标题；留空或写“不写”则问题直接接在前文之后",
         "反馈问题整改落实情况",
     ),
-    Key("下一步标题", "section", "“下一步整改工作安排”部分的标题；“不写”则省略这一部分", "下一步工作打算"),
+    Key("下一步标题", "section", "“下一步整改工作安排”部分的标题；留空或写“不写”则省略这一部分", "下一步工作打算"),
     Key("分类", "choice", "问题是否按“问题类别”分组，每组加小标题", "是", ("是", "否")),
     Key(
         "分类标题",
@@ -131,7 +131,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "分类统计句",
         "section",
-        "紧接分类标题的一句统计，可用{本类问题数}等；“不写”则没有",
+        "紧接分类标题的一句统计，可用{本类问题数}等；留空或写“不写”则没有",
         "共{本类问题数}个问题，已完成整改{本类已完成问题数}个。",
         where=Where.CATEGORY,
     ),
@@ -158,14 +158,14 @@ KEYS: tuple[Key, ...] = (
         where=Where.SUBITEM,
     ),
     Key("整改情况写法", "choice", "各项措施的整改情况合为一段（一是……二是……），还是每项一段", "分段", ("合并", "分段")),
-    Key("整改情况标签", "pattern", "整改情况前的标签；可留空", "整改进展："),
+    Key("整改情况标签", "label", "整改情况前的标签；留空则不加标签", "整改进展："),
     Key(
         "结束语",
         "section",
-        "正文最后的段落，如接受监督的联系方式；“不写”则没有",
+        "正文最后的段落，如接受监督的联系方式；留空或写“不写”则没有",
         "欢迎广大干部群众监督。联系电话：{联系电话}。",
     ),
-    Key("落款", "section", "落款的发文机关（其下为发文日期）；“不写”则不落款", "中共{被巡察单位}委员会"),
+    Key("落款", "section", "落款的发文机关（其下为发文日期）；留空或写“不写”则不落款", "中共{被巡察单位}委员会"),
     Key("百分比小数位", "places", "{问题完成率}{措施完成率}保留几位小数（0～4）", "0"),
 )
 KEYS_BY_NAME = {k.name: k for k in KEYS}
@@ -317,7 +317,7 @@ def parse_format(
     values = dict(PRESETS[preset])
     rows_of: dict[str, int | None] = dict.fromkeys(values)
     for name, (row, written) in given.items():
-        if name != "体例" and (written or KEYS_BY_NAME[name].kind == "pattern"):
+        if name != "体例" and (written or KEYS_BY_NAME[name].kind in ("section", "label")):  # blank: left out
             values[name], rows_of[name] = written, row
     known = set(INFO_KEYS) | set(info_names) | set(DERIVED) | set(FIGURES)
     patterns: dict[str, Pattern | None] = {}
@@ -329,7 +329,7 @@ def parse_format(
         elif k.kind == "places" and not (text.isdigit() and int(text) <= 4):
             error(row or 0, k.name, f"“{text}”不是0到4之间的整数", "请填写0、1、2、3或4")
             values[k.name] = PRESETS[preset][k.name]
-        elif k.kind in ("pattern", "section"):
+        elif k.kind in ("pattern", "section", "label"):
             patterns[k.name] = _pattern(k, text, row, known, error)
     return NoticeFormat(preset, values, patterns), findings
 

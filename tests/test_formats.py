@@ -327,3 +327,11 @@ def test_chinese_ordinals_whatever_the_count(n, words):
 )
 def test_percentages(rate, places, text):
     assert percent(rate, places) == text
+
+
+def test_a_blank_part_is_left_out_but_a_blank_lead_keeps_the_preset(run_cli, tmp_path):
+    texts, run = notice(run_cli, tmp_path, {"结束语": None, "统计句": "", "条目标题": None, "整改情况标签": None})
+    assert run.exit_code == 0, run.output
+    assert "1.关于“学习不深入”的问题。" in texts  # 条目标题 blank: the preset's
+    assert "一是制定了年度学习计划。二是开展了专题研讨。" in texts  # no label
+    assert not [t for t in texts if t.startswith("欢迎")]
