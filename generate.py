@@ -148,6 +148,13 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     help="通报格式取自该工作簿的“通报格式”工作表（台账自带“通报格式”的以台账为准）。",
 )
 @click.option(
+    "--since",
+    "since_path",
+    type=click.Path(path_type=Path),
+    metavar="台账",
+    help="与上次报送的台账比较（批量模式为上次各单位台账的文件夹）：汇总表增加“进展对比”，推迟整改时限的给出警告。",
+)
+@click.option(
     "--batch",
     "batch_dir",
     type=click.Path(path_type=Path),
@@ -163,6 +170,7 @@ def cli(
     strict: bool,
     check_only: bool,
     format_path: Path | None = None,
+    since_path: Path | None = None,
     batch_dir: Path | None = None,
     **extras,
 ) -> int:
@@ -182,7 +190,7 @@ def cli(
             3 通报已生成，但 PDF 或邮件未完成；4 程序组件不完整（删除 .venv 后重新运行）。
     """
     from rectification.output import save_report
-    from rectification.pipeline import run
+    from rectification.pipeline import SinceUnusable, run
     from rectification.reader import WorkbookUnusable
     from rectification.report import Options
 
@@ -191,13 +199,21 @@ def cli(
     except WorkbookUnusable as error:
         click.echo(f"无法使用通报格式文件：{error}", err=True)
         return EXIT_UNUSABLE
-    options = Options(as_of, warn_days, strict, check_only, notice_format)
+    try:
+        since = _since(since_path, batch=batch_dir is not None) if since_path else None
+    except WorkbookUnusable as error:
+        click.echo(f"无法使用上次的台账：{error}", err=True)
+        return EXIT_UNUSABLE
+    options = Options(as_of, warn_days, strict, check_only, notice_format, since)
     if batch_dir is not None:
         return _run_batch(batch_dir, out_dir, options, extras)
     try:
         with _stage_bar() as progress:
             report = run(ledger, options, progress=progress)
         saved = save_report(report, out_dir)
+    except SinceUnusable as error:
+        click.echo(f"无法使用上次的台账：{error}", err=True)
+        return EXIT_UNUSABLE
     except WorkbookUnusable as error:
         click.echo(f"无法使用台账：{error}", err=True)
         return EXIT_UNUSABLE
@@ -216,6 +232,23 @@ def cli(
     if report.verdict is Verdict.BLOCKED:
         return EXIT_LEDGER_ERRORS
     return _deliver(report, saved, out_dir, **extras)
+
+
+def _since(path: Path, batch: bool):
+    """--since: a file for one ledger; a folder of earlier copies for --batch."""
+    from rectification.batch import since_index
+    from rectification.reader import WorkbookUnusable
+    from rectification.report import Since
+
+    if batch:
+        if not path.is_dir():
+            raise WorkbookUnusable(f"批量模式下 --since 应为上次各单位台账所在的文件夹，{path} 不是文件夹")
+        return since_index(path)
+    if path.is_dir():
+        raise WorkbookUnusable(f"{path} 是文件夹；处理单个台账时 --since 应为上次报送的那份台账文件")
+    if not path.exists():
+        raise WorkbookUnusable(f"找不到 {path}，请检查 --since 后的文件名")
+    return Since(single=path)
 
 
 def _read_format(path: Path):
@@ -246,12 +279,22 @@ def _report(report, saved) -> None:
         click.echo(str(finding))
     if len(report.findings) > MAX_PRINTED_FINDINGS:
         click.echo(f"……其余{len(report.findings) - MAX_PRINTED_FINDINGS}条见汇总表的“检查结果”工作表。")
+    if report.progress is not None:
+        click.echo(_progress_line(report.progress))
     for renderer in RENDERERS:
         if renderer.key in saved.paths:
             click.echo(f"{renderer.label}：{saved.paths[renderer.key]}")
     _echo_renamed(saved.renamed)
     for label, earlier in saved.stale:
         click.echo(f"注意：{earlier.name} 是以前生成的{label}，本次没有更新，请勿误用。")
+
+
+def _progress_line(progress) -> str:
+    from rectification.compare import Change
+
+    counts = progress.counts()
+    parts = "、".join(f"{change.value}{counts[change]}项" for change in Change if change is not Change.REWORDED)
+    return f"与上次的台账 {progress.old_name}（{progress.old_date.isoformat()}）相比：{parts}；详见汇总表的“进展对比”。"
 
 
 def _echo_renamed(pairs: list[tuple[Path, Path]]) -> None:

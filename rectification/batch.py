@@ -20,7 +20,7 @@ from .analysis import Figures
 from .model import Verdict
 from .output import MAX_NAME_CHARS, safe_file_name, write_noting_renames, write_together
 from .renderers import BY_KEY
-from .report import Options, Output
+from .report import Options, Output, Since
 from .rollup import UnitLine, build_rollup, rollup_name
 from .xlsx_tables import Cell
 
@@ -60,6 +60,8 @@ class Outcome:
     figures: Figures | None = None  # None when the ledger could not be read
     counts: tuple[int, int, int] = (0, 0, 0)  # errors, warnings, hints
     red: tuple[tuple[Cell, ...], ...] = ()  # summary.overdue_cells() of each red-light measure
+    since: str = ""  # --since: the earlier copy's file name
+    changes: tuple[int, ...] = ()  # --since: the count of each compare.Change
     outputs: tuple[Output, ...] = ()  # rendered by the worker, written by the parent
     files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
@@ -69,7 +71,17 @@ class Outcome:
         return self.counts[0]
 
     def line(self) -> UnitLine:
-        return UnitLine(self.path.name, self.unit, self.verdict, self.figures, self.errors, self.red, self.message)
+        return UnitLine(
+            self.path.name,
+            self.unit,
+            self.verdict,
+            self.figures,
+            self.errors,
+            self.red,
+            self.message,
+            self.since,
+            self.changes,
+        )
 
 
 @dataclass
@@ -103,6 +115,23 @@ def scan(folder: Path) -> Scan:
         else:
             ledgers.append(path)
     return Scan(ledgers, skipped)
+
+
+def since_index(folder: Path) -> Since:
+    """--since with --batch: the earlier copies in a folder, by 发文机关 (as their 基本信息 says) and by file name."""
+    from .reader import WorkbookUnusable, read_workbook
+    from .text import clean
+
+    found = scan(folder)
+    by_issuer: dict[str, Path] = {}
+    for path in found.ledgers:
+        try:
+            row = read_workbook(path).info.get("发文机关")
+        except WorkbookUnusable:
+            continue  # paired by file name, or reported when its ledger is processed
+        if row and clean(row[1]):
+            by_issuer.setdefault(clean(row[1]), path)
+    return Since(by_issuer=tuple(by_issuer.items()), by_name=tuple((p.name, p) for p in found.ledgers))
 
 
 def run_batch(
@@ -173,6 +202,7 @@ def _die_with_parent() -> None:
 
 def process_one(path: Path, options: Options) -> Outcome:
     """One ledger in a worker: run the pipeline, return plain data; every failure becomes an Outcome."""
+    from .compare import Change
     from .model import Light
     from .pipeline import run
     from .reader import WorkbookUnusable
@@ -185,6 +215,8 @@ def process_one(path: Path, options: Options) -> Outcome:
     except Exception:  # one ledger's failure must not stop the round; detail names it for the maintainer
         return Outcome(path, None, message="程序意外出错", detail=traceback.format_exc())
     info = report.ledger.info
+    progress = report.progress
+    counts = progress.counts() if progress else None
     return Outcome(
         path,
         report.verdict,
@@ -192,6 +224,8 @@ def process_one(path: Path, options: Options) -> Outcome:
         figures=report.analysis.figures,
         counts=report.counts,
         red=tuple(overdue_cells(t) for t in report.analysis.with_light(Light.RED)),
+        since=progress.old_name if progress else "",
+        changes=tuple(counts[c] for c in Change) if counts is not None else (),
         outputs=report.outputs,
     )
 

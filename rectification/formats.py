@@ -223,6 +223,20 @@ FIGURES = (
     "红灯数",
     "黄灯数",
 )
+# --since: the counts of what changed since the earlier copy (compare.PLACEHOLDERS), and its date.
+SINCE = (
+    "本期新完成措施数",
+    "本期新增红灯数",
+    "本期新增黄灯数",
+    "仍为红灯数",
+    "期间调整时限数",
+    "状态倒退数",
+    "进展未更新数",
+    "责任人变更数",
+    "新增措施数",
+    "删除措施数",
+    "上次统计日期",
+)
 CONTEXT: dict[Where, tuple[str, ...]] = {
     Where.NOTICE: (),
     Where.CATEGORY: ("序号", "中文序号", "问题类别", "本类问题数", "本类已完成问题数", "本类正在整改问题数"),
@@ -284,11 +298,12 @@ def default_format() -> NoticeFormat:
 
 
 def parse_format(
-    rows: Sequence[tuple[int, str, str]], sheet: str, info_names: Iterable[str]
+    rows: Sequence[tuple[int, str, str]], sheet: str, info_names: Iterable[str], with_since: bool = False
 ) -> tuple[NoticeFormat, list[Finding]]:
     """The format from (row, 项目, 内容) rows; findings name the sheet and row of every key that is wrong.
 
-    info_names are the 基本信息 keys the workbook has (the unit's own keys may be used as placeholders).
+    info_names are the 基本信息 keys the workbook has (the unit's own keys may be used as placeholders);
+    with_since: --since was given, so the change counts may be used.
     """
     findings: list[Finding] = []
 
@@ -319,7 +334,7 @@ def parse_format(
     for name, (row, written) in given.items():
         if name != "体例" and (written or KEYS_BY_NAME[name].kind in ("section", "label")):  # blank: left out
             values[name], rows_of[name] = written, row
-    known = set(INFO_KEYS) | set(info_names) | set(DERIVED) | set(FIGURES)
+    known = set(INFO_KEYS) | set(info_names) | set(DERIVED) | set(FIGURES) | set(SINCE)
     patterns: dict[str, Pattern | None] = {}
     for k in KEYS[1:]:
         row, text = rows_of[k.name], values[k.name]
@@ -331,6 +346,11 @@ def parse_format(
             values[k.name] = PRESETS[preset][k.name]
         elif k.kind in ("pattern", "section", "label"):
             patterns[k.name] = _pattern(k, text, row, known, error)
+            if not with_since and (pattern := patterns[k.name]) is not None:
+                for name in sorted(set(pattern.names) & set(SINCE)):
+                    error(
+                        row or 0, k.name, f"占位符{{{name}}}要与上次的台账比较", "运行时请用 --since 指定上次报送的台账"
+                    )
     return NoticeFormat(preset, values, patterns), findings
 
 

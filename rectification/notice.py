@@ -10,6 +10,7 @@ from datetime import date
 
 from .analysis import Analysis, ReportedAspect, ReportedProblem
 from .columns import INFO_KEYS
+from .compare import PLACEHOLDERS, Progress
 from .formats import NoticeFormat, default_format
 from .model import Measure, NoticeInfo
 
@@ -156,10 +157,15 @@ def category_name(text: str) -> str:
     return TYPED_NUMBER.sub("", text).strip().rstrip("。；;，,")
 
 
-def notice_values(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> dict[str, str]:
+def notice_values(
+    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None = None
+) -> dict[str, str]:
     """Every notice-wide placeholder's text: the 基本信息 keys (the unit's own too), the derived ones, the figures."""
     f, places = analysis.figures, fmt.places
     values = dict.fromkeys(INFO_KEYS, "")
+    if progress is not None:
+        values.update({name: str(progress.count(change)) for name, change in PLACEHOLDERS.items()})
+        values["上次统计日期"] = date_text(progress.old_date)
     values.update(info.extra)
     values.update(
         {
@@ -204,13 +210,15 @@ def notice_values(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> di
     return values
 
 
-def notice_title(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None) -> str:
+def notice_title(
+    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None, progress: Progress | None = None
+) -> str:
     """基本信息's 标题 when given, else the format's 标题 pattern filled."""
     fmt = fmt or default_format()
     pattern = fmt.pattern("标题")
     if info.title or pattern is None:
         return info.title
-    return pattern.fill(notice_values(info, analysis, fmt)).replace("\n", "")
+    return pattern.fill(notice_values(info, analysis, fmt, progress)).replace("\n", "")
 
 
 def numbered(index: int) -> dict[str, str]:
@@ -225,9 +233,9 @@ def lead_kind(lead: str) -> BlockKind:
 class _Composer:
     """Fills one notice's patterns; each method returns the blocks of one part."""
 
-    def __init__(self, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> None:
-        self.info, self.analysis, self.fmt = info, analysis, fmt
-        self.values = notice_values(info, analysis, fmt)
+    def __init__(self, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None) -> None:
+        self.info, self.analysis, self.fmt, self.progress = info, analysis, fmt, progress
+        self.values = notice_values(info, analysis, fmt, progress)
 
     def fill(self, name: str, extra: Mapping[str, str] | None = None) -> str:
         pattern = self.fmt.pattern(name)
@@ -250,7 +258,7 @@ class _Composer:
                 blocks.append(Block(BlockKind.BODY, text))
         return blocks
 
-    def progress(self, measures: Sequence[Measure]) -> list[Block]:
+    def progress_blocks(self, measures: Sequence[Measure]) -> list[Block]:
         """整改情况: the measures' progress as one labelled paragraph (一是……二是……) or a paragraph each."""
         texts: list[str] = []
         for measure in measures:
@@ -276,14 +284,14 @@ class _Composer:
                 blocks += self.aspect(aspect, n)
             return blocks
         detail = sentences(problem.detail) if mode != "不写" else ""
-        return [Block(lead_kind(lead), detail, lead), *self.progress(item.measures)]
+        return [Block(lead_kind(lead), detail, lead), *self.progress_blocks(item.measures)]
 
     def aspect(self, aspect: ReportedAspect, n: int) -> list[Block]:
         detail = sentences(aspect.detail)
         pattern = self.fmt.pattern("子条目标题")
         lead = self.fill("子条目标题", {**numbered(n), "具体表现": detail})
         text = "" if pattern is not None and "具体表现" in pattern.names else detail
-        return [Block(lead_kind(lead), text, lead), *self.progress(aspect.measures)]
+        return [Block(lead_kind(lead), text, lead), *self.progress_blocks(aspect.measures)]
 
     def items(self) -> list[Block]:
         if not self.fmt.grouped:
@@ -311,7 +319,7 @@ class _Composer:
 
     def compose(self) -> Notice:
         info, fmt = self.info, self.fmt
-        title = notice_title(info, self.analysis, fmt)
+        title = notice_title(info, self.analysis, fmt, self.progress)
         blocks = [Block(BlockKind.TITLE, title), Block(BlockKind.BLANK), *self.paragraphs("开头")]
         count = self.paragraphs("统计句")
         early = fmt.choice("统计句位置") == "开头之后"
@@ -342,6 +350,8 @@ class _Composer:
         return Notice(title, tuple(blocks))
 
 
-def compose(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None) -> Notice:
+def compose(
+    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None, progress: Progress | None = None
+) -> Notice:
     """The notice's paragraphs in order, for a ledger that passed the checks, written in the unit's format."""
-    return _Composer(info, analysis, fmt or default_format()).compose()
+    return _Composer(info, analysis, fmt or default_format(), progress).compose()

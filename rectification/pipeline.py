@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from .model import Finding, Level, Verdict
+from .analysis import Analysis
+from .compare import Progress
+from .model import Finding, Ledger, Level, Verdict
+from .reader import RawWorkbook, WorkbookUnusable
 from .report import Options, Output, Report
 
 LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.HINT: 2}
 # Share of a large ledger's time spent once each stage is done (measured at 10,000 rows), for progress bars.
 STAGE_DONE = {"read": 0.33, "records": 0.43, "checks": 0.44}
 OWN_FORMAT_HINT = "--format 指定的格式只用于没有“通报格式”工作表的台账；要改用它，请删除台账中的“通报格式”工作表"
+
+
+class SinceUnusable(WorkbookUnusable):
+    """The earlier copy named by --since cannot be used (exit 2); the message is for the user."""
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
@@ -39,7 +47,10 @@ def run(ledger_path: Path, options: Options, progress: Callable[[float], None] |
     tick(STAGE_DONE["read"])
     own = FormatSource(raw.format_sheet, tuple(format_rows(raw.format_pairs))) if raw.format_sheet else None
     source = own or options.notice_format
-    fmt, format_findings = parse_format(source.rows, source.sheet, raw.extra_info) if source else (default_format(), [])
+    with_since = options.since is not None
+    fmt, format_findings = (
+        parse_format(source.rows, source.sheet, raw.extra_info, with_since) if source else (default_format(), [])
+    )
     if own and options.notice_format:
         format_findings.append(
             Finding(Level.HINT, own.sheet, None, "", "台账自带通报格式，已按它生成", OWN_FORMAT_HINT)
@@ -47,14 +58,15 @@ def run(ledger_path: Path, options: Options, progress: Callable[[float], None] |
     ledger, findings = build_ledger(raw, fmt.info_keys_needed())
     tick(STAGE_DONE["records"])
     analysis = analyse(ledger, options.as_of, options.warn_days)
-    findings = ordered(findings + format_findings + check(ledger, analysis, by_category=fmt.grouped))
+    progress, since_findings = since(ledger_path, ledger, analysis, options) if options.since else (None, [])
+    findings = ordered(findings + format_findings + since_findings + check(ledger, analysis, by_category=fmt.grouped))
     tick(STAGE_DONE["checks"])
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
     blocked = any(f.level in blocking for f in findings)
     verdict = Verdict.BLOCKED if blocked else Verdict.CHECKED if options.check_only else Verdict.PRODUCED
-    title = notice_title(ledger.info, analysis, fmt) if ledger.info else ""
+    title = notice_title(ledger.info, analysis, fmt, progress) if ledger.info else ""
     stem = safe_file_name(title or ledger_path.stem)
-    report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt)
+    report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, progress)
     outputs, done = [], STAGE_DONE["checks"]
     for renderer in RENDERERS:  # every output is rendered before anything is written: all or nothing
         if renderer.wanted(report):
@@ -62,3 +74,89 @@ def run(ledger_path: Path, options: Options, progress: Callable[[float], None] |
         done += renderer.share
         tick(min(done, 1.0))
     return replace(report, outputs=tuple(outputs))
+
+
+def since(path: Path, ledger: Ledger, analysis: Analysis, options: Options) -> tuple[Progress | None, list[Finding]]:
+    """--since: the changes from the earlier copy, and findings about it (a moved deadline is a warning).
+
+    Problems with a file named on the command line raise SinceUnusable; with a folder they are warnings.
+    """
+    from .analysis import analyse
+    from .compare import Change, compare
+    from .reader import read_workbook
+    from .records import build_ledger
+
+    assert options.since is not None
+    issuer = ledger.info.issuer if ledger.info else ""
+    old_path, paired = options.since.pick(issuer, path.name)
+    required = options.since.single is not None
+    sheet = ledger.ledger_sheet
+
+    def trouble(message: str) -> tuple[None, list[Finding]]:
+        if required:
+            raise SinceUnusable(message)
+        return None, [Finding(Level.WARNING, sheet, None, "", message, "本期进展对比从略")]
+
+    if old_path is None:
+        return None, [
+            Finding(Level.HINT, sheet, None, "", "--since 文件夹中没有这个单位上次的台账", "本期进展对比从略")
+        ]
+    if old_path.resolve() == path.resolve():
+        return trouble(f"--since 指定的 {old_path.name} 就是本次的台账，请指定上次报送的台账")
+    try:
+        old_raw = read_workbook(old_path)
+    except WorkbookUnusable as error:
+        return trouble(f"上次的台账 {old_path.name} 无法使用：{error}")
+    old_ledger, _ = build_ledger(old_raw)
+    old_date = _date_of(old_raw, old_path)
+    if old_date > options.as_of:
+        return trouble(
+            f"上次的台账 {old_path.name} 的日期（{old_date.isoformat()}）晚于本次的统计日期（{options.as_of.isoformat()}），"
+            "请确认 --since 指定的是较早的一份台账，或用 --as-of 指定本次的统计日期"
+        )
+    progress = compare(analyse(old_ledger, old_date, options.warn_days), analysis, old_path.name, old_date)
+    findings = [
+        Finding(
+            Level.WARNING,
+            sheet,
+            row.new.measure.row,
+            ledger.headers.get("整改时限", "整改时限"),
+            f"整改时限由“{row.before}”调整为“{row.after}”（{row.note}，与上次的台账 {old_path.name} 相比）",
+            "推迟时限须有依据，请在备注中写明；如属误填请改回原时限",
+        )
+        for row in progress.rows
+        if row.change is Change.DEADLINE_MOVED and row.new is not None
+    ]
+    old_issuer = old_ledger.info.issuer if old_ledger.info else ""
+    how = (
+        f"按序号与措施相同匹配{progress.matched_same}项，按文字相近匹配{progress.matched_similar}项，"
+        f"新增{progress.count(Change.ADDED)}项，删除{progress.count(Change.REMOVED)}项"
+    )
+    if old_issuer and issuer and old_issuer != issuer:
+        findings.append(
+            Finding(
+                Level.WARNING,
+                sheet,
+                None,
+                "",
+                f"上次的台账 {old_path.name} 的发文机关是“{old_issuer}”，与本台账的“{issuer}”不同（{how}）",
+                "请确认 --since 指定的是本单位上次的台账",
+            )
+        )
+    else:
+        where = f"（{paired}配对）" if paired else ""
+        findings.append(
+            Finding(Level.HINT, sheet, None, "", f"与上次的台账 {old_path.name}{where} 相比：{how}", "无需处理")
+        )
+    return progress, findings
+
+
+def _date_of(raw: RawWorkbook, path: Path) -> date:
+    """The day an earlier copy stood for: its 发文日期 when filled in, else the day the file was last saved."""
+    from .dates import DateError, read_date
+
+    try:
+        written = read_date(raw.info.get("发文日期", (0, None))[1], raw.epoch)
+    except DateError:
+        written = None
+    return written or date.fromtimestamp(path.stat().st_mtime)

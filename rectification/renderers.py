@@ -29,13 +29,15 @@ def _notice(report: Report) -> bytes:
     from .notice import compose
 
     assert report.ledger.info is not None, "a ledger that passed the checks has its 基本信息"
-    return render_docx(compose(report.ledger.info, report.analysis, report.notice_format))
+    return render_docx(compose(report.ledger.info, report.analysis, report.notice_format, report.progress))
 
 
 def _summary(report: Report) -> bytes:
     from .summary import build_summary
 
-    return build_summary(report.analysis, report.findings, notice_written=report.verdict is Verdict.PRODUCED)
+    return build_summary(
+        report.analysis, report.findings, notice_written=report.verdict is Verdict.PRODUCED, progress=report.progress
+    )
 
 
 RENDERERS: tuple[Renderer, ...] = (

@@ -7,8 +7,30 @@ from datetime import date
 from pathlib import Path
 
 from .analysis import DEFAULT_WARN_DAYS, Analysis
+from .compare import Progress
 from .formats import FormatSource, NoticeFormat
 from .model import Finding, Ledger, Level, Verdict
+
+
+@dataclass(frozen=True)
+class Since:
+    """--since: the earlier copy of the ledger, or (--batch) a folder of them, paired by 发文机关, then file name."""
+
+    single: Path | None = None  # a file named on the command line: problems with it are exit 2
+    by_issuer: tuple[tuple[str, Path], ...] = ()
+    by_name: tuple[tuple[str, Path], ...] = ()
+
+    def pick(self, issuer: str, file_name: str) -> tuple[Path | None, str]:
+        """The earlier copy for a ledger, and how it was paired ("" for a single file)."""
+        if self.single is not None:
+            return self.single, ""
+        for name, path in self.by_issuer:
+            if issuer and name == issuer:
+                return path, "按发文机关"
+        for name, path in self.by_name:
+            if name.casefold() == file_name.casefold():
+                return path, "按文件名"
+        return None, ""
 
 
 @dataclass(frozen=True)
@@ -18,6 +40,8 @@ class Options:
     strict: bool = False  # warnings block the notice like errors
     check_only: bool = False  # write the summary only
     notice_format: FormatSource | None = None  # --format: for ledgers without a 通报格式 sheet of their own
+    since: Since | None = None
+    remind: bool = False  # --remind: a 督办 reminder per department with red or yellow measures
 
 
 @dataclass(frozen=True)
@@ -40,6 +64,7 @@ class Report:
     title: str  # the notice's title; "" when 基本信息 could not be read
     stem: str  # the outputs' file names start with this
     notice_format: NoticeFormat
+    progress: Progress | None = None  # --since: what changed since the earlier copy
     outputs: tuple[Output, ...] = ()
 
     def count(self, level: Level) -> int:

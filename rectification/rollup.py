@@ -10,6 +10,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .analysis import STATES, Figures
+from .compare import Change
 from .model import Verdict
 from .summary import STATE_COLOURS
 from .xlsx_tables import Cell, Row, Tint, new_workbook, table_columns, write_table
@@ -25,6 +26,8 @@ RED_COLUMNS = table_columns(
     "单位 | 行号 | 序号 | 问题 | 整改措施 | 责任领导 | 责任部门 | 责任人 | 整改时限 | 整改状态 | 逾期天数"
 )
 FILE_COLUMNS = table_columns("文件 | 原因")
+PROGRESS_SHEET = "进展对比"
+PROGRESS_COLUMNS = table_columns("单位 | 文件 | 上次的台账 | " + " | ".join(c.value for c in Change))
 FIRST_STATE_COLUMN = 4  # 已完成, then the other states, in UNIT_COLUMNS
 
 
@@ -39,6 +42,8 @@ class UnitLine:
     errors: int = 0
     red: tuple[tuple[Cell, ...], ...] = ()  # summary.overdue_cells() of each red-light measure
     message: str = ""  # why the file could not be read
+    since: str = ""  # --since: the earlier copy it was compared with
+    changes: tuple[int, ...] = ()  # --since: how many of each compare.Change, in Change order
 
     @property
     def state(self) -> str:
@@ -61,6 +66,8 @@ def build_rollup(lines: Sequence[UnitLine], skipped: Sequence[tuple[str, str]], 
     write_table(units, styles, UNIT_COLUMNS, unit_rows(lines), filtered=True)
     write_table(book.add_worksheet(RED_SHEET), styles, RED_COLUMNS, red_rows(lines), filtered=True)
     write_table(book.add_worksheet(FILES_SHEET), styles, FILE_COLUMNS, file_rows(lines, skipped))
+    if any(line.since for line in lines):
+        write_table(book.add_worksheet(PROGRESS_SHEET), styles, PROGRESS_COLUMNS, progress_rows(lines), filtered=True)
     units.set_footer(f"&L统计日期：{as_of.isoformat()}&C第 &P 页，共 &N 页")
     if lines:
         _insert_chart(book, units, len(lines))
@@ -98,6 +105,11 @@ def red_rows(lines: Sequence[UnitLine]) -> list[Row]:
     """Every red-light measure of every unit, with its owners, behind the unit's name."""
     rows = [Row((line.name, *cells), "red") for line in lines for cells in line.red]
     return rows or [Row(("无红灯事项",))]
+
+
+def progress_rows(lines: Sequence[UnitLine]) -> list[Row]:
+    """A row per unit compared with its earlier copy: the count of each kind of change."""
+    return [Row((line.name, line.file, line.since, *line.changes)) for line in lines if line.since]
 
 
 def file_rows(lines: Sequence[UnitLine], skipped: Sequence[tuple[str, str]]) -> list[Row]:

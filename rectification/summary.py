@@ -8,6 +8,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from .analysis import STATES, Analysis, Assessment, Figures, Tally, Tracked
+from .compare import Change, Progress
 from .model import Finding, Level, Light
 from .xlsx_tables import Cell, Column, Row, Tint, new_workbook, table_columns, write_table
 
@@ -33,21 +34,40 @@ FINDING_COLUMNS = (
     *(Column(c.header, tinted=False) for c in table_columns("工作表 | 行号 | 列 | 说明")),
 )
 SUMMARY_COLUMNS = table_columns("指标 | 数值")
+PROGRESS_SHEET = "进展对比"
+PROGRESS_COLUMNS = table_columns("变化 | 行号 | 序号 | 问题 | 整改措施 | 原值 | 现值 | 说明")
+CHANGE_TINT: dict[Change, Tint] = {
+    Change.NEWLY_RED: "red",
+    Change.STILL_RED: "red",
+    Change.DEADLINE_MOVED: "red",
+    Change.REGRESSED: "red",
+    Change.NEWLY_YELLOW: "yellow",
+    Change.STALE: "yellow",
+}
 
 
-def build_summary(analysis: Analysis, findings: Sequence[Finding], *, notice_written: bool = True) -> bytes:
-    """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果.
+def build_summary(
+    analysis: Analysis,
+    findings: Sequence[Finding],
+    *,
+    notice_written: bool = True,
+    progress: Progress | None = None,
+) -> bytes:
+    """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果, and with --since 进展对比.
 
     notice_written=False (errors blocked the notice, or --check-only) marks every measure 否（未生成通报）.
     """
     book, buffer, styles = new_workbook()
-    for name, columns, rows, filtered in (  # 汇总 is a list of figures: no filter buttons on it
+    sheets = [  # 汇总 is a list of figures: no filter buttons on it
         (SUMMARY_SHEET, SUMMARY_COLUMNS, _summary_rows(analysis), False),
         ("按责任部门", DEPARTMENT_COLUMNS, _department_rows(analysis), True),
         ("逾期事项", OVERDUE_COLUMNS, _overdue_rows(analysis), True),
         ("措施明细", DETAIL_COLUMNS, _detail_rows(analysis, notice_written), True),
         ("检查结果", FINDING_COLUMNS, _finding_rows(findings), True),
-    ):
+    ]
+    if progress is not None:
+        sheets.append((PROGRESS_SHEET, PROGRESS_COLUMNS, _progress_rows(progress), True))
+    for name, columns, rows, filtered in sheets:
         write_table(book.add_worksheet(name), styles, columns, rows, filtered)
     _insert_chart(book, book.get_worksheet_by_name(SUMMARY_SHEET))
     book.close()
@@ -118,6 +138,19 @@ def _finding_rows(findings: Iterable[Finding]) -> list[Row]:
         for f in findings
     ]
     return rows or [Row(("", "", None, "", "未发现问题"))]
+
+
+def _progress_rows(progress: Progress) -> list[Row]:
+    """A row per change, with the old and new values; removed measures name their row in the earlier copy."""
+    rows = []
+    for r in progress.rows:
+        t = r.new or r.old
+        assert t is not None
+        note = r.note if r.new is not None else f"上次台账第{t.measure.row}行"
+        row_number: Cell = r.new.measure.row if r.new is not None else None
+        cells = (r.change.value, row_number, _number(t.problem.number), t.problem.title, t.measure.text)
+        rows.append(Row((*cells, r.before, r.after, note), CHANGE_TINT.get(r.change)))
+    return rows or [Row(("无变化", None, None, "", "", "", "", f"与上次的台账 {progress.old_name} 相比没有变化"))]
 
 
 def _number(text: str) -> Cell:
