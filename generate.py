@@ -130,6 +130,12 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
 )
 @click.option("--strict", is_flag=True, help="严格模式：有警告也不生成通报。")
 @click.option("--check-only", is_flag=True, help="只检查台账、生成汇总表，不生成通报。")
+@click.option(
+    "--remind",
+    is_flag=True,
+    help="为有红灯、黄灯措施的每个责任部门生成督办提醒函（输出文件夹/督办/部门.docx），汇总表增加“督办清单”；"
+    "与 --eml、--send 同用时按“人员名单”的邮箱生成邮件草稿或发送。",
+)
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF 版通报。")
 @click.option("--eml", is_flag=True, help="同时生成邮件草稿（.eml，附通报；收件人、抄送取自“基本信息”）。")
 @click.option("--send", is_flag=True, help="按邮件设置文件发送通报（密码取自环境变量或运行时输入）。")
@@ -171,6 +177,7 @@ def cli(
     check_only: bool,
     format_path: Path | None = None,
     since_path: Path | None = None,
+    remind: bool = False,
     batch_dir: Path | None = None,
     **extras,
 ) -> int:
@@ -204,7 +211,8 @@ def cli(
     except WorkbookUnusable as error:
         click.echo(f"无法使用上次的台账：{error}", err=True)
         return EXIT_UNUSABLE
-    options = Options(as_of, warn_days, strict, check_only, notice_format, since)
+    mail = "send" if extras.get("send") else "eml" if extras.get("eml") else ""
+    options = Options(as_of, warn_days, strict, check_only, notice_format, since, remind, mail if remind else "")
     if batch_dir is not None:
         return _run_batch(batch_dir, out_dir, options, extras)
     try:
@@ -229,9 +237,11 @@ def cli(
         click.echo(f"详细信息已保存到：{log}，请把这个文件发给维护人员。" if log else NO_LOG, err=True)
         return EXIT_UNUSABLE
     _report(report, saved)
+    reminded = _deliver_reminders(report, saved, out_dir, **extras) if remind else EXIT_OK
     if report.verdict is Verdict.BLOCKED:
         return EXIT_LEDGER_ERRORS
-    return _deliver(report, saved, out_dir, **extras)
+    delivered = _deliver(report, saved, out_dir, **extras)
+    return delivered or reminded
 
 
 def _since(path: Path, batch: bool):
@@ -282,8 +292,11 @@ def _report(report, saved) -> None:
     if report.progress is not None:
         click.echo(_progress_line(report.progress))
     for renderer in RENDERERS:
-        if renderer.key in saved.paths:
-            click.echo(f"{renderer.label}：{saved.paths[renderer.key]}")
+        paths = saved.paths(renderer.key)
+        if len(paths) == 1 and renderer.suffix:
+            click.echo(f"{renderer.label}：{paths[0]}")
+        elif paths:
+            click.echo(f"{renderer.label}：{len(paths)}份，在 {paths[0].parent}")
     _echo_renamed(saved.renamed)
     for label, earlier in saved.stale:
         click.echo(f"注意：{earlier.name} 是以前生成的{label}，本次没有更新，请勿误用。")
@@ -314,7 +327,7 @@ def _deliver(report, saved, out_dir: Path, pdf: bool, eml: bool, send: bool, mai
     if notice is None or report.ledger.info is None:
         click.echo("未生成通报，PDF 和邮件未处理。")
         return EXIT_OK
-    letter = Letter(saved.paths[NOTICE], notice.data, report.title, report.ledger.info)
+    letter = Letter(saved.paths(NOTICE)[0], notice.data, report.title, report.ledger.info)
     try:
         done = deliver(letter, extras, _ask_password)
     except Exception:  # the notice is written: say so, keep the details for the maintainer
@@ -335,6 +348,48 @@ def _deliver(report, saved, out_dir: Path, pdf: bool, eml: bool, send: bool, mai
         click.echo("Word 通报已生成，但上述 PDF 或邮件步骤未完成。", err=True)
         return EXIT_DELIVERY
     return EXIT_OK
+
+
+def _deliver_reminders(report, saved, out_dir: Path, pdf: bool, eml: bool, send: bool, mail_config: Path) -> int:
+    """--remind with --eml/--send: a draft or a sent mail per letter; 督办清单 updated; exit 3 on a failed send."""
+    from dataclasses import replace
+
+    from rectification.delivery import Extras, ReminderLetter, deliver_reminders
+    from rectification.notice import date_text
+    from rectification.output import write_noting_renames
+    from rectification.pipeline import rerender
+    from rectification.renderers import REMINDERS, SUMMARY
+
+    no_address = [r.addressee for r in report.reminders if r.file_name and not r.to]
+    if no_address and (eml or send):
+        click.echo(f"注意：以下督办对象在“人员名单”中没有邮箱，未生成邮件：{'、'.join(no_address)}。")
+    if not (eml or send) or report.ledger.info is None:
+        return EXIT_OK
+    by_name = {o.name: o.data for o in report.outputs if o.key == REMINDERS}
+    paths = dict(zip((n for n in by_name), saved.paths(REMINDERS), strict=True))
+    letters = [ReminderLetter(r, paths[r.file_name], by_name[r.file_name]) for r in report.reminders if r.file_name]
+    extras = Extras(eml=eml, send=send, mail_config=mail_config)
+    try:
+        done = deliver_reminders(
+            letters, report.ledger.info.issuer, date_text(report.options.as_of), extras, _ask_password
+        )
+    except Exception:
+        log = _write_crash_log(out_dir)
+        click.echo("督办提醒函已生成，但生成或发送邮件时程序遇到了意外问题。", err=True)
+        click.echo(f"详细信息已保存到：{log}" if log else NO_LOG, err=True)
+        return EXIT_DELIVERY
+    if done.eml_paths:
+        click.echo(f"督办邮件草稿：{len(done.eml_paths)}份，在 {done.eml_paths[0].parent}")
+    if done.sent:
+        click.echo(f"督办提醒函已发送：{'、'.join(done.sent)}")
+    for failure in done.failures:
+        click.echo(failure, err=True)
+    _echo_renamed(done.renamed)
+    updated = tuple(replace(r, mail=done.status.get(r.addressee, r.mail)) for r in report.reminders)
+    summary = rerender(replace(report, reminders=updated), SUMMARY).output(SUMMARY)
+    if summary is not None:
+        write_noting_renames(saved.paths(SUMMARY)[0], summary.data, [])
+    return EXIT_DELIVERY if done.failures else EXIT_OK
 
 
 def _ask_password(config) -> str:

@@ -261,9 +261,14 @@ def _free_names(folder: str, outputs: list[Output], tag: str, used: set[str]) ->
 
 
 def _tagged(output: Output, tag: str) -> str:
-    """“标题.docx” → “标题（台账）.docx”; “标题_汇总.xlsx” → “标题（台账）_汇总.xlsx”; a long title is cut, not the tag."""
+    """“标题.docx” → “标题（台账）.docx”; “标题_汇总.xlsx” → “标题（台账）_汇总.xlsx”; a long title is cut, not the tag.
+
+    Files not named after the title (督办/综合科.docx) take the tag before their extension.
+    """
     if not tag:
         return output.name
     suffix = BY_KEY[output.key].suffix
+    if not (suffix and output.name.endswith(suffix)):
+        suffix = os.path.splitext(output.name)[1]
     stem = output.name[: len(output.name) - len(suffix)]
     return f"{stem[: MAX_NAME_CHARS - len(tag)]}{tag}{suffix}"

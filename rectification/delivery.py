@@ -26,6 +26,7 @@ from .model import NoticeInfo
 from .notice import date_text
 from .output import write_noting_renames
 from .pdf import PdfError, docx_to_pdf
+from .remind import Reminder
 
 
 @dataclass(frozen=True)
@@ -104,4 +105,71 @@ def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig],
             done.failures.append(f"邮件：{error}")
         else:
             done.sent_to = to + cc
+    return done
+
+
+@dataclass(frozen=True)
+class ReminderLetter:
+    """A written 督办 reminder: the letter, its file and bytes."""
+
+    reminder: Reminder
+    path: Path
+    docx: bytes
+
+
+@dataclass
+class RemindersDelivered:
+    status: dict[str, str] = field(default_factory=dict)  # addressee -> 督办清单's 邮件 column
+    eml_paths: list[Path] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # addressees whose letter went out
+    failures: list[str] = field(default_factory=list)
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)
+
+
+def deliver_reminders(
+    letters: list[ReminderLetter],
+    issuer: str,
+    as_of_text: str,
+    extras: Extras,
+    ask_password: Callable[[MailConfig], str],
+) -> RemindersDelivered:
+    """An .eml draft beside each letter (--eml) and/or the letter sent (--send) to its addressee's e-mails.
+
+    A letter without an address is left as it is and says 无邮箱; one failed send does not stop the others.
+    """
+    done = RemindersDelivered()
+    config, password = None, ""
+    for letter in letters:
+        r = letter.reminder
+        if not r.to:
+            done.status[r.addressee] = "无邮箱"
+            continue
+        title = letter.path.stem
+        subject = f"{r.addressee}：督办提醒（{as_of_text}）"
+        body = (
+            f"{r.addressee}：\n\n截至{as_of_text}，由你们负责的巡察整改措施中有{r.red}项已逾期、{r.yellow}项即将到期，"
+            f"详见附件《{title}》，请抓紧办理并按要求反馈。\n\n{issuer}\n{as_of_text}\n"
+        )
+        attachments = [Attachment(letter.path.name, letter.docx)]
+        if extras.eml:
+            draft = build_message(subject, body, attachments, list(r.to), list(r.cc), draft=True)
+            done.eml_paths.append(write_noting_renames(letter.path.with_suffix(".eml"), draft, done.renamed))
+            done.status[r.addressee] = "草稿"
+        if extras.send:
+            try:
+                if config is None:
+                    config = load_config(extras.mail_config) if extras.mail_config else None
+                    if config is None:
+                        raise MailError("未指定邮件设置文件")
+                    password = (password_from_env() or ask_password(config)) if config.user else ""
+                message = build_message(
+                    subject, body, attachments, list(r.to), list(r.cc), sender=config.from_address, draft=False
+                )
+                send(message, [*r.to, *r.cc], config, password)
+            except MailError as error:
+                done.failures.append(f"{r.addressee}的督办提醒函：{error}")
+                done.status[r.addressee] = "发送失败"
+            else:
+                done.sent.append(r.addressee)
+                done.status[r.addressee] = "已发送"
     return done

@@ -13,6 +13,7 @@ import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
+from .docx_table import table_xml
 from .notice import Block, BlockKind, Notice
 from .text import xml_safe
 
@@ -22,14 +23,17 @@ DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "docx_templates" / "
 PARAGRAPH_STYLES = {
     BlockKind.TITLE: "NoticeTitle",  # 公文标题
     BlockKind.HEADING: "Heading1CN",  # 一级标题
-    BlockKind.SUBHEADING: "Normal",
+    BlockKind.SUBHEADING: "Heading2CN",  # 二级标题; with text after the headline: 正文, the headline 二级标题文字
     BlockKind.ITEM: "Normal",
     BlockKind.BODY: "Normal",
     BlockKind.BLANK: "Normal",
     BlockKind.SIGNATURE: "IssuerSignature",  # 发文机关署名
     BlockKind.DATE: "IssueDate",  # 成文日期
+    BlockKind.ADDRESSEE: "Addressee",  # 主送机关
 }
+TABLE_STYLES = ("TableText", "TableHeader")  # 表格文字, 表格标题行
 ITEM_LEAD_STYLE = "ItemLead"  # 条目标题: bold it in Word if the unit bolds 1. headings
+LEAD_STYLES = {BlockKind.ITEM: ITEM_LEAD_STYLE, BlockKind.SUBHEADING: "Heading2Char"}  # 二级标题文字
 SIGNATURE_RIGHT_CHARS = 2  # GB/T 9704 7.3.5.2: 右空二字
 DATE_SHIFT_CHARS = 2  # the date's first character sits two characters right of the signature's
 BODY_CHAR_TWIPS = 320  # one 16 pt character: the fallback for readers that ignore *Chars indents
@@ -83,15 +87,19 @@ def piece_xml(piece: str) -> str:
 
 
 def paragraph_xml(block: Block, right_chars: float | None) -> str:
-    """The block's w:p: its style, a computed right indent if any, and its runs."""
+    """The block's w:p (a TABLE block's w:tbl): its style, a computed right indent if any, and its runs."""
+    if block.kind is BlockKind.TABLE:
+        rows = [tuple(clean_text(cell) for cell in row) for row in block.rows]
+        return table_xml(rows, *TABLE_STYLES)
     ind = ""
     if right_chars is not None:
         twips, hundredths = round(right_chars * BODY_CHAR_TWIPS), round(right_chars * 100)
         ind = f'<w:ind w:right="{twips}" w:rightChars="{hundredths}"/>'
     lead = clean_text(block.lead)
     text = clean_text(block.text)
-    runs = (run_xml(lead, ITEM_LEAD_STYLE) if lead else "") + (run_xml(text) if text else "")
-    return f'<w:p><w:pPr><w:pStyle w:val="{PARAGRAPH_STYLES[block.kind]}"/>{ind}</w:pPr>{runs}</w:p>'
+    runs = (run_xml(lead, LEAD_STYLES.get(block.kind, "")) if lead else "") + (run_xml(text) if text else "")
+    style = "Normal" if block.kind is BlockKind.SUBHEADING and text else PARAGRAPH_STYLES[block.kind]
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ind}</w:pPr>{runs}</w:p>'
 
 
 def right_indents(notice: Notice) -> dict[BlockKind, float]:

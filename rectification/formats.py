@@ -66,6 +66,8 @@ class Where(enum.Enum):
     CATEGORY = "category"  # 分类标题, 分类统计句
     ITEM = "item"  # 条目标题
     SUBITEM = "subitem"  # 子条目标题
+    REMINDER = "reminder"  # 督办标题, 督办正文, 督办要求, 督办落款
+    ROUND = "round"  # the round's summary notice (--batch)
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,52 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("落款", "section", "落款的发文机关（其下为发文日期）；留空或写“不写”则不落款", "中共{被巡察单位}委员会"),
     Key("百分比小数位", "places", "{问题完成率}{措施完成率}保留几位小数（0～4）", "0"),
+    Key("督办对象", "choice", "--remind 时按责任部门还是按责任领导分别写提醒函", "责任领导", ("责任部门", "责任领导")),
+    Key(
+        "督办标题",
+        "pattern",
+        "提醒函的标题，可用{督办对象}等",
+        "关于督促{督办对象}加快巡察整改进度的提醒函",
+        where=Where.REMINDER,
+    ),
+    Key(
+        "督办正文",
+        "section",
+        "提醒函中列表之前的一段，可用{督办对象}{本单措施数}{本单红灯数}{本单黄灯数}{统计日期}{预警天数}",
+        "截至{统计日期}，你单位负责的整改措施中仍有{本单红灯数}项逾期未完成。",
+        where=Where.REMINDER,
+    ),
+    Key(
+        "督办要求",
+        "section",
+        "列表之后的要求，可用{反馈期限}（统计日期加“督办反馈天数”）",
+        "请于{反馈期限}前完成整改并书面反馈。",
+        where=Where.REMINDER,
+    ),
+    Key("督办落款", "section", "提醒函的落款（其下为统计日期）", "{发文机关}整改办", where=Where.REMINDER),
+    Key("督办反馈天数", "days", "{反馈期限}为统计日期之后多少天（0～90）", "5"),
+    Key(
+        "汇总通报名称",
+        "pattern",
+        "--batch 时本轮汇总通报的文件名（不含 .docx）",
+        "第三轮巡察整改进展汇总通报",
+        where=Where.ROUND,
+    ),
+    Key("汇总通报标题", "pattern", "本轮汇总通报的标题", "关于区委第三轮巡察整改进展情况的通报", where=Where.ROUND),
+    Key(
+        "汇总通报正文",
+        "section",
+        "本轮汇总通报的正文，可用{单位数}{问题数}{已完成问题数}{问题完成率}{红灯数}{红灯单位名单}{未完成单位名单}等",
+        "本轮巡察反馈{问题数}个问题，已完成整改{已完成问题数}个，总体完成率{问题完成率}。",
+        where=Where.ROUND,
+    ),
+    Key(
+        "汇总通报落款",
+        "section",
+        "本轮汇总通报的落款（其下为统计日期）",
+        "区委巡察工作领导小组办公室",
+        where=Where.ROUND,
+    ),
 )
 KEYS_BY_NAME = {k.name: k for k in KEYS}
 
@@ -194,6 +242,21 @@ BASE: dict[str, str] = {
     "联系电话：{联系电话}；邮政地址：{邮政地址}；邮编：{邮编}。",
     "落款": "{发文机关}",
     "百分比小数位": "1",
+    "督办对象": "责任部门",
+    "督办标题": "关于督促加快{巡察}整改进度的提醒函",
+    "督办正文": "截至{统计日期}，由{督办对象}负责的{巡察}整改措施中，有{本单红灯数}项已逾期未完成、"
+    "{本单黄灯数}项将于{预警天数}日内到期，具体如下：",
+    "督办要求": "请于{反馈期限}前完成整改，并将整改落实情况和佐证材料报送{巡察}整改工作领导小组办公室；"
+    "确实无法按期完成的，请书面说明原因和下一步措施。",
+    "督办落款": "{发文机关}",
+    "督办反馈天数": "7",
+    "汇总通报名称": "本轮整改进展情况汇总通报",
+    "汇总通报标题": "关于本轮{巡察}整改进展情况的通报",
+    "汇总通报正文": "截至{统计日期}，本轮{巡察}共{单位数}个单位报送了整改台账。{巡察}反馈的{问题数}个问题已完成整改"
+    "{已完成问题数}个、正在整改{正在整改问题数}个（其中长期坚持{长期坚持问题数}个），总体完成率{问题完成率}；"
+    "制定整改措施{措施数}项，已完成{已完成措施数}项，完成率{措施完成率}。\n"
+    "逾期未完成的整改措施{红灯数}项，涉及单位：{红灯单位名单}。\n整改尚未全部完成的单位：{未完成单位名单}。",
+    "汇总通报落款": "{巡察}工作领导小组办公室",
 }
 GROUPED = {"分类": "是", "统计句": COUNT_SENTENCE, "具体表现": "分条"}
 PRESETS: dict[str, dict[str, str]] = {
@@ -205,7 +268,7 @@ PRESETS: dict[str, dict[str, str]] = {
 DEFAULT_PRESET = "逐条"
 
 # Placeholders every pattern may use, besides each 基本信息 key (its canonical name or the unit's own key).
-DERIVED = ("巡察", "巡察机关", "巡察时间", "被巡察单位")
+DERIVED = ("巡察", "巡察机关", "巡察时间", "被巡察单位", "统计日期", "预警天数")
 FIGURES = (
     "问题数",
     "已完成问题数",
@@ -242,6 +305,8 @@ CONTEXT: dict[Where, tuple[str, ...]] = {
     Where.CATEGORY: ("序号", "中文序号", "问题类别", "本类问题数", "本类已完成问题数", "本类正在整改问题数"),
     Where.ITEM: ("序号", "中文序号", "问题", "问题类别"),
     Where.SUBITEM: ("序号", "中文序号", "具体表现"),
+    Where.REMINDER: ("督办对象", "本单措施数", "本单红灯数", "本单黄灯数", "反馈期限"),
+    Where.ROUND: ("单位数", "红灯单位名单", "未完成单位名单", "已生成单位数", "有错误单位数", "无法读取单位数"),
 }
 NARRATIVE_KEYS = {"组织领导标题": ("组织领导情况", "阶段性成效"), "下一步标题": ("下一步工作安排",)}
 
@@ -276,9 +341,18 @@ class NoticeFormat:
     def places(self) -> int:
         return int(self.values["百分比小数位"])
 
+    @property
+    def reply_days(self) -> int:
+        return int(self.values["督办反馈天数"])
+
     def info_keys_needed(self) -> set[str]:
         """The 基本信息 keys the notice will print: those its patterns name, and the narrative of each section kept."""
-        needed = {name for p in self.patterns.values() if p is not None for name in p.names}
+        needed = {
+            name
+            for key_name, p in self.patterns.items()
+            if p is not None and KEYS_BY_NAME[key_name].where is not Where.ROUND  # the round's, not the unit's
+            for name in p.names
+        }
         for section, keys in NARRATIVE_KEYS.items():
             if self.patterns[section] is not None:
                 needed.update(keys)
@@ -343,6 +417,9 @@ def parse_format(
             values[k.name] = PRESETS[preset][k.name]
         elif k.kind == "places" and not (text.isdigit() and int(text) <= 4):
             error(row or 0, k.name, f"“{text}”不是0到4之间的整数", "请填写0、1、2、3或4")
+            values[k.name] = PRESETS[preset][k.name]
+        elif k.kind == "days" and not (text.isdigit() and int(text) <= 90):
+            error(row or 0, k.name, f"“{text}”不是0到90之间的天数", "请填写天数，如 7")
             values[k.name] = PRESETS[preset][k.name]
         elif k.kind in ("pattern", "section", "label"):
             patterns[k.name] = _pattern(k, text, row, known, error)

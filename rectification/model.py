@@ -135,6 +135,14 @@ class Roster:
     sheet: str
     people: tuple[str, ...]
     departments: tuple[str, ...]
+    # The optional 邮箱 column: (姓名, 部门, 邮箱); a row with no 姓名 is the department's own mailbox.
+    emails: tuple[tuple[str, str, str], ...] = ()
+
+    def person_email(self, name: str) -> str:
+        return next((e for n, _, e in self.emails if n and n == name), "")
+
+    def department_email(self, department: str) -> str:
+        return next((e for n, d, e in self.emails if not n and d == department), "")
 
 
 OWNER_SEPARATORS = re.compile(r"[、，,；;/／]+")

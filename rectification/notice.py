@@ -26,6 +26,8 @@ class BlockKind(str, enum.Enum):
     BLANK = "blank"
     SIGNATURE = "signature"
     DATE = "date"
+    ADDRESSEE = "addressee"  # 主送机关: flush left, ends with ：
+    TABLE = "table"  # rows of cells, the first the header
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Block:
     kind: BlockKind
     text: str = ""
     lead: str = ""  # ITEM and SUBHEADING: the numbered heading sentence before the text
+    rows: tuple[tuple[str, ...], ...] = ()  # TABLE only
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,8 @@ def notice_values(
             "巡察": fmt.choice("称谓"),
             "巡察机关": inspecting_body(info.inspection_round),
             "巡察时间": period_text(info.inspection_start, info.inspection_end),
+            "统计日期": date_text(analysis.as_of),
+            "预警天数": str(analysis.warn_days),
             "问题数": str(f.problems),
             "已完成问题数": str(f.problems_done),
             "正在整改问题数": str(f.problems_open),

@@ -48,11 +48,13 @@ def safe_file_name(text: str) -> str:
 class Saved:
     """Where a report's outputs went."""
 
-    paths: dict[str, Path] = field(default_factory=dict)  # renderer key -> the file written
+    files: list[tuple[str, Path]] = field(default_factory=list)  # (renderer key, the file written), in output order
     renamed: list[tuple[Path, Path]] = field(default_factory=list)  # (intended, written) when the target was locked
-    stale: list[tuple[str, Path]] = field(
-        default_factory=list
-    )  # (label, file) an earlier run left and this one did not replace
+    # (label, file) an earlier run left, which this run did not replace
+    stale: list[tuple[str, Path]] = field(default_factory=list)
+
+    def paths(self, key: str) -> list[Path]:
+        return [path for k, path in self.files if k == key]
 
 
 def save_report(report: Report, folder: Path) -> Saved:
@@ -61,10 +63,11 @@ def save_report(report: Report, folder: Path) -> Saved:
 
     saved = Saved()
     written = write_together([(folder / o.name, o.data) for o in report.outputs], saved.renamed)
-    saved.paths = {o.key: path for o, path in zip(report.outputs, written, strict=True)}
+    saved.files = [(o.key, path) for o, path in zip(report.outputs, written, strict=True)]
+    made = {key for key, _ in saved.files}
     for renderer in RENDERERS:
         earlier = folder / renderer.file_name(report.stem)
-        if renderer.key not in saved.paths and earlier.exists():
+        if renderer.suffix and renderer.key not in made and earlier.exists():
             saved.stale.append((renderer.label, earlier))
     return saved
 

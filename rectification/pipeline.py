@@ -11,6 +11,7 @@ from .analysis import Analysis
 from .compare import Progress
 from .model import Finding, Ledger, Level, Verdict
 from .reader import RawWorkbook, WorkbookUnusable
+from .remind import Reminder
 from .report import Options, Output, Report
 
 LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.HINT: 2}
@@ -67,13 +68,35 @@ def run(ledger_path: Path, options: Options, progress: Callable[[float], None] |
     title = notice_title(ledger.info, analysis, fmt, progress) if ledger.info else ""
     stem = safe_file_name(title or ledger_path.stem)
     report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, progress)
+    if options.remind:
+        report = replace(report, reminders=_reminders(report))
     outputs, done = [], STAGE_DONE["checks"]
     for renderer in RENDERERS:  # every output is rendered before anything is written: all or nothing
         if renderer.wanted(report):
-            outputs.append(Output(renderer.key, renderer.file_name(report.stem), renderer.render(report)))
+            outputs += [Output(renderer.key, name, data) for name, data in renderer.render(report)]
         done += renderer.share
         tick(min(done, 1.0))
     return replace(report, outputs=tuple(outputs))
+
+
+MAIL_PLAN = {"eml": "草稿", "send": "待发送", "": "未发邮件"}
+
+
+def _reminders(report: Report) -> tuple[Reminder, ...]:
+    """--remind: the letters, each with its 邮件 status as planned (delivery may update it)."""
+    from .remind import reminders
+
+    letters = reminders(report.analysis, report.notice_format, report.ledger.roster)
+    plan = MAIL_PLAN[report.options.remind_mail]
+    return tuple(replace(r, mail=plan if r.to else "无邮箱") for r in letters)
+
+
+def rerender(report: Report, key: str) -> Report:
+    """The report with one renderer's outputs made again (after delivery changed what they show)."""
+    from .renderers import BY_KEY
+
+    fresh = [Output(key, name, data) for name, data in BY_KEY[key].render(report)]
+    return replace(report, outputs=tuple(o for o in report.outputs if o.key != key) + tuple(fresh))
 
 
 def since(path: Path, ledger: Ledger, analysis: Analysis, options: Options) -> tuple[Progress | None, list[Finding]]:

@@ -275,19 +275,26 @@ def _read_info(sheet: Sheet) -> tuple[dict[str, tuple[int, object]], dict[str, t
 
 
 def _read_roster(sheet: Sheet) -> Roster | None:
-    """姓名 | 部门 | 职务 rows under a header found in the first rows."""
+    """姓名 | 部门 | 职务 | 邮箱 rows under a header found in the first rows; 邮箱 is optional."""
     grid = sheet.values
     for header_row in sorted(r for r in grid if r <= HEADER_SEARCH_ROWS):
         names = {key(v): c for c, v in grid[header_row].items()}
         person, department = names.get("姓名"), names.get("部门") or names.get("所在部门") or names.get("科室")
+        mailbox = next(
+            (names[n] for n in ("邮箱", "电子邮箱", "电子邮件", "邮件地址", "Email", "E-mail") if n in names), None
+        )
         if person is None:
             continue
-        people, departments = [], []
+        people, departments, emails = [], [], []
         for row in sorted(r for r in grid if r > header_row):
             cells = grid[row]
-            if person in cells:
-                people.append("".join(clean(cells[person]).split()))  # “李　华” is listed as 李华
-            if department is not None and department in cells:
-                departments.append("".join(clean(cells[department]).split()))
-        return Roster(sheet.title, tuple(people), tuple(dict.fromkeys(departments)))
+            name = "".join(clean(cells.get(person)).split())  # “李　华” is listed as 李华
+            unit = "".join(clean(cells.get(department)).split()) if department is not None else ""
+            if name:
+                people.append(name)
+            if unit:
+                departments.append(unit)
+            if mailbox is not None and (email := clean(cells.get(mailbox))):
+                emails.append((name, unit, email))
+        return Roster(sheet.title, tuple(people), tuple(dict.fromkeys(departments)), tuple(emails))
     return None

@@ -8,40 +8,64 @@ from dataclasses import dataclass
 from .model import Verdict
 from .report import Report
 
-NOTICE, SUMMARY = "notice", "summary"
+NOTICE, SUMMARY, REMINDERS = "notice", "summary", "reminders"
+
+
+Files = list[tuple[str, bytes]]  # (file name within the unit's output folder, bytes)
 
 
 @dataclass(frozen=True)
 class Renderer:
     key: str
-    label: str  # what the console calls the file: 通报, 汇总表
-    suffix: str  # appended to the report's stem to name the file
+    label: str  # what the console calls the file(s): 通报, 汇总表, 督办提醒函
     wanted: Callable[[Report], bool]
-    render: Callable[[Report], bytes]  # returns the file's bytes; never touches the disk
+    render: Callable[[Report], Files]  # the files' names and bytes; never touches the disk
     share: float  # of a large ledger's time, for progress bars (measured at 10,000 rows)
+    suffix: str = ""  # for one file named after the report's stem: stem + suffix
 
     def file_name(self, stem: str) -> str:
         return f"{stem}{self.suffix}"
 
 
-def _notice(report: Report) -> bytes:
+def _notice(report: Report) -> Files:
     from .docx_writer import render_docx
     from .notice import compose
 
     assert report.ledger.info is not None, "a ledger that passed the checks has its 基本信息"
-    return render_docx(compose(report.ledger.info, report.analysis, report.notice_format, report.progress))
+    notice = compose(report.ledger.info, report.analysis, report.notice_format, report.progress)
+    return [(report.stem + ".docx", render_docx(notice))]
 
 
-def _summary(report: Report) -> bytes:
+def _summary(report: Report) -> Files:
     from .summary import build_summary
 
-    return build_summary(
-        report.analysis, report.findings, notice_written=report.verdict is Verdict.PRODUCED, progress=report.progress
+    data = build_summary(
+        report.analysis,
+        report.findings,
+        notice_written=report.verdict is Verdict.PRODUCED,
+        progress=report.progress,
+        reminders=report.reminders if report.options.remind else None,
+        reminder_group=report.notice_format.choice("督办对象"),
     )
+    return [(report.stem + "_汇总.xlsx", data)]
+
+
+def _reminders(report: Report) -> Files:
+    from .docx_writer import render_docx
+    from .remind import compose_reminder
+
+    info = report.ledger.info
+    assert info is not None, "reminders are wanted only when 基本信息 was read"
+    return [
+        (r.file_name, render_docx(compose_reminder(r, info, report.analysis, report.notice_format)))
+        for r in report.reminders
+        if r.file_name
+    ]
 
 
 RENDERERS: tuple[Renderer, ...] = (
-    Renderer(NOTICE, "通报", ".docx", lambda r: r.verdict is Verdict.PRODUCED, _notice, 0.04),
-    Renderer(SUMMARY, "汇总表", "_汇总.xlsx", lambda r: True, _summary, 0.52),
+    Renderer(NOTICE, "通报", lambda r: r.verdict is Verdict.PRODUCED, _notice, 0.04, ".docx"),
+    Renderer(SUMMARY, "汇总表", lambda r: True, _summary, 0.52, "_汇总.xlsx"),
+    Renderer(REMINDERS, "督办提醒函", lambda r: r.options.remind and r.ledger.info is not None, _reminders, 0.0),
 )
 BY_KEY = {r.key: r for r in RENDERERS}

@@ -10,6 +10,7 @@ from .analysis import DEFAULT_WARN_DAYS, Analysis
 from .compare import Progress
 from .formats import FormatSource, NoticeFormat
 from .model import Finding, Ledger, Level, Verdict
+from .remind import Reminder
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Options:
     notice_format: FormatSource | None = None  # --format: for ledgers without a 通报格式 sheet of their own
     since: Since | None = None
     remind: bool = False  # --remind: a 督办 reminder per department with red or yellow measures
+    remind_mail: str = ""  # with --remind: "eml" (--eml drafts) or "send" (--send), for 督办清单's 邮件 column
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Report:
     stem: str  # the outputs' file names start with this
     notice_format: NoticeFormat
     progress: Progress | None = None  # --since: what changed since the earlier copy
+    reminders: tuple[Reminder, ...] = ()  # --remind: a letter per department (or leader) with red or yellow measures
     outputs: tuple[Output, ...] = ()
 
     def count(self, level: Level) -> int:

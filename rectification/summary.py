@@ -10,6 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 from .analysis import STATES, Analysis, Assessment, Figures, Tally, Tracked
 from .compare import Change, Progress
 from .model import Finding, Level, Light
+from .remind import Reminder
 from .xlsx_tables import Cell, Column, Row, Tint, new_workbook, table_columns, write_table
 
 SUMMARY_SHEET = "汇总"
@@ -34,6 +35,8 @@ FINDING_COLUMNS = (
     *(Column(c.header, tinted=False) for c in table_columns("工作表 | 行号 | 列 | 说明")),
 )
 SUMMARY_COLUMNS = table_columns("指标 | 数值")
+REMINDER_SHEET = "督办清单"
+REMINDER_HEADERS = "措施数 | 红灯 | 黄灯 | 最长逾期天数 | 提醒函 | 邮件"
 PROGRESS_SHEET = "进展对比"
 PROGRESS_COLUMNS = table_columns("变化 | 行号 | 序号 | 问题 | 整改措施 | 原值 | 现值 | 说明")
 CHANGE_TINT: dict[Change, Tint] = {
@@ -52,8 +55,10 @@ def build_summary(
     *,
     notice_written: bool = True,
     progress: Progress | None = None,
+    reminders: Sequence[Reminder] | None = None,
+    reminder_group: str = "责任部门",
 ) -> bytes:
-    """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果, and with --since 进展对比.
+    """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果; 进展对比 and 督办清单 when asked.
 
     notice_written=False (errors blocked the notice, or --check-only) marks every measure 否（未生成通报）.
     """
@@ -67,6 +72,9 @@ def build_summary(
     ]
     if progress is not None:
         sheets.append((PROGRESS_SHEET, PROGRESS_COLUMNS, _progress_rows(progress), True))
+    if reminders is not None:
+        columns = table_columns(f"{reminder_group} | {REMINDER_HEADERS}")
+        sheets.append((REMINDER_SHEET, columns, _reminder_rows(reminders), True))
     for name, columns, rows, filtered in sheets:
         write_table(book.add_worksheet(name), styles, columns, rows, filtered)
     _insert_chart(book, book.get_worksheet_by_name(SUMMARY_SHEET))
@@ -138,6 +146,15 @@ def _finding_rows(findings: Iterable[Finding]) -> list[Row]:
         for f in findings
     ]
     return rows or [Row(("", "", None, "", "未发现问题"))]
+
+
+def _reminder_rows(reminders: Sequence[Reminder]) -> list[Row]:
+    rows = []
+    for r in reminders:
+        letter = r.file_name or "未写：督办对象未填写"
+        cells = (r.addressee or NOT_FILLED, len(r.tracked), r.red, r.yellow, r.oldest_overdue, letter, r.mail)
+        rows.append(Row(cells, "red" if r.red else "yellow"))
+    return rows or [Row(("无红灯、黄灯事项", None, None, None, None, "", ""))]
 
 
 def _progress_rows(progress: Progress) -> list[Row]:

@@ -38,14 +38,14 @@ def test_run_writes_nothing_and_returns_named_bytes(tmp_path, ledger_path):
 def test_save_report_writes_each_output_once_and_notes_a_stale_notice(tmp_path, ledger_path):
     out = tmp_path / "out"
     saved = save_report(run(ledger_path, Options(as_of=AS_OF)), out)
-    assert {k: p.name for k, p in saved.paths.items()} == {
+    assert {k: p.name for k, p in saved.files} == {
         NOTICE: "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报.docx",
         SUMMARY: "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报_汇总.xlsx",
     }
     checked = run(ledger_path, Options(as_of=AS_OF, check_only=True))
     assert checked.verdict is Verdict.CHECKED and [o.key for o in checked.outputs] == [SUMMARY]
     again = save_report(checked, out)
-    assert again.stale == [("通报", saved.paths[NOTICE])]
+    assert again.stale == [("通报", saved.paths(NOTICE)[0])]
 
 
 def test_a_pair_is_written_whole_or_not_at_all(tmp_path, monkeypatch):

@@ -113,6 +113,28 @@ def notice_styles() -> list[str]:
         style("paragraph", "Heading2CN", "二级标题", heading.format(1), fonts(KAITI) + NOT_BOLD),
         style("paragraph", "Heading3CN", "三级标题", '<w:outlineLvl w:val="2"/>', fonts(FANGSONG) + NOT_BOLD),
         style("character", "ItemLead", "条目标题", "", fonts(FANGSONG) + NOT_BOLD),
+        # A （一） headline followed by text in the same paragraph: the headline in 楷体, the text in body style.
+        style("character", "Heading2Char", "二级标题文字", "", fonts(KAITI) + NOT_BOLD),
+        style("paragraph", "Addressee", "主送机关", NO_INDENT),
+        # Tables (督办提醒函): 五号 on single lines, off the body's grid so rows stay compact.
+        style(
+            "paragraph",
+            "TableText",
+            "表格文字",
+            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+            + NO_INDENT
+            + '<w:jc w:val="left"/>',
+            fonts(FANGSONG) + size(21),
+        ),
+        style(
+            "paragraph",
+            "TableHeader",
+            "表格标题行",
+            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+            + NO_INDENT
+            + '<w:jc w:val="center"/>',
+            fonts(HEITI) + NOT_BOLD + size(21),
+        ),
         style("paragraph", "IssuerSignature", "发文机关署名", right),
         style("paragraph", "IssueDate", "成文日期", right),
         style(
