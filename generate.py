@@ -454,6 +454,12 @@ def _report_batch(batch, batch_dir: Path, out_dir: Path) -> int:
     click.echo(f"共{total}个台账：已处理{total - unreadable - blocked}个，有错误{blocked}个，无法读取{unreadable}个。")
     if batch.rollup_path:
         click.echo(f"各单位汇总表：{batch.rollup_path}")
+    if batch.round_path:
+        click.echo(f"本轮汇总通报：{batch.round_path}")
+    for finding in batch.round_findings:
+        click.echo(str(finding))
+    if batch.round_findings:
+        click.echo("通报格式有误，未生成本轮汇总通报。", err=True)
     _echo_renamed(batch.renamed)
     details = [f"{o.path}\n{o.detail}" for o in batch.outcomes if o.detail]
     if details:
@@ -462,7 +468,7 @@ def _report_batch(batch, batch_dir: Path, out_dir: Path) -> int:
         click.echo(f"有台账处理时程序遇到了意外问题。{where}", err=True)
     if unreadable == total:
         return EXIT_UNUSABLE
-    return EXIT_LEDGER_ERRORS if unreadable or blocked else EXIT_OK
+    return EXIT_LEDGER_ERRORS if unreadable or blocked or batch.round_findings else EXIT_OK
 
 
 @contextmanager

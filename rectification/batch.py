@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import Figures
-from .model import Verdict
+from .model import Finding, Verdict
 from .output import MAX_NAME_CHARS, safe_file_name, write_noting_renames, write_together
 from .renderers import BY_KEY
 from .report import Options, Output, Since
@@ -89,6 +89,8 @@ class BatchResult:
     outcomes: list[Outcome]  # in file-name order
     skipped: list[Skipped]
     rollup_path: Path | None = None
+    round_path: Path | None = None  # the round's summary notice
+    round_findings: list[Finding] = field(default_factory=list)  # what is wrong with --format's round keys
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
 
     def tally(self) -> Counter[Verdict | None]:
@@ -150,7 +152,23 @@ def run_batch(
     lines = [o.line() for o in result.outcomes]
     rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
     result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
+    _round_notice(result, lines, out_dir, options)
     return result
+
+
+def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
+    """The round's summary notice beside the roll-up, worded by --format (its round keys); not written when they are wrong."""
+    from .docx_writer import render_docx
+    from .round_notice import compose_round, round_file_name, round_format, round_values
+
+    if options.check_only:  # the round notice is a notice: --check-only writes none
+        return
+    fmt, result.round_findings = round_format(options.notice_format)
+    if result.round_findings:
+        return
+    values = round_values(lines, fmt, options.as_of, options.warn_days)
+    data = render_docx(compose_round(lines, fmt, values, options.as_of))
+    result.round_path = write_noting_renames(out_dir / round_file_name(fmt, values), data, result.renamed)
 
 
 def _process_all(

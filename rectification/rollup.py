@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from xlsxwriter import Workbook
@@ -89,16 +89,23 @@ def unit_rows(lines: Sequence[UnitLine]) -> list[Row]:
         red = line.verdict in (Verdict.BLOCKED, None) or (f is not None and f.red > 0)
         tint: Tint | None = "red" if red else "yellow" if f is not None and f.yellow > 0 else None
         rows.append(Row((line.name, line.file, *numbers, line.state), tint))
-    read = [line.figures for line in lines if line.figures is not None]
-    sums = [sum(column) for column in zip(*map(_figure_cells, read), strict=True)] if read else [0] * 8
-    measures, done = sums[1], sums[2]
+    whole = round_figures(lines)
     produced = sum(1 for line in lines if line.verdict is Verdict.PRODUCED)
     total = Row(
-        ("合计", f"{len(lines)}个台账", *sums, done / measures if measures else 0.0)
+        ("合计", f"{len(lines)}个台账", *_figure_cells(whole), whole.completion_rate)
         + (sum(line.errors for line in lines), f"已生成{produced}个"),
         "total",
     )
     return [*rows, total]
+
+
+def round_figures(lines: Sequence[UnitLine]) -> Figures:
+    """Every read unit's figures added up: the roll-up's 合计 row and the round notice's numbers."""
+    read = [line.figures for line in lines if line.figures is not None]
+    return Figures(name="", **{name: sum(getattr(f, name) for f in read) for name in SUMMED})
+
+
+SUMMED = [f.name for f in fields(Figures) if f.name != "name"]
 
 
 def red_rows(lines: Sequence[UnitLine]) -> list[Row]:

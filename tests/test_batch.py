@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from conftest import AS_OF, INFO, measure, sample_rows, write_ledger
@@ -87,7 +88,10 @@ def test_batch_writes_each_unit_and_the_rollup(run_cli, round_dir):
     run = run_cli("--batch", str(round_dir))
     assert run.exit_code == 1, run.output  # one ledger has errors, one is broken
     out = run.out_dir
-    assert sorted(p.name for p in out.iterdir()) == sorted([UNIT_A, UNIT_B, "中共某某区丙局党组", rollup_name(AS_OF)])
+    units = [UNIT_A, UNIT_B, "中共某某区丙局党组"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*units, rollup_name(AS_OF), "本轮整改进展情况汇总通报.docx"]
+    )
     for issuer in (UNIT_A, UNIT_B):
         names = sorted(p.name for p in (out / issuer).iterdir())
         title = f"{issuer}关于区委第三轮巡察反馈意见整改进展情况的通报"
@@ -254,3 +258,51 @@ def test_long_titles_cut_to_one_name_do_not_overwrite(run_cli, tmp_path):
     assert len(names) == 4, names
     endings = ["X（1甲）.docx", "X（1甲）_汇总.xlsx", "X（2乙）.docx", "X（2乙）_汇总.xlsx"]
     assert [name.endswith(ending) for name, ending in zip(names, endings, strict=True)] == [True] * 4, names
+
+
+def test_round_notice_figures_match_hand_counts(run_cli, round_dir):
+    """甲局: 2 problems, both done, 3 measures done. 乙局: 4 problems, 2 done; 5 measures, 3 done; 1 red, 1 yellow.
+    丙局 has an error (a blank 责任人) but is read: 2 problems, both done.
+    4损坏 cannot be read: not counted."""
+    run = run_cli("--batch", str(round_dir))
+    path = run.out_dir / "本轮整改进展情况汇总通报.docx"
+    assert f"本轮汇总通报：{path}" in run.output
+    texts = [p.text for p in docx.Document(str(path)).paragraphs if p.text]
+    assert texts[0] == "关于本轮巡察整改进展情况的通报"
+    assert texts[1] == (
+        "截至2025年12月11日，本轮巡察共3个单位报送了整改台账。巡察反馈的8个问题已完成整改6个、正在整改2个"
+        "（其中长期坚持0个），总体完成率75.0%；制定整改措施11项，已完成9项，完成率81.8%。"
+    )
+    assert texts[2] == f"逾期未完成的整改措施1项，涉及单位：{UNIT_B}（1项）。"
+    assert texts[3] == f"整改尚未全部完成的单位：{UNIT_B}。"
+    assert texts[5:9] == [
+        f"1.{UNIT_A}：问题2个，已完成整改2个，完成率100.0%；整改措施3项，红灯0项、黄灯0项。",
+        f"2.{UNIT_B}：问题4个，已完成整改2个，完成率50.0%；整改措施5项，红灯1项、黄灯1项。",
+        "3.中共某某区丙局党组：问题2个，已完成整改2个，完成率100.0%；整改措施3项，红灯0项、黄灯0项。台账有错误，尚未生成通报。",
+        "4.（未读出发文机关）（4损坏.xlsx）：台账无法读取，未纳入统计。",
+    ]
+    assert texts[-2:] == ["巡察工作领导小组办公室", "2025年12月11日"]
+
+
+def test_round_notice_in_the_rounds_own_words(run_cli, round_dir, tmp_path):
+    shared = write_ledger(
+        tmp_path / "本轮格式.xlsx",
+        notice_format={
+            "汇总通报名称": "区委第三轮巡察整改汇总",
+            "汇总通报标题": "关于区委第三轮{巡察}整改进展情况的通报",
+            "汇总通报正文": "{单位数}个单位共反馈问题{问题数}个，完成率{问题完成率}。有错误的单位{有错误单位数}个。",
+            "百分比小数位": "0",
+        },
+    )
+    run = run_cli("--batch", str(round_dir), "--format", str(shared))
+    texts = [p.text for p in docx.Document(str(run.out_dir / "区委第三轮巡察整改汇总.docx")).paragraphs if p.text]
+    assert texts[:2] == ["关于区委第三轮巡察整改进展情况的通报", "3个单位共反馈问题8个，完成率75%。有错误的单位1个。"]
+
+
+def test_round_notice_with_a_bad_format_is_not_written(run_cli, round_dir, tmp_path):
+    shared = write_ledger(tmp_path / "本轮格式.xlsx", notice_format={"汇总通报正文": "共{单位总数}个单位"})
+    run = run_cli("--batch", str(round_dir), "--format", str(shared))
+    assert run.exit_code == 1
+    assert "没有占位符{单位总数} —— 是否应为“{单位数}”？" in run.output
+    assert "通报格式有误，未生成本轮汇总通报。" in run.output
+    assert not (run.out_dir / "本轮整改进展情况汇总通报.docx").exists()
