@@ -320,6 +320,10 @@ def _deliver(report, saved, out_dir: Path, pdf: bool, eml: bool, send: bool, mai
     from rectification.delivery import Extras, Letter, deliver
     from rectification.renderers import NOTICE
 
+    info = report.ledger.info
+    if report.options.remind and (eml or send) and info is not None and not info.recipients:
+        click.echo("注意：“基本信息”未填写收件人，通报未生成邮件（督办提醒函的邮件照常处理）。")
+        eml = send = False
     extras = Extras(pdf=pdf, eml=eml, send=send, mail_config=mail_config)
     if not extras.wanted:
         return EXIT_OK

@@ -507,3 +507,24 @@ def test_send_without_recipients_is_exit_3(run_cli, ledger_path, tmp_path, monke
     run = run_cli(str(ledger_path), "--send", "--mail-config", str(write_config(tmp_path, free_port(), None)))
     assert run.exit_code == 3
     assert "基本信息未填写“收件人”，无法发送邮件" in run.output
+
+
+def test_reminders_sent_over_starttls_one_login_each_to_its_own_addresses(
+    run_cli, smtp_server, certificates, tmp_path, monkeypatch
+):
+    from test_remind import checklist, ledger
+
+    inbox, port = smtp_server()
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    config = write_config(tmp_path, port, certificates["ca"])
+    run = run_cli(str(ledger(tmp_path)), "--remind", "--send", "--mail-config", str(config))
+    assert run.exit_code == 0, run.output
+    assert "督办提醒函已发送：办公室、财务/审计科" in run.output
+    assert [recipients for _, recipients, _ in inbox.messages] == [
+        ["bgs@example.gov.cn", "sunba@example.gov.cn"],
+        ["zhoujiu@example.gov.cn", "wangming@example.gov.cn"],
+    ]
+    attachment = next(parse(inbox.messages[0][2]).iter_attachments())
+    assert attachment.get_filename() == "办公室.docx"
+    assert attachment.get_content() == (run.out_dir / "督办" / "办公室.docx").read_bytes()
+    assert [r[-1] for r in checklist(run)[1:]] == ["无邮箱", "已发送", "已发送"]
