@@ -165,7 +165,7 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     "batch_dir",
     type=click.Path(path_type=Path),
     metavar="文件夹",
-    help="批量处理文件夹中的全部台账：每个单位输出到“输出文件夹/发文机关/”，另生成各单位汇总表。",
+    help="批量处理文件夹中的全部台账：每个单位输出到“输出文件夹/发文机关/”，另生成各单位汇总表和本轮汇总通报。",
 )
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def cli(
@@ -190,6 +190,8 @@ def cli(
       python generate.py 台账.xlsx --as-of 2025-12-11 --check-only
       python generate.py --batch 各单位台账 --out 本轮通报    批量处理一轮巡察
       python generate.py 台账.xlsx --format 本轮格式.xlsx      按另一工作簿的“通报格式”写通报
+      python generate.py 12月台账.xlsx --since 11月台账.xlsx   与上次报送的台账比较
+      python generate.py 台账.xlsx --remind --eml              督办提醒函及邮件草稿
 
     \b
     退出码：0 已生成（可能有警告）；1 台账有错误，未生成通报（汇总表的“检查结果”列出错误）；
