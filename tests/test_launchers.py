@@ -295,14 +295,23 @@ def test_bundle_zip_holds_the_repo_and_the_wheels(tmp_path):
         assert bundle.testzip() is None
 
 
-def test_bundle_lists_tracked_files_only():
-    if shutil.which("git") is None or not (ROOT / ".git").exists():
-        pytest.skip("not a git checkout")
-    files = make_offline_bundle.repo_files(ROOT)
-    assert "generate.py" in files and "requirements.txt" in files
-    assert not any(
-        name.startswith((".venv/", "output/", "wheels/", "dist/")) and name != "output/.gitkeep" for name in files
-    )
+def test_bundle_lists_tracked_files_only(tmp_path):
+    """Untracked .venv, output and wheels files, and a tracked file deleted since, stay out of the bundle."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    for name in ("generate.py", "requirements.txt", "output/.gitkeep", "gone.txt"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("x", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    (repo / "gone.txt").unlink()
+    for name in (".venv/bin/python", "output/通报.docx", "wheels/a.whl", "dist/b.zip"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("x", encoding="utf-8")
+    assert sorted(make_offline_bundle.repo_files(repo)) == ["generate.py", "output/.gitkeep", "requirements.txt"]
 
 
 def test_bundle_downloads_windows_wheels_for_each_python(monkeypatch, tmp_path):
