@@ -98,7 +98,7 @@ def paragraph_xml(block: Block, right_chars: float | None) -> str:
     lead = clean_text(block.lead)
     text = clean_text(block.text)
     runs = (run_xml(lead, LEAD_STYLES.get(block.kind, "")) if lead else "") + (run_xml(text) if text else "")
-    style = "Normal" if block.kind is BlockKind.SUBHEADING and text else PARAGRAPH_STYLES[block.kind]
+    style = "Normal" if block.kind is BlockKind.SUBHEADING and lead and text else PARAGRAPH_STYLES[block.kind]
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ind}</w:pPr>{runs}</w:p>'
 
 

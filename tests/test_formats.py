@@ -335,3 +335,22 @@ def test_a_blank_part_is_left_out_but_a_blank_lead_keeps_the_preset(run_cli, tmp
     assert "1.关于“学习不深入”的问题。" in texts  # 条目标题 blank: the preset's
     assert "一是制定了年度学习计划。二是开展了专题研讨。" in texts  # no label
     assert not [t for t in texts if t.startswith("欢迎")]
+
+
+def test_second_level_headlines_and_category_headings_take_their_styles(run_cli, tmp_path):
+    info = {**INFO, "组织领导情况": "（一）提高政治站位。党组召开专题会议。\n（二）压实整改责任\n成立了领导小组。"}
+    tmp_path.mkdir(exist_ok=True)
+    path = write_ledger(tmp_path / "台账.xlsx", rows=three_categories(), info=info, notice_format={"体例": "分类"})
+    run = run_cli(str(path))
+    assert run.exit_code == 0, run.output
+    paragraphs = [p for p in docx.Document(str(run.files(".docx")[0])).paragraphs if p.text]
+    styled = {p.text: (p.style.name, [(r.text, r.style.name) for r in p.runs]) for p in paragraphs}
+    # A headline followed by text: the paragraph in body style, the headline run in 楷体's character style.
+    assert styled["（一）提高政治站位。党组召开专题会议。"] == (
+        "Normal",
+        [("（一）提高政治站位。", "二级标题文字"), ("党组召开专题会议。", "Default Paragraph Font")],
+    )
+    assert styled["（二）压实整改责任"][0] == "二级标题"  # a headline alone
+    assert styled["（一）关于政治建设方面的问题"][0] == "二级标题"
+    assert styled["一、整改工作组织领导情况"][0] == "一级标题"
+    assert styled["1.关于“学习不深入”的问题。"][1] == [("1.关于“学习不深入”的问题。", "条目标题")]
