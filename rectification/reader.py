@@ -180,7 +180,9 @@ def _clean_titles(book: Book) -> list[Finding]:
 
 def _invisible_characters(table: Table, info_sheet: str, info: dict[str, tuple[int, object]]) -> list[Finding]:
     """Bidi overrides and zero-width characters in the cells read: text.clean drops them; say where."""
-    cells = [(table.sheet, row, table.headers[name], value) for row, values in table.rows for name, value in values.items()]
+    cells = [
+        (table.sheet, row, table.headers[name], value) for row, values in table.rows for name, value in values.items()
+    ]
     cells += [(info_sheet, row, name, value) for name, (row, value) in info.items()]
     findings = []
     for sheet, row, column, value in cells:

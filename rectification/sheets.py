@@ -11,7 +11,6 @@ takes under about 5 s and 500 MB (see tests/test_hardening.py).
 
 from __future__ import annotations
 
-import html
 import io
 import posixpath
 import re
@@ -23,6 +22,7 @@ from datetime import datetime
 from .dates import WINDOWS_1900
 from .package import MAX_PART_BYTES
 
+MAX_CELL_TAGS = 2_500_000  # cells in one sheet, formatted-only ones included (~3 s to scan and parse)
 MAX_DENSE_CELLS = 2_000_000  # rows × columns calamine may allocate for one sheet (~400 MB once in Python)
 MAX_SPARSE_TAGS = 400_000  # <c> and <row> tags openpyxl may build objects for (~3 s)
 MAX_EMULATED_TAGS = 2_000_000  # tags walked one by one in Python when cells lack a plain r= (~2 s)
@@ -36,6 +36,23 @@ ATTRIBUTE = re.compile(rb"""([^\s=/<>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 REF = re.compile(rb"\$?([A-Za-z]*)\$?([0-9]+)")  # A1, $A$1, a1, 0001; a row alone: 5
 
 
+ENTITY = re.compile(r"&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
+NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def xml_text(raw: bytes) -> str:
+    """Attribute or text bytes as XML reads them (html.unescape would map &#x85; to … and drop &#x1b;)."""
+    text = raw.decode("utf-8", "replace")
+    return ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def _entity(match: re.Match[str]) -> str:
+    if match[3]:
+        return NAMED[match[3]]
+    number = int(match[1]) if match[1] else int(match[2], 16)
+    return chr(number) if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else "\ufffd"
+
+
 def _tag(name: bytes) -> re.Pattern[bytes]:
     """<name ...> with any prefix; group 1 holds the attributes (and a closing / if self-closing)."""
     return re.compile(rb"<" + PREFIX + name + rb"(?=[\s/>])" + ATTRS + rb">")
@@ -45,8 +62,8 @@ CELL_OR_ROW = re.compile(rb"<(/?)" + PREFIX + rb"(row|c)(?=[\s/>])" + ATTRS + rb
 PREFIXED = re.compile(rb"<[^\s<>/:=\"'!?]+:(?:c|row|f|v|sheetData)[\s/>]")
 # How Excel, WPS, openpyxl and XlsxWriter write cells; a value cell is one that is not self-closing.
 PLAIN_VALUE_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>/]*>')
-NOT_PLAIN_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[0-9]+"[\s/>])')
-SLASH_IN_CELL = re.compile(rb'<c r="[^>]*/[^>]')  # a / inside a value: PLAIN_VALUE_REF would miss the cell
+# Any cell tag not of that strict form (r first; plain double-quoted values without / or >) takes the slow path.
+NOT_PLAIN_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[0-9]+"(?:\s+[\w:.-]+="[^"<>/]*")*\s*/?>)')
 CELL_TAG = _tag(rb"c")
 ROW_TAG = _tag(rb"row")
 FORMULA = re.compile(rb"<" + PREFIX + rb"f(?=[\s/>])" + ATTRS + rb">")
@@ -131,7 +148,7 @@ def parse_ref(raw: bytes) -> tuple[int, int, bool] | None:
 
     odd: written in a way calamine reads differently from openpyxl (an entity, a $): read such sheets sparsely.
     """
-    text = html.unescape(raw.decode("utf-8", "replace")).strip().encode() if b"&" in raw else raw.strip()
+    text = xml_text(raw).strip().encode() if b"&" in raw else raw.strip()
     match = REF.fullmatch(text)
     if match is None or int(match[2]) == 0:
         return None
@@ -144,7 +161,7 @@ def _plain_extent(xml: bytes, tags: int) -> Extent | None:
 
     Formatted-only cells (<c r="A1" s="1"/>) hold nothing and no reader keeps them: they do not count.
     """
-    if NOT_PLAIN_CELL.search(xml) or SLASH_IN_CELL.search(xml):
+    if NOT_PLAIN_CELL.search(xml):
         return None
     rows, letters = 0, b""
     for match in PLAIN_VALUE_REF.finditer(xml):  # no list: a sheet may hold millions of cells
@@ -205,13 +222,17 @@ def _ref_attribute(body: bytes, name: bytes) -> tuple[int, int, bool] | None:
 
 def extent(xml: bytes) -> Extent:
     """Where the sheet's value cells lie; raises SheetTooLarge when finding out would take too long."""
-    tags = xml.count(b"<c") + xml.count(b"<row") + xml.count(b":c") + xml.count(b":row")  # an upper bound
+    tags = xml.count(b"<")
+    cells = xml.count(b"<c") + xml.count(b":c")  # an upper bound: <col> and <cfRule> count too
+    if cells > MAX_CELL_TAGS:
+        raise SheetTooLarge(
+            f"有工作表含有多达 {cells:,} 个单元格（多为只有格式的空白单元格），超过本工具能在几秒内读完的上限"
+            f"（{MAX_CELL_TAGS:,} 个）"
+        )
     if PREFIXED.search(xml) is None and (found := _plain_extent(xml, tags)) is not None:
         return found
-    if xml.count(b"<") > MAX_EMULATED_TAGS:
-        raise SheetTooLarge(
-            f"单元格多达 {tags:,} 个且未按常规方式标明位置（单元格没有 r=“A1”式的地址），无法在合理时间内读取"
-        )
+    if tags > MAX_EMULATED_TAGS:
+        raise SheetTooLarge(f"有工作表内容多达 {tags:,} 项且单元格未标明位置（没有 r=“A1”式的地址），无法在几秒内读完")
     return _emulated_extent(xml, tags)
 
 
@@ -258,7 +279,7 @@ def _sheet_parts(archive: zipfile.ZipFile, workbook: bytes) -> list[tuple[str, s
     for match in _tag(rb"Relationship").finditer(rels):
         attrs = attributes(match[1])
         if attrs.get(b"Type", b"").endswith(b"/worksheet") and b"Target" in attrs and b"Id" in attrs:
-            target = html.unescape(attrs[b"Target"].decode())
+            target = xml_text(attrs[b"Target"])
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[attrs[b"Id"]] = path
     parts = []
@@ -266,7 +287,7 @@ def _sheet_parts(archive: zipfile.ZipFile, workbook: bytes) -> list[tuple[str, s
         attrs = {k.split(b":")[-1]: v for k, v in attributes(match[1]).items()}
         part = targets.get(attrs.get(b"id", b""))
         if part is not None and b"name" in attrs and part in archive.NameToInfo:
-            parts.append((html.unescape(attrs[b"name"].decode("utf-8", "replace")), part))
+            parts.append((xml_text(attrs[b"name"]), part))
     return parts
 
 
@@ -288,7 +309,7 @@ def _scan(title: str, xml: bytes) -> Sheet:
         for match in ERROR_TYPE.finditer(xml):
             cell = _cell_around(xml, match.start())
             if cell is not None and (value := VALUE.search(xml, cell[2], cell[3])) is not None:
-                sheet.errors.append((cell[0], cell[1], html.unescape(value[1].decode("utf-8", "replace"))))
+                sheet.errors.append((cell[0], cell[1], xml_text(value[1])))
     sheet.uncached = _uncached(xml)
     for match in HIDDEN.finditer(xml):
         tag = HIDDEN_TAG.match(xml, xml.rfind(b"<", 0, match.start()))
@@ -341,7 +362,7 @@ def _uncached(xml: bytes) -> list[tuple[int, int, str]]:
             formula, after = xml[match.end() : end.start()], end.end()
         value = VALUE.search(xml, after, cell[3])
         if value is None or not value[1].strip():
-            found.append((cell[0], cell[1], html.unescape(formula.decode("utf-8", "replace"))))
+            found.append((cell[0], cell[1], xml_text(formula)))
     return found
 
 
@@ -370,7 +391,7 @@ def _fill_with_calamine(data: bytes, sheets: list[Sheet]) -> None:
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     for sheet in sheets:
-        source = book.get_sheet_by_name(sheet.title)
+        source = book.get_sheet_by_name(sheet.title)  # the title as calamine reads it: see xml_text
         if source.start is None:  # an empty sheet, like the Sheet2 Excel adds
             continue
         for r, row in enumerate(source.to_python(skip_empty_area=False), 1):  # absolute: row 1 is Excel's row 1
@@ -427,10 +448,12 @@ def _fill_with_openpyxl(
             if tags > MAX_SPARSE_TAGS:
                 raise SheetTooLarge(
                     f"工作表“{parts[index][0]}”的内容分布在异常大的范围内（直到第{extents[index].rows:,}行、"
-                    f"第{extents[index].columns:,}列），且单元格多达 {tags:,} 个，无法在合理时间内读取"
+                    f"第{extents[index].columns:,}列），且单元格多达 {tags:,} 个，无法在几秒内读完"
                 )
         else:
-            replaced[part] = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+            replaced[part] = (
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+            )
     copy = _rewritten(data, replaced, dropped=("xl/worksheets/_rels/",))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read

@@ -1,0 +1,332 @@
+"""Files made to crash, hang or fool the reader: each gets a Chinese answer in seconds and bounded memory.
+
+Every hostile file is built here in code. Runs that could take the process down go through `bounded`, a fresh
+process with a hard address-space limit and a timeout, which reports its own peak memory: the bounds are
+generous (20 s, 500 MB) so that they catch a runaway, not a slow machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import INFO, ROOT, write_ledger
+from test_hostile import rewrite_part, write_with_xlsxwriter
+
+from rectification import reader
+from rectification.package import MAX_PART_BYTES
+
+SHEET = "xl/worksheets/sheet1.xml"
+TIMEOUT_SECONDS = 20
+MAX_RSS_MB = 500
+ADDRESS_SPACE = 3 << 30  # a hard stop for a runaway: the test then fails instead of the machine
+
+RUNNER = """
+import atexit, json, re, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+sys.path.insert(0, {root!r})
+def peak():  # VmHWM: this program's own peak (ru_maxrss would include the parent's before exec)
+    with open("/proc/self/status") as status:
+        sys.stderr.write("\\nPEAK=" + re.search(r"VmHWM:\\s*(\\d+)", status.read())[1] + "\\n")
+atexit.register(peak)
+sys.argv = ["generate.py", *json.loads(sys.argv[1])]
+import generate
+generate.cli()
+"""
+
+
+@dataclass
+class Bounded:
+    code: int
+    output: str
+    seconds: float
+    peak_mb: float
+    out_dir: Path
+
+
+def bounded(*args: str, out_dir: Path) -> Bounded:
+    """generate.py in a fresh process under a memory cap and a timeout; its exit code, output and peak RSS."""
+    argv = [*args, "--out", str(out_dir), "--as-of", "2025-12-11"]
+    code = RUNNER.format(limit=ADDRESS_SPACE, root=str(ROOT))
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(argv)], capture_output=True, timeout=TIMEOUT_SECONDS, env=env
+    )
+    seconds = time.monotonic() - started
+    output = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
+    peak = re.search(r"PEAK=(\d+)", output)
+    assert peak, f"the process died without reporting (exit {done.returncode}):\n{output[-2000:]}"
+    return Bounded(done.returncode, output.replace(peak[0], "").strip(), seconds, int(peak[1]) / 1024, out_dir)
+
+
+def assert_answered(run: Bounded, code: int, *words: str) -> None:
+    assert run.code == code, run.output
+    for word in words:
+        assert word in run.output, run.output
+    assert "Traceback" not in run.output and "程序遇到了意外问题" not in run.output, run.output
+    assert run.peak_mb < MAX_RSS_MB, f"{run.peak_mb:.0f} MB"
+    print(f"[{run.seconds:.1f} s, {run.peak_mb:.0f} MB]", end=" ")  # shown with pytest -s
+
+
+def append_to_sheet(path: Path, rows: bytes = b"", after: bytes = b"", change=None) -> Path:
+    """rows go at the end of sheetData, after right after it (merges); change rewrites the whole sheet."""
+
+    def edit(xml: bytes) -> bytes:
+        xml = xml.replace(b"</sheetData>", rows + b"</sheetData>" + after)
+        return change(xml) if change else xml
+
+    return rewrite_part(path, SHEET, edit)
+
+
+FAR_VALUE = b'<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+
+
+# -- 1. a far cell in any legal spelling -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>",
+        b'<row r = "1048576"><c r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        b'<row r="1048576"><c t="inlineStr" s="0" r="XFD1048576"><is><t>x</t></is></c></row>',
+        b'<row r="1048576"><c r="xfd1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        b'<row r="1048576"><c r="XFD0001048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        b'<row r="1048576"><c r="XFD10485760" t="inlineStr"><is><t>x</t></is></c></row>',  # 8 digits
+        b'<row r="1048576"><c r="XFD1048576" a="/>" t="inlineStr"><is><t>x</t></is></c></row>',
+        b'<row r="1048576"><c r="&#88;FD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="1048576">'
+        b'<x:c r="XFD1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></x:row>',
+    ],
+    ids=["single-quotes", "spaces", "r-last", "lower-case", "zero-padded", "8-digits", "slash", "entity", "prefix"],
+)
+def test_a_far_cell_in_any_spelling_never_aborts_the_process(tmp_path, far):
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), far)
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert run.code in (0, 2), run.output  # read (the stray cell is outside the table) or refused as damaged
+    assert_answered(run, run.code)
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b'<row r="1048576"><c xmlns:x="urn:x" x:r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',  # no r=
+        b'<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>',  # no r=: placed by the row
+    ],
+    ids=["prefixed-r", "no-r"],
+)
+def test_cells_placed_by_their_row_are_read_sparsely(tmp_path, far):
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), far)
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert run.code in (0, 1), run.output  # the cell lands in column A, row 1048576: a finding, not a crash
+    assert_answered(run, run.code)
+    assert list(run.out_dir.glob("*_汇总.xlsx"))
+
+
+def test_a_swollen_dimension_is_not_trusted(tmp_path):
+    path = append_to_sheet(
+        write_ledger(tmp_path / "台账.xlsx"),
+        change=lambda x: re.sub(rb"<dimension [^>]*/>", b"<dimension ref='A1:XFD1048576'/>", x),
+    )
+    assert_answered(bounded(str(path), out_dir=tmp_path / "out"), 0)
+
+
+# -- 2. advisory counts --------------------------------------------------------------------------------
+
+
+def test_a_shared_strings_count_larger_than_its_part_is_refused(tmp_path):
+    path = write_with_xlsxwriter(tmp_path / "台账.xlsx", [])  # XlsxWriter writes shared strings
+    rewrite_part(path, "xl/sharedStrings.xml", lambda d: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', d))
+    assert path.stat().st_size < 20_000
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 2, "已损坏或被改动过", "xl/sharedStrings.xml 声明有 4,000,000,000 项内容")
+    assert run.seconds < TIMEOUT_SECONDS and not list(run.out_dir.glob("*.docx"))
+
+
+# -- 3. more than the readers can parse in seconds -----------------------------------------------------
+
+
+def formatted_empty_rows(megabytes: float, first_row: int = 10) -> bytes:
+    """Rows of 14 formatted empty cells each, as a sheet formatted far below the ledger holds them."""
+    row, size, pieces = first_row, 0, []
+    columns = [bytes([65 + c]) for c in range(14)]
+    while size < megabytes * (1 << 20):
+        piece = b'<row r="%d">' % row + b"".join(b'<c r="%s%d" s="0"/>' % (c, row) for c in columns) + b"</row>"
+        pieces.append(piece)
+        size += len(piece)
+        row += 1
+    return b"".join(pieces)
+
+
+def test_a_sheet_beyond_the_reading_budget_is_refused_before_parsing(tmp_path):
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), formatted_empty_rows(MAX_PART_BYTES / (1 << 20) + 1))
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 2, "内容过多", f"单个部分 {MAX_PART_BYTES >> 20} MB", "删除台账下方和右侧多余的行列")
+
+
+def test_too_many_formatted_cells_are_refused_before_parsing(tmp_path):
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), formatted_empty_rows(64))  # 2.7 million cells
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 2, "单元格（多为只有格式的空白单元格），超过本工具能在几秒内读完的上限（2,500,000 个）")
+
+
+def test_a_sheet_within_the_budget_reads_in_bounded_time_and_memory(tmp_path):
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), formatted_empty_rows(30))
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 0, "已生成通报")
+
+
+# -- 4. merges checked in total ------------------------------------------------------------------------
+
+
+def test_many_large_merges_with_a_far_cell_are_refused_at_once(tmp_path):
+    merges = b"".join(b'<mergeCell ref="P%d:AZ%d"/>' % (1000 * i + 1, 1000 * i + 1000) for i in range(300))
+    path = append_to_sheet(
+        write_ledger(tmp_path / "台账.xlsx"),
+        b'<row r="1048576">' + FAR_VALUE + b"</row>",
+        b"<mergeCells>" + merges + b"</mergeCells>",
+    )
+    assert_answered(bounded(str(path), out_dir=tmp_path / "out"), 2, "合并单元格的范围异常巨大")
+
+
+def test_copies_of_one_merge_count_once(tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx")
+    append_to_sheet(path, after=b'<mergeCells count="60000">' + b'<mergeCell ref="F2:F4"/>' * 60_000 + b"</mergeCells>")
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 0, "已生成通报")
+
+
+def test_overlapping_merges_beyond_the_total_are_refused(tmp_path):
+    merges = b"".join(b'<mergeCell ref="A%d:N%d"/>' % (2 + i % 5, 200_000) for i in range(60))
+    far_row = b'<row r="200000"><c r="N200000" t="inlineStr"><is><t>x</t></is></c></row>'
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), far_row, b"<mergeCells>" + merges + b"</mergeCells>")
+    assert_answered(bounded(str(path), out_dir=tmp_path / "out"), 2, "合并单元格的范围异常巨大")
+
+
+# -- 5. formatting to the last row ----------------------------------------------------------------------
+
+
+def test_row_styles_down_to_the_last_row_read_fast(tmp_path):
+    rows = b"".join(b'<row r="%d" s="0" customFormat="1" ht="20" customHeight="1"/>' % r for r in range(5, 1_048_577))
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), rows)
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 0, "已生成通报")
+
+
+def test_row_styles_and_a_far_value_take_the_sparse_path_fast(tmp_path):
+    rows = b"".join(b'<row r="%d" s="0" customFormat="1"/>' % r for r in range(5, 1_048_576))
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), rows + b'<row r="1048576">' + FAR_VALUE + b"</row>")
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 0, "已生成通报")
+
+
+# -- 6. paths that are no regular file -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "台账.xlsx"
+    os.mkfifo(fifo)
+    assert_answered(bounded(str(fifo), out_dir=tmp_path / "out"), 2, "不是普通文件（而是命名管道）")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_device_is_refused(tmp_path):
+    assert_answered(bounded("/dev/zero", out_dir=tmp_path / "out"), 2, "不是普通文件（而是设备）")
+
+
+def test_a_huge_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    with path.open("wb") as stream:
+        stream.truncate(4 << 30)  # sparse: 4 GB to stat, nothing on disk
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 2, "有 4,096 MB，超过台账文件的上限（100 MB）")
+    assert run.peak_mb < 100
+
+
+def test_a_path_that_stops_answering_gets_a_sentence(run_cli, ledger_path, monkeypatch):
+    monkeypatch.setattr(reader, "READ_TIMEOUT_SECONDS", 0.2)
+    real = reader._read_regular_file
+    monkeypatch.setattr(reader, "_read_regular_file", lambda path: (time.sleep(1), real(path))[1])
+    run = run_cli(str(ledger_path))
+    assert run.exit_code == 2
+    assert "超过 0.2 秒仍未完成：它所在的网络共享盘或移动硬盘没有响应" in run.output
+    assert "复制到本机" in run.output and not list(run.out_dir.glob("*.docx"))
+
+
+# -- 8, 9. control and invisible characters --------------------------------------------------------------
+
+C1 = "\x85\x9b\x9f"
+BIDI = "\u202e\u2066\u2069\u200b\u200f\u2060\ufeff"
+
+
+def docx_and_xlsx_text(run) -> str:
+    texts = []
+    for output in run.out_dir.glob("*.*x"):
+        with zipfile.ZipFile(output) as archive:
+            texts += [archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")]
+    return "".join(texts)
+
+
+def test_c1_controls_never_reach_the_outputs(run_cli, tmp_path):
+    from conftest import sample_rows
+
+    rows = sample_rows()
+    rows[0]["整改进展"] = f"召开{C1}了会议"
+    rows[1]["整改措施"] = f"开展{C1}专题研讨"
+    path = write_with_xlsxwriter(tmp_path / "台账.xlsx", rows)
+    run = run_cli(str(path))
+    assert run.exit_code == 0, run.output
+    text = docx_and_xlsx_text(run)
+    assert not re.search("[\x80-\x9f]", text) and "_x008" not in text and "_x009" not in text
+    assert "召开了会议" in text
+
+
+def test_bidi_and_zero_width_characters_leave_names_and_text(run_cli, tmp_path):
+    issuer = f"中共某某区{BIDI}某某局党组"
+    path = write_ledger(tmp_path / "台账.xlsx", info={**INFO, "发文机关": issuer})
+    run = run_cli(str(path))
+    assert run.exit_code == 0, run.output
+    names = [p.name for p in run.out_dir.iterdir()]
+    assert names and not any(re.search(f"[{BIDI}]", name) for name in names), names
+    assert any(name.startswith("中共某某区某某局党组关于") for name in names)
+    assert not re.search(f"[{BIDI}]", docx_and_xlsx_text(run))
+    paragraphs = [p.text for p in docx.Document(run.files(".docx")[0]).paragraphs]
+    assert "中共某某区某某局党组" in paragraphs
+    assert "[提示] 基本信息 第3行 发文机关：含有看不见的特殊字符（U+202E、U+2066" in run.output
+    assert "可用来颠倒或隐藏文字），已删除" in run.output
+
+
+def test_invisible_characters_in_a_ledger_cell_are_named_by_row_and_column(run_cli, tmp_path):
+    from conftest import sample_rows
+
+    rows = sample_rows()
+    rows[2]["整改措施"] = "修订\u202e度制"
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", rows=rows)))
+    assert run.exit_code == 0
+    assert "[提示] 整改台账 第4行 整改措施：含有看不见的特殊字符（U+202E" in run.output
+
+
+def test_a_sheet_name_with_escapes_is_cleaned(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", rows=[])
+    rewrite_part(
+        path,
+        "xl/workbook.xml",
+        lambda d: d.replace(
+            b'name="\xe6\x95\xb4\xe6\x94\xb9\xe5\x8f\xb0\xe8\xb4\xa6"',
+            b'name="&#x1b;[2J&#x1b;]0;pwned&#x7;\xe6\x95\xb4\xe6\x94\xb9\xe5\x8f\xb0\xe8\xb4\xa6"',
+        ),
+    )
+    run = run_cli(str(path))
+    assert "\x1b" not in run.output and "\x07" not in run.output and "Traceback" not in run.output
+    assert "[2J]0;pwned整改台账" in run.output
