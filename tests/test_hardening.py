@@ -7,6 +7,7 @@ generous (20 s, 500 MB) so that they catch a runaway, not a slow machine.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -330,3 +331,64 @@ def test_a_sheet_name_with_escapes_is_cleaned(run_cli, tmp_path):
     run = run_cli(str(path))
     assert "\x1b" not in run.output and "\x07" not in run.output and "Traceback" not in run.output
     assert "[2J]0;pwned整改台账" in run.output
+
+
+# -- 7, 12. the console ---------------------------------------------------------------------------------
+
+TERMINAL_TRICKS = "\x1b[2J\x1b]0;标题\x07\x9b31m\u202e"
+
+
+def test_terminal_escapes_never_reach_the_console(run_cli, tmp_path):
+    path = tmp_path / f"{TERMINAL_TRICKS}台账.xlsx"  # echoed back in “找不到台账文件”
+    run = run_cli(str(path))
+    assert run.exit_code == 2
+    assert "找不到台账文件" in run.output and "0;标题31m台账.xlsx" in run.output
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", run.output), repr(run.output)
+
+
+def test_a_gbk_console_gets_question_marks_not_a_traceback(tmp_path):
+    from conftest import measure
+
+    path = write_ledger(tmp_path / "台账.xlsx", rows=[measure(整改状态="已完成😀𠮷")])
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    env.pop("PYTHONUTF8", None)
+    command = [
+        sys.executable,
+        str(ROOT / "generate.py"),
+        str(path),
+        "--out",
+        str(tmp_path / "out"),
+        "--as-of",
+        "2025-12-11",
+    ]
+    done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, env=env)
+    output = done.stdout.decode("gbk") + done.stderr.decode("gbk")
+    assert done.returncode == 1, output
+    assert "整改状态：无法识别“已完成??”" in output and "Traceback" not in output
+
+
+def test_the_console_filter_itself():
+    from rectification.console import SafeStream
+
+    class Sink(io.StringIO):
+        encoding = "gbk"
+
+    sink = Sink()
+    stream = SafeStream(sink)
+    assert stream.write(f"第{TERMINAL_TRICKS}5行😀\r\n") == len(f"第{TERMINAL_TRICKS}5行😀\r\n")
+    assert sink.getvalue() == "第[2J]0;标题31m5行?\r\n"
+    with pytest.raises(TypeError):
+        stream.write(b"")  # click then treats it as the text stream it is
+    with pytest.raises(io.UnsupportedOperation):
+        stream.fileno()  # click would otherwise write past the filter
+
+
+def test_help_describes_the_ledger_argument(run_cli):
+    from click.testing import CliRunner
+
+    import generate
+
+    result = CliRunner().invoke(generate.cli, ["--help"])
+    assert result.exit_code == 0
+    assert "参数：\n  台账.xlsx" in result.output and "要读取的整改台账" in result.output
+    assert "[LEDGER]" not in result.output
