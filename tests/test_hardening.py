@@ -21,9 +21,12 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import INFO, ROOT, write_ledger
+from hypothesis import given
+from hypothesis import strategies as st
 from test_hostile import rewrite_part, write_with_xlsxwriter
 
 from rectification import reader
+from rectification.output import MAX_FILE_NAME_BYTES, RESERVED_NAMES, fit_name, safe_file_name
 from rectification.package import MAX_PART_BYTES
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -392,3 +395,89 @@ def test_help_describes_the_ledger_argument(run_cli):
     assert result.exit_code == 0
     assert "参数：\n  台账.xlsx" in result.output and "要读取的整改台账" in result.output
     assert "[LEDGER]" not in result.output
+
+
+# -- 10, 11. names valid everywhere, within 255 bytes -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("CON", "CON_"),
+        ("nul", "nul_"),
+        ("AUX.2025", "AUX_.2025"),
+        ("COM1 ", "COM1_"),
+        ("LPT9.", "LPT9_"),
+        ("CONIN$", "CONIN$_"),
+        ("CONSOLE", "CONSOLE"),
+        ("~$通报", "_$通报"),
+        ("关于\u202e的\u200b通报\x9b", "关于的通报"),
+    ],
+)
+def test_names_windows_reserves_or_hides_are_changed(title, expected):
+    assert safe_file_name(title) == expected
+
+
+def windows_accepts(name: str) -> bool:
+    first = name.partition(".")[0].rstrip(" ").upper()
+    return (
+        first not in RESERVED_NAMES
+        and not re.search(r'[\\/:*?"<>|\x00-\x1f]', name)
+        and not name.endswith((" ", "."))
+        and name not in ("", ".", "..")
+    )
+
+
+@given(
+    st.text(min_size=0, max_size=400),
+    st.sampled_from(["", ".docx", "_汇总.xlsx", "（2）.docx", "（上半年台账）（3）_汇总.xlsx"]),
+)
+def test_any_text_gives_a_name_every_file_system_takes(text, suffix):
+    name = fit_name(text, suffix)
+    assert len(name.encode("utf-8")) <= MAX_FILE_NAME_BYTES - len("(99)")
+    assert name.endswith(suffix) and windows_accepts(name)
+    assert windows_accepts(safe_file_name(text)) and len(safe_file_name(text).encode()) <= 200
+
+
+def test_two_long_ledgers_of_one_unit_fit_in_255_bytes():
+    stem = "中共某某市某某区某某街道某某社区某某委员会" * 5 + "关于区委第九轮巡察反馈意见整改进展情况的通报"
+    tag = "（" + "某某街道某某社区2025年上半年巡察整改台账终稿修订版" * 2 + "）"
+    for suffix in (f"{tag}.docx", f"{tag}_汇总.xlsx", f"{tag}（2）_汇总.xlsx"):
+        name = fit_name(stem, suffix)
+        assert name.endswith(suffix) and len(name.encode()) <= 251, len(name.encode())
+
+
+def test_a_device_name_as_title_gives_usable_files(run_cli, tmp_path):
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", info={**INFO, "标题": "CON"})))
+    assert run.exit_code == 0, run.output
+    assert sorted(p.name for p in run.out_dir.iterdir()) == ["CON_.docx", "CON__汇总.xlsx"]
+
+
+def test_a_device_name_as_unit_gives_a_usable_folder(run_cli, tmp_path):
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    write_ledger(folder / "甲.xlsx", info={**INFO, "发文机关": "AUX"})
+    run = run_cli("--batch", str(folder))
+    assert run.exit_code == 0, run.output
+    assert (run.out_dir / "AUX_").is_dir()
+
+
+# -- 16. file modes ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_outputs_follow_the_umask_and_keep_a_replaced_files_mode(run_cli, ledger_path):
+    old = os.umask(0o022)
+    try:
+        first = run_cli(str(ledger_path))
+        [notice], [summary] = first.files(".docx"), first.files(".xlsx")
+        assert (notice.stat().st_mode & 0o777, summary.stat().st_mode & 0o777) == (0o644, 0o644)
+        notice.chmod(0o640)
+        os.umask(0o077)
+        run_cli(str(ledger_path))
+        assert notice.stat().st_mode & 0o777 == 0o640  # kept when replaced
+        summary.unlink()
+        run_cli(str(ledger_path))
+        assert summary.stat().st_mode & 0o777 == 0o600  # a new file follows the umask
+    finally:
+        os.umask(old)
