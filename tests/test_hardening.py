@@ -481,3 +481,22 @@ def test_outputs_follow_the_umask_and_keep_a_replaced_files_mode(run_cli, ledger
         assert summary.stat().st_mode & 0o777 == 0o600  # a new file follows the umask
     finally:
         os.umask(old)
+
+
+# -- 20. Excel's row height limit ---------------------------------------------------------------------------
+
+
+def test_summary_rows_stay_within_excels_409_points(run_cli, tmp_path):
+    from conftest import measure
+
+    long_text = "加强学习，" * 120  # 600 characters
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", rows=[measure(整改措施=long_text, 整改进展=long_text)])))
+    assert run.exit_code == 0
+    with zipfile.ZipFile(run.files("_汇总.xlsx")[0]) as archive:
+        heights = [
+            float(h)
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/sheet")
+            for h in re.findall(rb'<row [^>]*ht="([0-9.]+)"', archive.read(name))
+        ]
+    assert heights and max(heights) == 409
