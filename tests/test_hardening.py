@@ -497,6 +497,6 @@ def test_summary_rows_stay_within_excels_409_points(run_cli, tmp_path):
             float(h)
             for name in archive.namelist()
             if name.startswith("xl/worksheets/sheet")
-            for h in re.findall(rb'<row [^>]*ht="([0-9.]+)"', archive.read(name))
+            for h in re.findall(rb'<row [^>]*\sht="([0-9.]+)"', archive.read(name))
         ]
-    assert heights and max(heights) == 409
+    assert 400 < max(heights) <= 409  # XlsxWriter writes 409 pt as 408.75 (whole pixels)
