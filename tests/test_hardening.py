@@ -7,12 +7,15 @@ generous (20 s, 500 MB) so that they catch a runaway, not a slow machine.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from hypothesis import strategies as st
 from test_hostile import rewrite_part, write_with_xlsxwriter
 
 from rectification import reader
+from rectification.mail import MailConfig, MailError, build_message, load_config, send
 from rectification.output import MAX_FILE_NAME_BYTES, RESERVED_NAMES, fit_name, safe_file_name
 from rectification.package import MAX_PART_BYTES
 
@@ -500,3 +504,96 @@ def test_summary_rows_stay_within_excels_409_points(run_cli, tmp_path):
             for h in re.findall(rb'<row [^>]*\sht="([0-9.]+)"', archive.read(name))
         ]
     assert 400 < max(heights) <= 409  # XlsxWriter writes 409 pt as 408.75 (whole pixels)
+
+
+# -- 18. SMTP servers that stall, settings that hold a password ----------------------------------------------
+
+
+class StallingServer:
+    """A server on 127.0.0.1 that accepts and then says nothing, or drips one byte at a time; gone after 20 s."""
+
+    def __init__(self, drip_every: float | None = None) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.drip_every = drip_every
+        self.stop = threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        self.listener.settimeout(20)
+        with contextlib.suppress(OSError), self.listener:
+            connection, _ = self.listener.accept()
+            with connection:
+                ends = time.monotonic() + 20
+                while not self.stop.is_set() and time.monotonic() < ends:
+                    if self.drip_every is None:
+                        self.stop.wait(0.1)
+                    else:
+                        connection.sendall(b"2")  # “220 …” never finished: each byte resets a per-reply timeout
+                        self.stop.wait(self.drip_every)
+
+    def __enter__(self) -> StallingServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+
+
+def timed_send(config: MailConfig) -> tuple[str, float]:
+    started = time.monotonic()
+    with pytest.raises(MailError) as caught:
+        send(b"Subject: x\r\n\r\nx\r\n", ["a@x.cn"], config, "")
+    return str(caught.value), time.monotonic() - started
+
+
+def test_a_server_that_accepts_and_says_nothing_is_a_timeout():
+    with StallingServer() as server:
+        message, seconds = timed_send(MailConfig("127.0.0.1", server.port, "starttls", sender="a@x.cn", timeout=1))
+    assert f"邮件服务器 127.0.0.1:{server.port} 超过 1 秒没有应答（超时）。未发送" in message
+    assert "意外断开" not in message and seconds < 10
+
+
+def test_a_server_that_drips_is_stopped_by_one_deadline():
+    with StallingServer(drip_every=0.2) as server:
+        config = MailConfig("127.0.0.1", server.port, "starttls", sender="a@x.cn", timeout=1, deadline=2)
+        message, seconds = timed_send(config)
+    assert "的通信超过 2 秒仍未完成（服务器响应太慢），已停止" in message
+    assert seconds < 10  # 2 s, not the 20 s the server would drip for
+
+
+def test_a_password_in_mail_ini_must_be_deleted(tmp_path):
+    path = tmp_path / "mail.ini"
+    path.write_text("[smtp]\nserver = smtp.example.gov.cn\nuser = a@x.cn\npassword = s3cret\n", encoding="utf-8")
+    with pytest.raises(MailError) as caught:
+        load_config(path)
+    assert "“password”一行：为保护密码，本工具不使用写在文件里的密码。请删除这一行并保存后重试" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
+
+
+def test_a_password_line_is_exit_3_with_the_notice_kept(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", info={**INFO, "收件人": "a@x.cn"})
+    ini = tmp_path / "mail.ini"
+    ini.write_text("[smtp]\nserver = 127.0.0.1\nuser = a@x.cn\n授权码 = abc\n", encoding="utf-8")
+    run = run_cli(str(path), "--send", "--mail-config", str(ini))
+    assert run.exit_code == 3 and "请删除这一行" in run.output and "abc" not in run.output
+    assert len(run.files(".docx")) == 1
+
+
+@pytest.mark.parametrize("key", ["user", "from"])
+def test_an_overlong_address_in_mail_ini_is_explained(tmp_path, key):
+    path = tmp_path / "mail.ini"
+    path.write_text(f"[smtp]\nserver = smtp.example.gov.cn\n{key} = {'a' * 1000}@x.cn\n", encoding="utf-8")
+    with pytest.raises(MailError, match=f"{key} 太长（1,005 个字符）：邮箱地址最多 254 个字符"):
+        load_config(path)
+
+
+def test_an_overlong_server_name_is_explained(tmp_path):
+    path = tmp_path / "mail.ini"
+    path.write_text(f"[smtp]\nserver = {'a' * 300}.cn\nuser = a@x.cn\n", encoding="utf-8")
+    with pytest.raises(MailError, match="不是有效的服务器地址"):
+        load_config(path)
+
+
+def test_an_overlong_header_line_is_a_mail_error_not_an_assert():
+    with pytest.raises(MailError, match="超过 998 个字符"):
+        build_message("标题", "正文", [], [f"{'a' * 1000}@x.cn"])
