@@ -176,6 +176,7 @@ def cli(
     """
     from rectification.pipeline import Options, run
     from rectification.reader import WorkbookUnusable
+    from rectification.template import TemplateStyleMissing
 
     options = Options(as_of=as_of, warn_days=warn_days, strict=strict, check_only=check_only)
     if batch_dir is not None:
@@ -185,6 +186,9 @@ def cli(
             result = run(ledger, out_dir, options, progress=progress)
     except WorkbookUnusable as error:
         click.echo(f"无法使用台账：{error}", err=True)
+        return EXIT_UNUSABLE
+    except TemplateStyleMissing as error:  # nothing was written: the notice is rendered before any file
+        click.echo(f"无法生成通报：{error}", err=True)
         return EXIT_UNUSABLE
     except OSError as error:  # reading errors became WorkbookUnusable: this is the output side
         click.echo(

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -597,3 +598,129 @@ def test_an_overlong_server_name_is_explained(tmp_path):
 def test_an_overlong_header_line_is_a_mail_error_not_an_assert():
     with pytest.raises(MailError, match="超过 998 个字符"):
         build_message("标题", "正文", [], [f"{'a' * 1000}@x.cn"])
+
+
+# -- 19. what Word, WPS and Excel validate ---------------------------------------------------------------------
+
+
+def test_settings_zoom_has_the_percent_the_schema_requires(run_cli, ledger_path):
+    from rectification.docx_writer import DEFAULT_TEMPLATE
+
+    run = run_cli(str(ledger_path))
+    for path in (DEFAULT_TEMPLATE, run.files(".docx")[0]):
+        with zipfile.ZipFile(path) as archive:
+            zooms = re.findall(rb"<w:zoom\b[^>]*>", archive.read("word/settings.xml"))
+        assert zooms and all(b'w:percent="' in zoom for zoom in zooms), (path, zooms)
+
+
+def test_generated_documents_validate_against_the_open_xml_schemas(run_cli, tmp_path):
+    """openxml-audit carries the Open XML SDK's schemas and semantic rules (document, styles, settings,
+    numbering, footers, core properties; sheets, styles, shared strings, charts, drawings)."""
+    audit = pytest.importorskip("openxml_audit", reason="openxml-audit is in requirements-dev.txt")
+    run = run_cli(str(ROOT / "workbook_template.xlsx"))
+    assert run.exit_code == 0, run.output
+    files = run.files(".docx") + run.files(".xlsx")
+    assert len(files) == 2
+    for path in files:
+        result = audit.OpenXmlValidator(file_format=audit.FileFormat.OFFICE_2019, max_errors=20).validate(str(path))
+        problems = [f"{e.path}: {e.description}" for e in result.errors]
+        assert result.is_valid, f"{path.name}:\n" + "\n".join(problems)
+
+
+# -- 21. styles found by name ------------------------------------------------------------------------------------
+
+
+def styles_xml_without(template: Path, target: Path, name: str) -> Path:
+    """A copy of the template with the style named name deleted."""
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/styles.xml":
+                pattern = rb'<w:style [^>]*>(?:(?!</w:style>).)*<w:name w:val="' + name.encode() + rb'"/>.*?</w:style>'
+                data, count = re.subn(pattern, b"", data, count=1, flags=re.DOTALL)
+                assert count == 1
+            copy.writestr(item, data)
+    return target
+
+
+def sample_notice():
+    from rectification.notice import Block, BlockKind, Notice
+
+    return Notice(
+        "关于某某的通报",
+        (
+            Block(BlockKind.TITLE, "关于某某的通报"),
+            Block(BlockKind.HEADING, "一、组织领导情况"),
+            Block(BlockKind.ITEM, "细节。", lead="1.关于“学习不深入”的问题。"),
+            Block(BlockKind.BODY, "正文。"),
+            Block(BlockKind.SIGNATURE, "中共某某区某某局党组"),
+            Block(BlockKind.DATE, "2025年12月1日"),
+        ),
+    )
+
+
+EXPECTED_STYLES = ["公文标题", "一级标题", "Normal", "Normal", "发文机关署名", "成文日期"]
+
+
+@pytest.mark.skipif(
+    not shutil.which("soffice"), reason="LibreOffice (soffice) not installed: needed to re-save the template"
+)
+def test_a_template_resaved_by_libreoffice_keeps_every_style(tmp_path):
+    from rectification.docx_writer import DEFAULT_TEMPLATE, render_docx
+
+    profile = (tmp_path / "profile").as_uri()
+    command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx:MS Word 2007 XML"]
+    subprocess.run(
+        [*command, "--outdir", str(tmp_path / "out"), str(DEFAULT_TEMPLATE)], capture_output=True, timeout=120
+    )
+    resaved = tmp_path / "out" / "notice.docx"
+    with zipfile.ZipFile(resaved) as archive:
+        assert b'w:styleId="ItemLead"' not in archive.read("word/styles.xml")  # LibreOffice renamed the ids
+    document = docx.Document(io.BytesIO(render_docx(sample_notice(), template=resaved)))
+    assert [p.style.name for p in document.paragraphs] == EXPECTED_STYLES
+    lead = document.paragraphs[2].runs[0]
+    assert lead.style.name == "条目标题" and lead.text == "1.关于“学习不深入”的问题。"
+
+
+def test_a_template_missing_a_style_is_refused_with_its_name(tmp_path):
+    from rectification.docx_writer import DEFAULT_TEMPLATE, TemplateStyleMissing, render_docx
+
+    broken = styles_xml_without(DEFAULT_TEMPLATE, tmp_path / "模板.docx", "一级标题")
+    with pytest.raises(TemplateStyleMissing) as caught:
+        render_docx(sample_notice(), template=broken)
+    message = str(caught.value)
+    assert f"通报模板 {broken} 中缺少样式 “一级标题”" in message and "build_docx_template.py" in message
+
+
+def test_a_template_missing_a_style_is_exit_2_and_writes_nothing(run_cli, ledger_path, tmp_path, monkeypatch):
+    from rectification import docx_writer
+
+    broken = styles_xml_without(docx_writer.DEFAULT_TEMPLATE, tmp_path / "模板.docx", "成文日期")
+    monkeypatch.setattr(docx_writer, "DEFAULT_TEMPLATE", broken)
+    run = run_cli(str(ledger_path))
+    assert run.exit_code == 2, run.output
+    assert "无法生成通报：通报模板" in run.output and "缺少样式 “成文日期”" in run.output
+    assert "Traceback" not in run.output and "意外" not in run.output
+    assert not list(run.out_dir.glob("*.docx")) and not list(run.out_dir.glob("*.xlsx"))
+
+
+def test_the_factory_template_renders_each_kind_in_its_style():
+    from rectification.docx_writer import render_docx
+
+    document = docx.Document(io.BytesIO(render_docx(sample_notice())))
+    assert [p.style.name for p in document.paragraphs] == EXPECTED_STYLES
+
+
+# -- 22. document properties ----------------------------------------------------------------------------------
+
+
+def test_core_properties_name_the_issuer_and_the_real_time(run_cli, ledger_path):
+    from datetime import datetime, timezone
+
+    before = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    run = run_cli(str(ledger_path))
+    props = docx.Document(run.files(".docx")[0]).core_properties
+    assert props.author == props.last_modified_by == INFO["发文机关"]
+    assert props.title.startswith(INFO["发文机关"])
+    for moment in (props.created, props.modified):
+        assert before <= moment.replace(tzinfo=None) <= datetime.now(timezone.utc).replace(tzinfo=None)
