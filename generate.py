@@ -25,6 +25,7 @@ if __name__ == "__main__":  # a half-installed .venv exits 4, not 1 ("the ledger
 
 import click
 
+from rectification.console import DescribedArgument, safe_streams
 from rectification.model import Verdict
 from rectification.output import os_error_text
 
@@ -44,27 +45,31 @@ class ChineseCommand(click.Command):
     """A click command whose usage errors and help headings speak Chinese."""
 
     def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
-        try:
-            code = super().main(args, prog_name, standalone_mode=False, **extra)
-        except click.UsageError as error:
-            click.echo(f"命令行参数有误：{_usage_error_text(error)}", err=True)
-            click.echo("运行 python generate.py --help 查看用法。", err=True)
-            sys.exit(EXIT_UNUSABLE)
-        except click.Abort:
-            click.echo("已取消。", err=True)
-            sys.exit(EXIT_UNUSABLE)
-        sys.exit(code or EXIT_OK)
+        with safe_streams():  # every message below passes one filter: no terminal escapes, no encoding errors
+            try:
+                code = super().main(args, prog_name, standalone_mode=False, **extra)
+            except click.UsageError as error:
+                click.echo(f"命令行参数有误：{_usage_error_text(error)}", err=True)
+                click.echo("运行 python generate.py --help 查看用法。", err=True)
+                sys.exit(EXIT_UNUSABLE)
+            except click.Abort:
+                click.echo("已取消。", err=True)
+                sys.exit(EXIT_UNUSABLE)
+            sys.exit(code or EXIT_OK)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[台账.xlsx] [选项]", prefix="用法：")
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx))]
-        width = max(_display_width(name) for name, _ in rows) + 2
-        formatter.write_paragraph()
-        formatter.write("选项：\n")
-        for name, text in rows:  # click pads by len(); CJK characters are two columns wide
-            formatter.write(f"  {name}{' ' * (width - _display_width(name))}{text}\n")
+        params = self.get_params(ctx)
+        arguments = [r for p in params if isinstance(p, click.Argument) and (r := p.get_help_record(ctx))]
+        rows = [r for p in params if not isinstance(p, click.Argument) and (r := p.get_help_record(ctx))]
+        width = max(_display_width(name) for name, _ in arguments + rows) + 2
+        for heading, lines in (("参数：", arguments), ("选项：", rows)):
+            formatter.write_paragraph()
+            formatter.write(f"{heading}\n")
+            for name, text in lines:  # click pads by len(); CJK characters are two columns wide
+                formatter.write(f"  {name}{' ' * (width - _display_width(name))}{text}\n")
 
 
 def _display_width(text: str) -> int:
@@ -109,7 +114,15 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     cls=ChineseCommand,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.argument("ledger", required=False, type=click.Path(path_type=Path), default=DEFAULT_LEDGER)
+@click.argument(
+    "ledger",
+    cls=DescribedArgument,
+    metavar="台账.xlsx",
+    description="要读取的整改台账（Excel .xlsx 文件；默认：本程序旁的 workbook_template.xlsx）。",
+    required=False,
+    type=click.Path(path_type=Path),
+    default=DEFAULT_LEDGER,
+)
 @click.option(
     "--out",
     "out_dir",
@@ -202,6 +215,7 @@ def cli(
     from rectification.pipeline import SinceUnusable, run
     from rectification.reader import WorkbookUnusable
     from rectification.report import Options
+    from rectification.template import TemplateStyleMissing
 
     try:
         notice_format = _read_format(format_path) if format_path else None
@@ -226,6 +240,9 @@ def cli(
         return EXIT_UNUSABLE
     except WorkbookUnusable as error:
         click.echo(f"无法使用台账：{error}", err=True)
+        return EXIT_UNUSABLE
+    except TemplateStyleMissing as error:  # nothing was written: the notice is rendered before any file
+        click.echo(f"无法生成通报：{error}", err=True)
         return EXIT_UNUSABLE
     except OSError as error:  # reading errors became WorkbookUnusable: this is the output side
         click.echo(

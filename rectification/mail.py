@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 import configparser
+import contextlib
 import errno
 import re
 import smtplib
 import socket
 import ssl
+import threading
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -29,7 +31,22 @@ CONFIG_NAME = "mail.ini"
 EXAMPLE_NAME = "mail.example.ini"
 SECURITY = ("ssl", "starttls")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587}
-TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 30  # for each reply
+DEADLINE_SECONDS = 90  # for the whole send: a server that drips a byte every few seconds is stopped here
+MAX_ADDRESS_CHARS = 254  # RFC 5321: the longest mailbox a server accepts
+PASSWORD_KEYS = {
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "smtp_password",
+    "auth_code",
+    "authcode",
+    "密码",
+    "授权码",
+    "口令",
+}
+HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 CRLF = "\r\n"
 MAX_LINE = 998  # RFC 5322 line limit, CRLF excluded
 ADDRESS_SEPARATORS = re.compile(r"[;；,，、\r\n]+")
@@ -87,6 +104,7 @@ class MailConfig:
     sender: str = ""  # the From address; the user name when blank
     ca_file: Path | None = None  # a unit's own root certificate (government servers often use private CAs)
     timeout: float = TIMEOUT_SECONDS
+    deadline: float = DEADLINE_SECONDS
 
     @property
     def from_address(self) -> str:
@@ -175,7 +193,11 @@ def build_message(
         lines += [f"--{boundary}", *_attachment_headers(attachment), "", _base64_lines(attachment.data), ""]
     lines += [f"--{boundary}--", ""]
     message = CRLF.join(lines).encode("ascii")
-    assert all(len(line) <= MAX_LINE for line in message.split(CRLF.encode()))
+    if any(len(line) > MAX_LINE for line in message.split(CRLF.encode())):
+        raise MailError(
+            f"邮件中有一行超过 {MAX_LINE} 个字符（多为过长的收件人、抄送或发件人地址），无法生成邮件。"
+            "请检查“基本信息”的收件人、抄送和 mail.ini 中的 user、from"
+        )
     return message
 
 
@@ -251,6 +273,14 @@ def load_config(path: Path) -> MailConfig:
     if not parser.has_section("smtp"):
         raise MailError(f"邮件设置文件 {path.name} 缺少 [smtp] 一节，请对照 {EXAMPLE_NAME} 修改")
     section = parser["smtp"]
+    for name in [parser.default_section, *parser.sections()]:
+        for key in parser[name]:
+            if key.strip().lower() in PASSWORD_KEYS:
+                raise MailError(
+                    f"邮件设置文件 {path.name} 中有“{key}”一行：为保护密码，本工具不使用写在文件里的密码。"
+                    f"请删除这一行并保存后重试；发送时会提示输入密码（输入时不显示，也不会保存），"
+                    f"或预先设置环境变量 {PASSWORD_ENV}"
+                )
 
     def value(key: str, default: str = "") -> str:
         return unicodedata.normalize("NFKC", section.get(key, default)).strip()  # full-width typing → ASCII
@@ -258,6 +288,11 @@ def load_config(path: Path) -> MailConfig:
     server = value("server")
     if not server:
         raise MailError(f"邮件设置文件 {path.name} 未填写 server（邮件服务器地址，如 smtp.example.gov.cn）")
+    if not _host_name(server):
+        raise MailError(
+            f"邮件设置文件 {path.name} 中 server“{server[:60]}{'…' if len(server) > 60 else ''}”不是有效的服务器地址，"
+            "应为 smtp.example.gov.cn 或 10.1.2.3 这样的形式"
+        )
     security = value("security", "ssl").lower()
     if security not in SECURITY:
         raise MailError(f"邮件设置文件 {path.name} 中 security 只能是 ssl 或 starttls，现为“{security}”")
@@ -271,6 +306,12 @@ def load_config(path: Path) -> MailConfig:
         if not ca_file.is_file():
             raise MailError(f"邮件设置文件 {path.name} 中 ca_file 指定的证书文件不存在：{ca_file}")
     user, sender = value("user"), value("from")
+    for key, text in (("user", user), ("from", sender)):
+        if len(text) > MAX_ADDRESS_CHARS:
+            raise MailError(
+                f"邮件设置文件 {path.name} 中 {key} 太长（{len(text):,} 个字符）：邮箱地址最多 {MAX_ADDRESS_CHARS} 个字符。"
+                "请检查是否误粘贴了其他内容"
+            )
     if sender:
         senders = _addresses(sender, f"邮件设置文件 {path.name} 中 from（发件人邮箱）中的")
         if len(senders) != 1:
@@ -282,6 +323,15 @@ def load_config(path: Path) -> MailConfig:
             "请在 from 一行填写发件人的邮箱地址"
         )
     return MailConfig(server=server, port=int(port_text), security=security, user=user, sender=sender, ca_file=ca_file)
+
+
+def _host_name(server: str) -> bool:
+    """A DNS name or an IPv4/IPv6 address: what socket accepts without an idna error."""
+    if ":" in server:  # IPv6
+        return all(
+            part == "" or re.fullmatch(r"[0-9A-Fa-f]{1,4}|[0-9.]+", part) for part in server.strip("[]").split(":")
+        )
+    return len(server) <= 253 and all(HOST_LABEL.fullmatch(label) for label in server.rstrip(".").split("."))
 
 
 def _config_text(path: Path) -> str:
@@ -319,71 +369,124 @@ def _config_problem(error: configparser.Error) -> str:
 
 
 def send(message: bytes, recipients: list[str], config: MailConfig, password: str) -> None:
-    """Send by SMTP over SSL or STARTTLS, verifying the server's certificate; raises MailError."""
+    """Send by SMTP over SSL or STARTTLS, verifying the server's certificate; raises MailError.
+
+    Each reply may take config.timeout seconds and the whole send config.deadline seconds: past that the
+    connection is cut, so that a server that answers a byte at a time cannot keep the program waiting.
+    """
     if not config.from_address:
         raise MailError("邮件设置文件未填写 user 或 from（发件人邮箱），无法发送")
     if not recipients:
         raise MailError("基本信息未填写“收件人”，无法发送邮件。请在“基本信息”工作表增加“收件人”一行，填写邮箱地址")
     where = f"{config.server}:{config.port}"
     context = _tls_context(config)
+    expired = threading.Event()
     try:
-        if config.security == "ssl":
-            client = smtplib.SMTP_SSL(config.server, config.port, timeout=config.timeout, context=context)
-        else:
-            client = smtplib.SMTP(config.server, config.port, timeout=config.timeout)
+        refused = _send_within_deadline(message, recipients, config, password, context, expired)
+    except MailError:
+        raise
+    except Exception as error:
+        raise _explained(error, config, where, expired.is_set()) from None
+    if refused:
+        raise MailError(f"邮件已发送，但以下收件人被服务器拒绝：{'、'.join(refused)}")
+
+
+def _send_within_deadline(
+    message: bytes,
+    recipients: list[str],
+    config: MailConfig,
+    password: str,
+    context: ssl.SSLContext,
+    expired: threading.Event,
+) -> dict:
+    """The SMTP conversation; a watchdog cuts the socket once config.deadline has passed."""
+    timeout = min(config.timeout, config.deadline)
+    if config.security == "ssl":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(timeout=timeout, context=context)
+    else:
+        client = smtplib.SMTP(timeout=timeout)
+    client._host = config.server  # starttls() checks the certificate against it; only SMTP(host) would set it
+
+    def cut() -> None:
+        expired.set()
+        sock = getattr(client, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: the reader gets EOF at once
+
+    watchdog = threading.Timer(config.deadline, cut)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
         with client:
+            client.connect(config.server, config.port)
             if config.security == "starttls":
                 client.ehlo()
                 if not client.has_extn("starttls"):
                     raise MailError(
-                        f"邮件服务器 {where} 不支持 STARTTLS 加密，为保护密码未发送。"
+                        f"邮件服务器 {config.server}:{config.port} 不支持 STARTTLS 加密，为保护密码未发送。"
                         "请向管理员确认加密方式（SSL 一般用 465 端口），修改 mail.ini 的 security 和 port"
                     )
                 client.starttls(context=context)
                 client.ehlo()
             if config.user:
                 _login(client, config.user, password)
-            refused = client.sendmail(bare_address(config.from_address), [bare_address(r) for r in recipients], message)
-    except MailError:
-        raise
-    except smtplib.SMTPAuthenticationError:
-        raise MailError(f"邮件服务器 {where} 拒绝登录：用户名或密码（授权码）不正确。未发送") from None
-    except smtplib.SMTPNotSupportedError:
-        raise MailError(
-            f"邮件服务器 {where} 不支持登录。未发送。若该服务器无需登录，请删除 mail.ini 中 user 一行"
-        ) from None
-    except smtplib.SMTPRecipientsRefused as error:
-        raise MailError(f"邮件服务器拒绝了全部收件人：{'、'.join(error.recipients)}。未发送") from None
-    except smtplib.SMTPSenderRefused as error:
-        raise MailError(
+            return client.sendmail(bare_address(config.from_address), [bare_address(r) for r in recipients], message)
+    finally:
+        watchdog.cancel()
+
+
+def _timed_out(error: BaseException) -> bool:
+    """A timeout, also when smtplib reports it as a closed connection (“Connection unexpectedly closed: timed out”)."""
+    causes = (error, error.__cause__, error.__context__)
+    return any(isinstance(e, TimeoutError) for e in causes) or "timed out" in str(error)
+
+
+def _explained(error: Exception, config: MailConfig, where: str, expired: bool) -> MailError:
+    """What went wrong, as a Chinese sentence for the user."""
+    if expired:
+        return MailError(
+            f"与邮件服务器 {where} 的通信超过 {config.deadline:.0f} 秒仍未完成（服务器响应太慢），已停止。"
+            "邮件未发送（或未得到服务器确认），请稍后重试；若一直如此，请向管理员确认服务器地址和端口"
+        )
+    if _timed_out(error) and not isinstance(error, ssl.SSLCertVerificationError):
+        return MailError(
+            f"邮件服务器 {where} 超过 {config.timeout:.0f} 秒没有应答（超时）。未发送，"
+            f"请检查网络和 mail.ini 中的服务器地址、端口后重试；{PORT_HINT}"
+        )
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return MailError(f"邮件服务器 {where} 拒绝登录：用户名或密码（授权码）不正确。未发送")
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return MailError(f"邮件服务器 {where} 不支持登录。未发送。若该服务器无需登录，请删除 mail.ini 中 user 一行")
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return MailError(f"邮件服务器拒绝了全部收件人：{'、'.join(error.recipients)}。未发送")
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return MailError(
             f"邮件服务器拒绝了发件人 {error.sender}（{_reply(error.smtp_code)}）。未发送。"
             "请确认 mail.ini 中 from 与登录的邮箱一致"
-        ) from None
-    except smtplib.SMTPResponseException as error:
-        raise MailError(f"邮件服务器 {where} 拒绝发送（{_reply(error.smtp_code)}）。未发送") from None
-    except ssl.SSLCertVerificationError as error:
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return MailError(f"邮件服务器 {where} 拒绝发送（{_reply(error.smtp_code)}）。未发送")
+    if isinstance(error, ssl.SSLCertVerificationError):
         reason = VERIFY_CODES.get(error.verify_code, "证书不受信任")
-        raise MailError(
+        return MailError(
             f"无法验证邮件服务器 {where} 的证书（{reason}）。未发送。"
             "若单位使用自己的根证书，请在 mail.ini 的 ca_file 填写证书文件"
-        ) from None
-    except ssl.SSLError as error:
+        )
+    if isinstance(error, ssl.SSLError):
         reason = SSL_REASONS.get(error.reason or "")
-        raise MailError(
-            f"与邮件服务器 {where} 建立加密连接失败{f'：{reason}' if reason else ''}。未发送。{PORT_HINT}"
-        ) from None
-    except TimeoutError:  # socket.timeout is TimeoutError since Python 3.10
-        raise MailError(f"连接邮件服务器 {where} 超时。未发送，请检查网络和服务器地址、端口") from None
-    except smtplib.SMTPServerDisconnected:
-        raise MailError(f"邮件服务器 {where} 意外断开了连接。未发送，请稍后重试；若一直如此，{PORT_HINT}") from None
-    except smtplib.SMTPException:
-        raise MailError(f"与邮件服务器 {where} 通信出错。未发送，请稍后重试") from None
-    except OSError as error:
-        raise MailError(
+        return MailError(f"与邮件服务器 {where} 建立加密连接失败{f'：{reason}' if reason else ''}。未发送。{PORT_HINT}")
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return MailError(f"邮件服务器 {where} 意外断开了连接。未发送，请稍后重试；若一直如此，{PORT_HINT}")
+    if isinstance(error, smtplib.SMTPException):
+        return MailError(f"与邮件服务器 {where} 通信出错。未发送，请稍后重试")
+    if isinstance(error, OSError):
+        return MailError(
             f"无法连接邮件服务器 {where}（{_network_problem(error)}）。未发送，请检查网络和 mail.ini 中的服务器地址、端口"
-        ) from None
-    if refused:
-        raise MailError(f"邮件已发送，但以下收件人被服务器拒绝：{'、'.join(refused)}")
+        )
+    if isinstance(error, UnicodeError):  # an address the idna codec refuses
+        return MailError(f"邮件服务器地址 {config.server} 无效。未发送，请检查 mail.ini 中的 server")
+    raise error
 
 
 def _tls_context(config: MailConfig) -> ssl.SSLContext:

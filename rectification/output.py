@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +16,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .report import Report
 
+from .text import CONTROL_CHARS, INVISIBLE_CHARS
+
+# Characters Windows refuses (macOS refuses : and /, Linux /), controls, invisible marks, lone surrogates.
 UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+DROPPED_FROM_NAMES = re.compile(f"[{CONTROL_CHARS}{INVISIBLE_CHARS}\ud800-\udfff]")
+# Names Windows keeps for devices, with any extension: CON.docx opens the console, not a file.
+RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{device}{n}" for device in ("COM", "LPT") for n in "123456789¹²³"
+}
 MAX_NAME_CHARS = 120  # leaves room for the folder within Windows' 260-character paths
 MAX_NAME_BYTES = 200  # leaves room for “(2)”, “_汇总” and the extension
+MAX_FILE_NAME_BYTES = 255  # ext4, APFS and NTFS (NTFS counts UTF-16 units, never more than UTF-8 bytes)
+LOCKED_COPY_ROOM = len("(99)")  # what write_atomically may add when the target is locked
 RETRIES = 5
 RETRY_PAUSE = 0.2
 
@@ -37,11 +49,41 @@ def os_error_text(error: OSError) -> str:
 
 
 def safe_file_name(text: str) -> str:
-    """A file name Windows accepts: no reserved characters, no trailing dots or spaces."""
-    name = UNSAFE_IN_NAMES.sub("_", text).strip(" .")[:MAX_NAME_CHARS]
-    while len(name.encode("utf-8")) > MAX_NAME_BYTES:  # Linux and macOS count bytes: 255 a name
-        name = name[:-1]
-    return name.rstrip(" .") or "通报"
+    """A file or folder name valid on Windows, macOS and Linux alike, at most MAX_NAME_BYTES bytes.
+
+    No reserved or control characters, no invisible marks, no trailing dots or spaces, no device names
+    (CON, NUL, COM1…, with or without an extension), not starting like an Office lock file (~$).
+    """
+    name = unicodedata.normalize("NFC", DROPPED_FROM_NAMES.sub("", text))  # macOS stores names composed
+    name = UNSAFE_IN_NAMES.sub("_", name).strip(" .")[:MAX_NAME_CHARS]
+    name = _cut_to_bytes(name, MAX_NAME_BYTES).rstrip(" .")
+    if name.startswith("~$"):
+        name = "_" + name[1:]  # Word, Excel and the batch scan take ~$… for a lock file
+    return _not_a_device(name) or "通报"
+
+
+def fit_name(stem: str, suffix: str = "", limit: int = MAX_FILE_NAME_BYTES - LOCKED_COPY_ROOM) -> str:
+    """safe_file_name(stem) cut so that it plus suffix (kept whole: “（台账名）_汇总.xlsx”, “（2）.docx”) fits in
+    limit bytes; by default room is left for the “(2)” a locked target gets."""
+    room = limit - len(suffix.encode("utf-8"))
+    if room < len("通报".encode()):
+        raise ValueError(f"suffix {suffix!r} leaves no room for a name within {limit} bytes")
+    name = _cut_to_bytes(safe_file_name(stem), room).rstrip(" .") or "通报"
+    return _not_a_device(name + suffix)
+
+
+def _cut_to_bytes(name: str, limit: int) -> str:
+    """name cut, by whole characters, to at most limit UTF-8 bytes."""
+    encoded = name.encode("utf-8")
+    return encoded[:limit].decode("utf-8", "ignore") if len(encoded) > limit else name
+
+
+def _not_a_device(name: str) -> str:
+    """“CON.docx” → “CON_.docx”: Windows reads the part before the first dot, trailing spaces dropped."""
+    first, dot, rest = name.partition(".")
+    if first.rstrip(" ").upper() in RESERVED_NAMES:
+        return f"{first.rstrip(' ')}_{dot}{rest}"
+    return name
 
 
 @dataclass
@@ -111,10 +153,13 @@ def write_noting_renames(target: Path, data: bytes, renamed: list[tuple[Path, Pa
 def _stage(target: Path, data: bytes) -> str:
     """data in a temporary file beside target; returns its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(target)
     handle, temporary = tempfile.mkstemp(prefix="~tmp-", suffix=target.suffix, dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        if os.name == "posix":
+            os.chmod(temporary, mode)  # mkstemp makes 0600: others in the unit could not open the notice
     except BaseException:
         os.unlink(temporary)
         raise
@@ -128,10 +173,20 @@ def _move_into_place(temporary: str, target: Path) -> Path:
     raise PermissionError(f"无法写入 {target}")
 
 
+def _mode_for(target: Path) -> int:
+    """The mode of the file being replaced, else what the umask gives a new file (0644 under umask 022)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mask = os.umask(0)  # the only way to read it; set straight back
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def _candidates(target: Path):
     yield target
     for n in range(2, 100):
-        candidate = target.with_name(f"{target.stem}({n}){target.suffix}")
+        candidate = target.with_name(fit_name(target.stem, f"({n}){target.suffix}", MAX_FILE_NAME_BYTES))
         if not candidate.exists():
             yield candidate
 

@@ -16,6 +16,8 @@ from .docx_writer import pdf_ready_copy
 FONTCONFIG = Path(__file__).resolve().parent.parent / "fonts" / "fonts.conf"
 TIMEOUT_SECONDS = 180  # a first run on a slow office PC builds LibreOffice's caches
 SOFFICE_ENV = "SOFFICE"  # names the soffice program when it is somewhere unusual
+END_WAIT_SECONDS = 5  # after SIGKILL a process is gone at once; a process in the kernel (D state) is not waited for
+OUTPUT_KEPT_BYTES = 64 * 1024  # the end of soffice's messages is the part that says what went wrong
 
 
 class PdfError(Exception):
@@ -57,7 +59,8 @@ def docx_to_pdf(docx_bytes: bytes, soffice: Path | None = None, timeout: float =
             "未找到 LibreOffice，未生成 PDF。"
             "请从 https://zh-cn.libreoffice.org 下载安装 LibreOffice 后重试，或用 Word/WPS 打开通报另存为 PDF。"
         )
-    with tempfile.TemporaryDirectory(prefix="notice-pdf-") as work:
+    # A helper that escaped the group may still hold the folder open (Windows): leave it rather than fail.
+    with tempfile.TemporaryDirectory(prefix="notice-pdf-", ignore_cleanup_errors=True) as work:
         folder = Path(work)
         source = folder / "notice.docx"  # a fixed ASCII name: the PDF then is notice.pdf
         source.write_bytes(pdf_ready_copy(docx_bytes))
@@ -92,36 +95,49 @@ def _environment() -> dict[str, str]:
 
 
 def _run(command: list[str], timeout: float) -> tuple[int, str]:
-    """Run soffice; on timeout, end it and everything it started."""
+    """Run soffice in its own process group; on timeout or Ctrl+C, end the group and everything it started.
+
+    Its output goes to a file, not a pipe: a helper that outlives soffice and keeps a pipe open would
+    otherwise keep us waiting after the time limit.
+    """
     posix = os.name == "posix"
     flags = (
         0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     )
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=_environment(),
-            start_new_session=posix,
-            creationflags=flags,
-        )
-    except OSError as error:
-        raise PdfError(f"无法启动 LibreOffice（{command[0]}：{error.strerror or error}）") from error
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _end(process)
-        raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒未完成，已停止，可稍后重试") from None
-    return process.returncode, output.decode("utf-8", "replace")
+    with tempfile.TemporaryFile() as log:
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=_environment(),
+                start_new_session=posix,
+                creationflags=flags,
+            )
+        except OSError as error:
+            raise PdfError(f"无法启动 LibreOffice（{command[0]}：{error.strerror or error}）") from error
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _end(process)
+            raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒未完成，已停止，可稍后重试") from None
+        except BaseException:  # Ctrl+C or a signal: LibreOffice must not stay behind
+            _end(process)
+            raise
+        _end(process)  # soffice has exited; anything it left in its group goes too
+        log.seek(0)
+        output = log.read()[-OUTPUT_KEPT_BYTES:]
+    return code, output.decode("utf-8", "replace")
 
 
 def _end(process: subprocess.Popen) -> None:
+    """Kill the process group (POSIX) or tree (Windows); wait a little, never on a pipe."""
     if os.name == "posix":
-        with contextlib.suppress(ProcessLookupError):  # already gone
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
             os.killpg(process.pid, signal.SIGKILL)
-    else:
+    elif process.poll() is None:
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
         process.kill()
-    process.communicate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=END_WAIT_SECONDS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,9 +13,9 @@ from pathlib import Path
 from .columns import info_key, ledger_column
 from .model import Finding, Level, Roster
 from .output import os_error_text
-from .package import UnsafePackage, inspect
+from .package import MAX_FILE_BYTES, MB, UnsafePackage, inspect
 from .sheets import Book, Sheet, SheetTooLarge, column_letters, open_book
-from .text import clean, key
+from .text import INVISIBLE, clean, invisible_in, key, xml_safe
 
 LEDGER_SHEET = "整改台账"
 INFO_SHEET = "基本信息"
@@ -20,6 +23,9 @@ ROSTER_SHEET = "人员名单"
 FORMAT_SHEET = "通报格式"
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 4
+READ_TIMEOUT_SECONDS = 30  # a network share or USB disk that stops answering
+NOT_REGULAR = {stat.S_IFIFO: "命名管道", stat.S_IFCHR: "设备", stat.S_IFBLK: "设备", stat.S_IFSOCK: "套接字"}
+INVISIBLE_HINT = "无需处理；若该处文字看起来不对（如次序颠倒），请在 Excel 中删除后重新输入"
 
 
 class WorkbookUnusable(Exception):
@@ -55,6 +61,7 @@ class RawWorkbook:
 def read_workbook(path: Path) -> RawWorkbook:
     """Read the ledger, 基本信息 and 人员名单 sheets; raises WorkbookUnusable with a Chinese message."""
     book = _open(_read_bytes(path), path.name)
+    title_findings = _clean_titles(book)
     ledger_sheet, ledger = _find_ledger(book, path)
     info_sheet = _find_sheet(book, INFO_SHEET)
     roster_sheet = _find_sheet(book, ROSTER_SHEET)
@@ -70,6 +77,8 @@ def read_workbook(path: Path) -> RawWorkbook:
         format_sheet=format_sheet.title if format_sheet else None,
         format_pairs=pairs(format_sheet) if format_sheet else [],
     )
+    raw.findings += title_findings
+    raw.findings += _invisible_characters(ledger, info_sheet.title if info_sheet else "", raw.info)
     raw.findings += _ignored_columns(ledger)
     raw.findings += _hidden_parts(ledger_sheet, ledger)
     # Faults count only where we read: a #DIV/0! in a helper column or a title row blocks nothing.
@@ -94,21 +103,73 @@ def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        if not path.exists():
-            raise WorkbookUnusable(f"找不到台账文件：{path}。请检查文件名和位置。")
-        if path.is_dir():
-            raise WorkbookUnusable(f"{path} 是一个文件夹，不是台账文件。请指定 .xlsx 台账文件。")
-        data = path.read_bytes()  # read once and close; the user's file is never opened for writing
-    except OSError as error:
+    """The file's bytes, read once (the user's file is never opened for writing); a FIFO, a device, a huge
+    file or a path that stops answering get a sentence instead of a hang or a MemoryError."""
+    outcome: list[bytes | BaseException] = []
+
+    def read() -> None:
+        try:
+            outcome.append(_read_regular_file(path))
+        except BaseException as error:  # handed to the caller's thread
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, name="read-ledger", daemon=True)
+    reader.start()
+    reader.join(READ_TIMEOUT_SECONDS)
+    if not outcome:
         raise WorkbookUnusable(
-            f"无法打开 {path.name}：{os_error_text(error)}。如果它正在别的程序中编辑，请先保存关闭。"
+            f"读取 {path} 超过 {READ_TIMEOUT_SECONDS} 秒仍未完成：它所在的网络共享盘或移动硬盘没有响应。"
+            "请把台账复制到本机（如桌面）后重试。"
+        )
+    result = outcome[0]
+    if isinstance(result, WorkbookUnusable):
+        raise WorkbookUnusable(str(result)) from None
+    if isinstance(result, OSError):
+        raise WorkbookUnusable(
+            f"无法打开 {path.name}：{os_error_text(result)}。如果它正在别的程序中编辑，请先保存关闭。"
         ) from None
+    if isinstance(result, BaseException):
+        raise result
     try:
-        inspect(data, path.name)
+        inspect(result, path.name)
     except UnsafePackage as error:
         raise WorkbookUnusable(str(error)) from None
+    return result
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """Check the path's type and size first (stat does not block on a FIFO; open would), then read."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise WorkbookUnusable(f"找不到台账文件：{path}。请检查文件名和位置。") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise WorkbookUnusable(f"{path} 是一个文件夹，不是台账文件。请指定 .xlsx 台账文件。")
+    _check_regular(path, info)
+    # O_NONBLOCK: should the path become a FIFO after stat, open returns at once instead of waiting for a writer.
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as stream:
+        _check_regular(path, os.fstat(descriptor))
+        data = stream.read(MAX_FILE_BYTES + 1)  # never more, even if the file grows meanwhile
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(path, len(data))
     return data
+
+
+def _check_regular(path: Path, info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = NOT_REGULAR.get(stat.S_IFMT(info.st_mode), "特殊文件")
+        raise WorkbookUnusable(f"{path} 不是普通文件（而是{kind}），不能作为台账读取。请指定 .xlsx 台账文件。")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _too_big(path, info.st_size)
+
+
+def _too_big(path: Path, size: int) -> WorkbookUnusable:
+    return WorkbookUnusable(
+        f"{path.name} 有 {size / MB:,.0f} MB，超过台账文件的上限（{MAX_FILE_BYTES // MB} MB），不予读取。"
+        "正常的台账即使有十万行也只有几 MB：请确认选对了文件；如台账中插入了大量图片，请删除图片或另存一份不含图片的台账后重试。"
+    )
 
 
 def _open(data: bytes, name: str) -> Book:
@@ -124,6 +185,33 @@ def _open(data: bytes, name: str) -> Book:
         raise WorkbookUnusable(
             f"无法读取 {name}：文件已损坏或内容不完整。请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
         ) from error
+
+
+def _clean_titles(book: Book) -> list[Finding]:
+    """Sheet names as they show in Excel: no control or invisible characters (a name may hold ESC[2J)."""
+    findings = []
+    for sheet in book.sheets:
+        cleaned = xml_safe(sheet.title).strip() or "（无名工作表）"
+        if cleaned != sheet.title:
+            hidden = invisible_in(sheet.title)
+            what = f"看不见的特殊字符（{'、'.join(hidden[:5])}）" if hidden else "控制字符"
+            findings.append(Finding(Level.HINT, cleaned, None, "", f"工作表名称中含有{what}，已删除", "无需处理"))
+            sheet.title = cleaned
+    return findings
+
+
+def _invisible_characters(table: Table, info_sheet: str, info: dict[str, tuple[int, object]]) -> list[Finding]:
+    """Bidi overrides and zero-width characters in the cells read: text.clean drops them; say where."""
+    cells = [
+        (table.sheet, row, table.headers[name], value) for row, values in table.rows for name, value in values.items()
+    ]
+    cells += [(info_sheet, row, name, value) for name, (row, value) in info.items()]
+    findings = []
+    for sheet, row, column, value in cells:
+        if isinstance(value, str) and INVISIBLE.search(value) and (hidden := invisible_in(value)):
+            message = f"含有看不见的特殊字符（{'、'.join(hidden[:5])}，可用来颠倒或隐藏文字），已删除"
+            findings.append(Finding(Level.HINT, sheet, row, column, message, INVISIBLE_HINT))
+    return findings
 
 
 def _column_name(table: Table | None, column: int) -> str:

@@ -1,14 +1,16 @@
 """A workbook's sheets as sparse grids of values, plus what the cells' XML says that readers drop.
 
-Values come from python-calamine (about 10× faster than openpyxl) unless a sheet's cells span an area so
-large that calamine would size a dense grid for it and abort the process; such sheets are read with
-openpyxl's sparse store instead. Error values, formulas without a cached result and hidden rows and
-columns are read from the sheet XML itself, the same way on both paths.
+Values come from python-calamine (about 10× faster than openpyxl) unless a sheet's value cells span an area
+so large that calamine would size a dense grid for it and abort the process; such sheets are read with
+openpyxl's sparse store instead, from a slimmed copy holding only their cells. Error values, formulas
+without a cached result, hidden rows and columns and merges are read from the sheet XML itself.
+
+Every limit below was measured on a 2-core desk-class machine so that reading any file that passes them
+takes under about 5 s and 500 MB (see tests/test_hardening.py).
 """
 
 from __future__ import annotations
 
-import html
 import io
 import posixpath
 import re
@@ -18,34 +20,70 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .dates import WINDOWS_1900
+from .package import MAX_PART_BYTES
 
-MAX_DENSE_CELLS = 2_000_000  # rows × columns calamine may allocate for one sheet
+MAX_CELL_TAGS = 2_500_000  # cells in one sheet, formatted-only ones included (~3 s to scan and parse)
+MAX_DENSE_CELLS = 2_000_000  # rows × columns calamine may allocate for one sheet (~400 MB once in Python)
+MAX_SPARSE_TAGS = 400_000  # <c> and <row> tags openpyxl may build objects for (~3 s)
+MAX_EMULATED_TAGS = 2_000_000  # tags walked one by one in Python when cells lack a plain r= (~2 s)
+MAX_MERGED_CELLS = 2_000_000  # cells all merges together may fill in, duplicates removed
 MAC_1904 = datetime(1904, 1, 1)
 
+# A tag's attributes, as XML allows them: either quote, spaces around =, and '>' inside a quoted value.
+ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
+PREFIX = rb"""(?:[^\s<>/:="'!?]+:)?"""  # any namespace prefix, as some generators write <x:c>
+ATTRIBUTE = re.compile(rb"""([^\s=/<>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+REF = re.compile(rb"\$?([A-Za-z]*)\$?([0-9]+)")  # A1, $A$1, a1, 0001; a row alone: 5
 
-def _xml_pattern(pattern: bytes) -> re.Pattern[bytes]:
-    """A tag pattern where `~` stands for an optional namespace prefix, as some generators write <x:c>."""
-    return re.compile(pattern.replace(b"~", rb"(?:\w+:)?"))
+
+ENTITY = re.compile(r"&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
+NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
-# The attributes of <c> come in any order: r= need not be first, t="e" may come before it.
-_CELL = rb'<~c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"'
-CELL_REF = _xml_pattern(_CELL)
-ROW_TAG = _xml_pattern(rb"<~row\b[^>]*>")
-COL_TAG = _xml_pattern(rb"<~col\b[^>]*>")
-CELL_TAG = _xml_pattern(rb"<~c\b")
-ROW_REF = _xml_pattern(rb'<~row\b[^>]*?\br="(\d{1,7})"')
-MERGE_REF = _xml_pattern(rb'<~mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
-ERROR_CELL = _xml_pattern(
-    rb'<~c(?=[^>]*\bt="e")\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"'
-    + rb"[^>/]*>(?:<~f[^>]*/>|<~f[^>]*>.*?</~f>)?<~v>([^<]*)</~v>"
-)
-UNCACHED_FORMULA = _xml_pattern(_CELL + rb"[^>/]*>(?:<~f[^>]*/>|<~f[^>]*>([^<]*)</~f>)(?:<~v\s*/>|<~v></~v>)?</~c>")
-ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+def xml_text(raw: bytes) -> str:
+    """Attribute or text bytes as XML reads them (html.unescape would map &#x85; to … and drop &#x1b;)."""
+    text = raw.decode("utf-8", "replace")
+    return ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def _entity(match: re.Match[str]) -> str:
+    if match[3]:
+        return NAMED[match[3]]
+    number = int(match[1]) if match[1] else int(match[2], 16)
+    return chr(number) if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else "\ufffd"
+
+
+def _tag(name: bytes) -> re.Pattern[bytes]:
+    """<name ...> with any prefix; group 1 holds the attributes (and a closing / if self-closing)."""
+    return re.compile(rb"<" + PREFIX + name + rb"(?=[\s/>])" + ATTRS + rb">")
+
+
+CELL_OR_ROW = re.compile(rb"<(/?)" + PREFIX + rb"(row|c)(?=[\s/>])" + ATTRS + rb">")
+PREFIXED = re.compile(rb"<[^\s<>/:=\"'!?]+:(?:c|row|f|v|sheetData)[\s/>]")
+# How Excel, WPS, openpyxl and XlsxWriter write cells; a value cell is one that is not self-closing.
+PLAIN_VALUE_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>/]*>')
+# Any cell tag not of that strict form (r first; plain double-quoted values without / or >) takes the slow path.
+NOT_PLAIN_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[0-9]+"(?:\s+[\w:.-]+="[^"<>/]*")*\s*/?>)')
+CELL_TAG = _tag(rb"c")
+ROW_TAG = _tag(rb"row")
+FORMULA = re.compile(rb"<" + PREFIX + rb"f(?=[\s/>])" + ATTRS + rb">")
+VALUE = re.compile(rb"<" + PREFIX + rb"v(?:\s[^>]*)?>([^<]*)<")
+CELL_END = re.compile(rb"</" + PREFIX + rb"c\s*>")
+FORMULA_END = re.compile(rb"</" + PREFIX + rb"f\s*>")
+HIDDEN = re.compile(rb"""hidden\s*=\s*["'](?:1|true)["']""")
+HIDDEN_TAG = re.compile(rb"<" + PREFIX + rb"(row|col)(?=[\s/>])" + ATTRS + rb">")
+ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
+MERGE = _tag(rb"mergeCell")
+DIMENSION = _tag(rb"dimension")
+WORKSHEET_START = re.compile(rb"<(" + PREFIX + rb"worksheet)(?=[\s/>])" + ATTRS + rb">")
+SHEET_DATA_START = re.compile(rb"<(" + PREFIX + rb")sheetData(?=[\s/>])" + ATTRS + rb">")
+SELF_CLOSING_CELL = re.compile(rb"<" + PREFIX + rb"c(?=[\s/>])" + ATTRS + rb"(?<=/)>")
+SELF_CLOSING_ROW = re.compile(rb"<" + PREFIX + rb"row(?=[\s/>])" + ATTRS + rb"(?<=/)>")
+ROW_START = re.compile(rb"<(" + PREFIX + rb")row(?=[\s>])" + ATTRS + rb"(?<!/)>")
 
 
 class SheetTooLarge(ValueError):
-    """A sheet no reader can take without exhausting memory."""
+    """A sheet no reader can take within the time and memory a desk PC has; the message is Chinese."""
 
 
 @dataclass
@@ -67,9 +105,24 @@ class Book:
     epoch: datetime  # for bare serial numbers in General cells
 
 
+@dataclass(frozen=True)
+class Extent:
+    """Where a sheet's value cells lie, as a reader would place them (an over-estimate, never an under-)."""
+
+    rows: int  # the last row holding a cell with content
+    columns: int  # the last column holding one
+    tags: int  # <c> and <row> tags in the sheet
+    plain: bool  # every cell names its position in a plain r="A1": tags may be dropped without moving others
+    odd: bool = False  # a position calamine would misread (an entity, a $): only openpyxl may read it
+
+    @property
+    def area(self) -> int:
+        return self.rows * self.columns
+
+
 def column_number(letters: bytes | str) -> int:
     number = 0
-    for letter in letters if isinstance(letters, str) else letters.decode():
+    for letter in letters.upper() if isinstance(letters, str) else letters.upper().decode():
         number = number * 26 + ord(letter) - 64
     return number
 
@@ -82,22 +135,138 @@ def column_letters(number: int) -> str:
     return letters
 
 
+def attributes(body: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes by name as written (prefix kept), values undecoded; the first of a name wins."""
+    found: dict[bytes, bytes] = {}
+    for name, double, single in ATTRIBUTE.findall(body):
+        found.setdefault(name, double or single)
+    return found
+
+
+def parse_ref(raw: bytes) -> tuple[int, int, bool] | None:
+    """(row, column, odd) of a cell or row reference in any spelling; column 0 when it names a row only.
+
+    odd: written in a way calamine reads differently from openpyxl (an entity, a $): read such sheets sparsely.
+    """
+    text = xml_text(raw).strip().encode() if b"&" in raw else raw.strip()
+    match = REF.fullmatch(text)
+    if match is None or int(match[2]) == 0:
+        return None
+    odd = text != raw or b"$" in text
+    return int(match[2]), column_number(match[1]) if match[1] else 0, odd
+
+
+def _plain_extent(xml: bytes, tags: int) -> Extent | None:
+    """The fast path, for cells all written as <c r="A1" …>: C-speed searches, one pass over the value cells.
+
+    Formatted-only cells (<c r="A1" s="1"/>) hold nothing and no reader keeps them: they do not count.
+    """
+    if NOT_PLAIN_CELL.search(xml):
+        return None
+    rows, letters = 0, b""
+    for match in PLAIN_VALUE_REF.finditer(xml):  # no list: a sheet may hold millions of cells
+        column, row = match.groups()
+        rows = max(rows, int(row))
+        if (len(column), column) > (len(letters), letters):
+            letters = column
+    return Extent(rows, column_number(letters) if letters else 0, tags, True)
+
+
+def _emulated_extent(xml: bytes, tags: int) -> Extent:
+    """Place every cell as calamine does: r= if it has one, else one right of the last, in the current row.
+
+    Where readers may differ (a prefixed r, a self-closing row), both places count.
+    """
+    row, column = 1, 1
+    rows = columns = 0
+    odd = False
+    plain = True
+    for match in CELL_OR_ROW.finditer(xml):
+        closing, name, body = match.groups()
+        empty = body.endswith(b"/")
+        if name == b"row":
+            if closing or empty:
+                row, column = row + 1, 1
+            elif (ref := _ref_attribute(body, b"r")) is not None:
+                row, _, weird = ref
+                odd |= weird
+            continue
+        if closing:
+            continue
+        places = [(row, column)]
+        ref = _ref_attribute(body, b"r")
+        if ref is None or ref[1] == 0:
+            plain = False
+        else:
+            places = [(ref[0], ref[1])]
+            odd |= ref[2]
+            column = ref[1]
+        if (other := _ref_attribute(body, b":r")) is not None and other[1]:
+            places.append((other[0], other[1]))  # x:r= is no r= to calamine, but may be to others
+            plain = False
+        column += 1
+        if not empty:  # a self-closing cell holds no value: no reader keeps it
+            rows = max(rows, *(r for r, _ in places))
+            columns = max(columns, *(c for _, c in places))
+    return Extent(rows, columns, tags, plain, odd)
+
+
+def _ref_attribute(body: bytes, name: bytes) -> tuple[int, int, bool] | None:
+    """The reference in attribute r (name b"r") or in any prefixed p:r (name b":r")."""
+    for key, double, single in ATTRIBUTE.findall(body):
+        if key == name or (name.startswith(b":") and key.endswith(name) and len(key) > len(name)):
+            ref = parse_ref(double or single)
+            return ref if ref is not None else (0, 0, True)
+    return None
+
+
+def extent(xml: bytes) -> Extent:
+    """Where the sheet's value cells lie; raises SheetTooLarge when finding out would take too long."""
+    tags = xml.count(b"<")
+    cells = xml.count(b"<c") + xml.count(b":c")  # an upper bound: <col> and <cfRule> count too
+    if cells > MAX_CELL_TAGS:
+        raise SheetTooLarge(
+            f"有工作表含有多达 {cells:,} 个单元格（多为只有格式的空白单元格），超过本工具能在几秒内读完的上限"
+            f"（{MAX_CELL_TAGS:,} 个）"
+        )
+    if PREFIXED.search(xml) is None and (found := _plain_extent(xml, tags)) is not None:
+        return found
+    if tags > MAX_EMULATED_TAGS:
+        raise SheetTooLarge(f"有工作表内容多达 {tags:,} 项且单元格未标明位置（没有 r=“A1”式的地址），无法在几秒内读完")
+    return _emulated_extent(xml, tags)
+
+
+def dimension_area(xml: bytes) -> int:
+    """The area the sheet's <dimension ref="A1:N40"> claims (0 when absent or unreadable)."""
+    match = DIMENSION.search(xml, max(xml.find(b"dimension") - 64, 0))
+    ref = attributes(match[1]).get(b"ref", b"") if match else b""
+    corners = [parse_ref(part) for part in ref.split(b":")]
+    if not corners or any(c is None or c[1] == 0 for c in corners):
+        return 0
+    return max(c[0] for c in corners if c) * max(c[1] for c in corners if c)
+
+
 def open_book(data: bytes) -> Book:
     """Every worksheet of an .xlsx already passed by package.inspect()."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         workbook = archive.read("xl/workbook.xml")
         parts = _sheet_parts(archive, workbook)
-        xml = {title: archive.read(part) for title, part in parts}
-    epoch = MAC_1904 if re.search(rb'date1904="(?:1|true)"', workbook) else WINDOWS_1900
-    sheets = [_scan(title, xml[title]) for title, _ in parts]
-    dense = [s for s in sheets if _area(xml[s.title]) <= MAX_DENSE_CELLS]
-    sparse = [s for s in sheets if s not in dense]
+        if any(archive.getinfo(part).file_size > MAX_PART_BYTES for _, part in parts):
+            raise SheetTooLarge(f"有工作表解压后超过 {MAX_PART_BYTES >> 20} MB，内容过多")  # whatever its part is named
+        xml = [archive.read(part) for _, part in parts]
+    epoch = MAC_1904 if re.search(rb"""date1904\s*=\s*["'](?:1|true)["']""", workbook) else WINDOWS_1900
+    sheets = [_scan(title, part_xml) for (title, _), part_xml in zip(parts, xml, strict=True)]
+    extents = [extent(part_xml) for part_xml in xml]
+    dense, sparse = [], []
+    for index, (sheet, found) in enumerate(zip(sheets, extents, strict=True)):
+        _check_merges(sheet, found)
+        (dense if found.area <= MAX_DENSE_CELLS and not found.odd else sparse).append(index)
     if dense:
-        _fill_with_calamine(data, dense)
+        # A <dimension> claiming more than the cells hold is advice no reader should act on: drop it.
+        swollen = {parts[i][1]: _without_dimension(xml[i]) for i in dense if dimension_area(xml[i]) > MAX_DENSE_CELLS}
+        _fill_with_calamine(_rewritten(data, swollen) if swollen else data, [sheets[i] for i in dense])
     if sparse:
-        if any(_merge_area(s) > MAX_DENSE_CELLS for s in sparse):
-            raise SheetTooLarge("合并单元格的范围异常巨大")  # openpyxl would build a cell object for each
-        _fill_with_openpyxl(data, sparse)
+        _fill_with_openpyxl(data, parts, xml, sparse, extents, sheets)
     for sheet in sheets:
         _spread_merges(sheet)
     return Book(sheets, epoch)
@@ -107,64 +276,110 @@ def _sheet_parts(archive: zipfile.ZipFile, workbook: bytes) -> list[tuple[str, s
     """(title, part name) of each worksheet, in workbook order; chart sheets left out."""
     rels = archive.read("xl/_rels/workbook.xml.rels")
     targets = {}
-    for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
-        attrs = dict(ATTRIBUTE.findall(tag))
-        if attrs.get(b"Type", b"").endswith(b"/worksheet"):
-            target = html.unescape(attrs[b"Target"].decode())
+    for match in _tag(rb"Relationship").finditer(rels):
+        attrs = attributes(match[1])
+        if attrs.get(b"Type", b"").endswith(b"/worksheet") and b"Target" in attrs and b"Id" in attrs:
+            target = xml_text(attrs[b"Target"])
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[attrs[b"Id"]] = path
     parts = []
-    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        attrs = {k.split(b":")[-1]: v for k, v in re.findall(rb'([\w:]+)="([^"]*)"', tag)}
+    for match in _tag(rb"sheet").finditer(workbook):
+        attrs = {k.split(b":")[-1]: v for k, v in attributes(match[1]).items()}
         part = targets.get(attrs.get(b"id", b""))
-        if part is not None:
-            parts.append((html.unescape(attrs[b"name"].decode()), part))
+        if part is not None and b"name" in attrs and part in archive.NameToInfo:
+            parts.append((xml_text(attrs[b"name"]), part))
     return parts
 
 
-def _area(xml: bytes) -> int:
-    """Rows × columns a dense reader would allocate for the sheet: a safe over-estimate.
-
-    Formatted-only cells count, and cells or rows written without r= (allowed, positions then run on)
-    are assumed to run on from the widest column or the last row.
-    """
-    rows, widest, with_ref = 0, b"", 0
-    for letters, row in CELL_REF.findall(xml):
-        with_ref += 1
-        rows = max(rows, int(row))
-        if (len(letters), letters) > (len(widest), widest):
-            widest = letters
-    row_refs = [int(r) for r in ROW_REF.findall(xml)]
-    rows = max(rows, max(row_refs, default=0), len(ROW_TAG.findall(xml)))
-    without_ref = len(CELL_TAG.findall(xml)) - with_ref
-    return rows * (column_number(widest) + without_ref) if rows else 0
-
-
-def _merge_area(sheet: Sheet) -> int:
-    return max(((b - t + 1) * (r - lft + 1) for t, lft, b, r in sheet.merged), default=0)
+def _check_merges(sheet: Sheet, found: Extent) -> None:
+    """Merges are filled in within the cells' area: their total there, duplicates removed, must stay bounded."""
+    sheet.merged = list(dict.fromkeys(sheet.merged))
+    total = 0
+    for top, left, bottom, right in sheet.merged:
+        if top <= found.rows and left <= found.columns:
+            total += (min(bottom, found.rows) - top + 1) * (min(right, found.columns) - left + 1)
+    if total > MAX_MERGED_CELLS:
+        raise SheetTooLarge("合并单元格的范围异常巨大")
 
 
 def _scan(title: str, xml: bytes) -> Sheet:
-    """What the values leave out: error cells, uncached formulas, hidden rows and columns."""
+    """What the values leave out: error cells, uncached formulas, hidden rows and columns, merges."""
     sheet = Sheet(title)
-    sheet.errors = [(int(r), column_number(c), v.decode()) for c, r, v in ERROR_CELL.findall(xml)]
-    sheet.merged = [
-        (int(top), column_number(left), int(bottom), column_number(right))
-        for left, top, right, bottom in MERGE_REF.findall(xml)
-    ]
-    sheet.uncached = [
-        (int(r), column_number(c), html.unescape(f.decode())) for c, r, f in UNCACHED_FORMULA.findall(xml)
-    ]
-    for tag in ROW_TAG.findall(xml):
-        attrs = dict(ATTRIBUTE.findall(tag))
-        if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
-            sheet.hidden_rows.add(int(attrs[b"r"]))
-    for tag in COL_TAG.findall(xml):
-        attrs = dict(ATTRIBUTE.findall(tag))
-        if attrs.get(b"hidden") in (b"1", b"true"):
-            first, last = int(attrs.get(b"min", b"0")), int(attrs.get(b"max", b"0"))
-            sheet.hidden_columns.update(range(first, min(last, 16384) + 1))
+    if b'"e"' in xml or b"'e'" in xml:  # rare: search for error cells only when the mark is there
+        for match in ERROR_TYPE.finditer(xml):
+            cell = _cell_around(xml, match.start())
+            if cell is not None and (value := VALUE.search(xml, cell[2], cell[3])) is not None:
+                sheet.errors.append((cell[0], cell[1], xml_text(value[1])))
+    sheet.uncached = _uncached(xml)
+    for match in HIDDEN.finditer(xml):
+        tag = HIDDEN_TAG.match(xml, xml.rfind(b"<", 0, match.start()))
+        if tag is None or tag.end() <= match.start() or not re.search(rb"(?:^|\s)hidden\s*=", tag[2]):
+            continue
+        attrs = attributes(tag[2])
+        if tag[1] == b"row" and (ref := parse_ref(attrs.get(b"r", b""))) is not None:
+            sheet.hidden_rows.add(ref[0])
+        elif tag[1] == b"col" and attrs.get(b"min", b"").isdigit() and attrs.get(b"max", b"").isdigit():
+            sheet.hidden_columns.update(range(int(attrs[b"min"]), min(int(attrs[b"max"]), 16384) + 1))
+    first = xml.find(b"mergeCell")
+    for match in MERGE.finditer(xml, max(first - 64, 0)) if first >= 0 else ():
+        corners = [parse_ref(part) for part in attributes(match[1]).get(b"ref", b"").split(b":")]
+        if len(corners) == 2 and all(c is not None and c[1] for c in corners):
+            (top, left, _), (bottom, right, _) = corners  # type: ignore[misc]
+            sheet.merged.append((min(top, bottom), min(left, right), max(top, bottom), max(left, right)))
     return sheet
+
+
+def _cell_around(xml: bytes, position: int) -> tuple[int, int, int, int] | None:
+    """(row, column, content start, content end) of the cell whose start tag holds position."""
+    cell = _cell_at(xml, xml.rfind(b"<", 0, position))  # '<' cannot occur inside an attribute value
+    return cell if cell is not None and cell[2] > position else None
+
+
+def _cell_at(xml: bytes, start: int) -> tuple[int, int, int, int] | None:
+    """(row, column, content start, content end) of the cell whose start tag begins at start."""
+    tag = CELL_TAG.match(xml, start) if start >= 0 else None
+    if tag is None or tag[1].endswith(b"/"):
+        return None
+    ref = parse_ref(attributes(tag[1]).get(b"r", b""))
+    end = CELL_END.search(xml, tag.end())
+    if ref is None or not ref[1] or end is None:
+        return None
+    return ref[0], ref[1], tag.end(), end.start()
+
+
+def _uncached(xml: bytes) -> list[tuple[int, int, str]]:
+    """Formulas saved without a result: <f>…</f> and no <v> with text in the same cell."""
+    if b"<f" not in xml and b":f" not in xml:
+        return []
+    found = []
+    for match in FORMULA.finditer(xml):
+        cell = _cell_at(xml, xml.rfind(b"<", 0, match.start()))
+        if cell is None or xml[cell[2] : match.start()].strip() or match.start() >= cell[3]:
+            continue  # a formula directly inside a cell, as every writer puts it
+        formula = b""
+        after = match.end()
+        if not match[1].endswith(b"/") and (end := FORMULA_END.search(xml, match.end(), cell[3])) is not None:
+            formula, after = xml[match.end() : end.start()], end.end()
+        value = VALUE.search(xml, after, cell[3])
+        if value is None or not value[1].strip():
+            found.append((cell[0], cell[1], xml_text(formula)))
+    return found
+
+
+def _without_dimension(xml: bytes) -> bytes:
+    match = DIMENSION.search(xml, max(xml.find(b"dimension") - 64, 0))
+    return xml[: match.start()] + xml[match.end() :] if match else xml
+
+
+def _rewritten(data: bytes, replaced: dict[str, bytes], dropped: tuple[str, ...] = ()) -> bytes:
+    """The package with some parts' bytes replaced and some left out; stored, not compressed (fast)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for item in source.infolist():
+            if item.filename in dropped or item.filename.startswith(dropped):
+                continue
+            target.writestr(item.filename, replaced.get(item.filename) or source.read(item))
+    return out.getvalue()
 
 
 def _keep(value: object) -> bool:
@@ -176,7 +391,7 @@ def _fill_with_calamine(data: bytes, sheets: list[Sheet]) -> None:
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     for sheet in sheets:
-        source = book.get_sheet_by_name(sheet.title)
+        source = book.get_sheet_by_name(sheet.title)  # the title as calamine reads it: see xml_text
         if source.start is None:  # an empty sheet, like the Sheet2 Excel adds
             continue
         for r, row in enumerate(source.to_python(skip_empty_area=False), 1):  # absolute: row 1 is Excel's row 1
@@ -186,18 +401,76 @@ def _fill_with_calamine(data: bytes, sheets: list[Sheet]) -> None:
     book.close()
 
 
-def _fill_with_openpyxl(data: bytes, sheets: list[Sheet]) -> None:
-    """The sparse path for sheets whose cells span a huge area: reads only the cells that exist."""
+def slimmed(xml: bytes, plain: bool) -> bytes:
+    """The sheet as openpyxl needs it for values: its root and sheetData only.
+
+    Merges, hyperlinks and validations go (openpyxl makes a cell object for every cell they cover); when every
+    cell names its place, formatted-only cells and rows, and the rows' styles, go too.
+    """
+    root, data = WORKSHEET_START.search(xml), SHEET_DATA_START.search(xml)
+    if root is None or data is None or root[2].endswith(b"/"):
+        return xml
+    if data[2].endswith(b"/"):
+        body = data[0]
+    else:
+        end = xml.find(b"</" + data[1] + b"sheetData", data.end())
+        close = xml.find(b">", end)
+        if end < 0 or close < 0:
+            return xml
+        body = xml[data.start() : close + 1]
+    if plain:
+        body = SELF_CLOSING_CELL.sub(b"", body)
+        body = SELF_CLOSING_ROW.sub(b"", body)
+        body = ROW_START.sub(rb"<\1row>", body)
+    return b"".join([root[0], body, b"</", root[1], b">"])
+
+
+def _fill_with_openpyxl(
+    data: bytes,
+    parts: list[tuple[str, str]],
+    xml: list[bytes],
+    sparse: list[int],
+    extents: list[Extent],
+    sheets: list[Sheet],
+) -> None:
+    """The sparse path for sheets whose cells span a huge area: reads only the cells that exist.
+
+    openpyxl reads a copy: these sheets slimmed, every other sheet empty, no sheet's own parts (drawings,
+    comments, tables), so that its cost follows the cells alone.
+    """
     import openpyxl
 
+    replaced = {}
+    for index, (_, part) in enumerate(parts):
+        if index in sparse:
+            replaced[part] = slimmed(xml[index], extents[index].plain)
+            tags = len(re.findall(rb"<" + PREFIX + rb"(?:c|row)(?=[\s/>])", replaced[part]))
+            if tags > MAX_SPARSE_TAGS:
+                raise SheetTooLarge(
+                    f"工作表“{parts[index][0]}”的内容分布在异常大的范围内（直到第{extents[index].rows:,}行、"
+                    f"第{extents[index].columns:,}列），且单元格多达 {tags:,} 个，无法在几秒内读完"
+                )
+        else:
+            replaced[part] = (
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+            )
+    copy = _rewritten(data, replaced, dropped=("xl/worksheets/_rels/",))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    for sheet in sheets:
-        source = book[sheet.title]
+        book = openpyxl.load_workbook(io.BytesIO(copy), data_only=True)
+    for index in sparse:
+        sheet = sheets[index]
+        source = book.worksheets[_worksheet_position(book, parts, index)]
         for (row, column), cell in source._cells.items():  # never iterate to max_row × max_column
             if cell.data_type != "e" and _keep(cell.value):
                 sheet.values.setdefault(row, {})[column] = cell.value
+
+
+def _worksheet_position(book, parts: list[tuple[str, str]], index: int) -> int:
+    """openpyxl's index of our index-th worksheet (it lists worksheets in the same workbook order)."""
+    titles = [ws.title for ws in book.worksheets]
+    title = parts[index][0]
+    return titles.index(title) if title in titles else index
 
 
 def _spread_merges(sheet: Sheet) -> None:

@@ -1,4 +1,4 @@
-"""Cell text made safe and comparable: NFKC, no stray spaces, no control characters."""
+"""Cell text made safe and comparable: NFKC, no stray spaces, no control or invisible characters."""
 
 from __future__ import annotations
 
@@ -8,14 +8,26 @@ from datetime import date, datetime
 
 # Excel stores control characters as _x0007_; openpyxl hands them over undecoded.
 EXCEL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-NEEDS_WORK = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")  # anything beyond a strip
-SPACES = "\u3000\xa0\u2002\u2003\u2009\u200b\ufeff \t"
+# C0 (but tab, LF, CR), DEL, C1 (U+0080–U+009F: U+009B is a terminal's CSI) and the two non-characters.
+CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+# Invisible characters that reorder or hide text: bidi embeddings, overrides and isolates, zero-width
+# spaces and joiners, marks, the word joiner and invisible operators, the BOM.
+INVISIBLE_CHARS = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+UNSAFE = re.compile(f"[{CONTROL_CHARS}{INVISIBLE_CHARS}]")
+NEEDS_WORK = re.compile(f"[\\x00-\\x1f{CONTROL_CHARS}{INVISIBLE_CHARS}]|_x[0-9A-Fa-f]{{4}}_")  # beyond a strip
+SPACES = "\u3000\xa0\u2002\u2003\u2009 \t"
 
 
 def xml_safe(text: str) -> str:
-    """Text that lxml and Office accept: no control characters, raw or escaped."""
-    return CONTROL.sub("", EXCEL_ESCAPE.sub("", text))
+    """Text that lxml and Office accept and that shows as it reads: no control or invisible characters."""
+    return UNSAFE.sub("", EXCEL_ESCAPE.sub("", text))
+
+
+def invisible_in(text: str) -> list[str]:
+    """The invisible characters in text, as U+XXXX names, in order of first appearance."""
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in INVISIBLE.findall(text)))
 
 
 def clean(value: object) -> str:

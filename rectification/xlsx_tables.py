@@ -148,7 +148,7 @@ def _height(cells: Sequence[tuple[int, ...]], widths: Sequence[float]) -> float 
         ),
         default=1,
     )
-    return LINE_HEIGHT * lines if lines > 1 else None
+    return min(LINE_HEIGHT * lines, 409) if lines > 1 else None  # 409 pt: Excel's limit for a row
 
 
 def _line_widths(value: Cell) -> tuple[int, ...]:

@@ -222,10 +222,12 @@ def fill_footer(ftr, side: str) -> None:
 
 
 def set_settings(doc: Document) -> None:
-    """Chinese theme-font language; no preview picture of python-docx's sample page."""
+    """Chinese theme-font language; no preview picture of python-docx's sample page; a valid zoom."""
     settings = doc.settings.element
     for el in settings.findall(qn("w:savePreviewPicture")):
         settings.remove(el)
+    for zoom in settings.findall(qn("w:zoom")):
+        zoom.set(qn("w:percent"), "100")  # ECMA-376 requires it; python-docx's default has bestFit alone
     settings.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
 
 
