@@ -58,7 +58,7 @@ class SafeStream(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         self.inner.write(safe_text(text, self._encoding))
@@ -97,7 +97,7 @@ def safe_streams() -> Iterator[None]:
 class DescribedArgument(click.Argument):
     """A positional argument with a line in --help on every click 8 (click's own help= came in 8.5)."""
 
-    def __init__(self, *args, description: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, description: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.description = description
 

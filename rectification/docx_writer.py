@@ -156,12 +156,12 @@ def style_ids(document, template: Path, kinds: set[BlockKind] | None = None) -> 
     paragraph = {kind: find(name, "paragraph") for kind, name in PARAGRAPH_STYLES.items() if kind in kinds}
     lead = {kind: find(name, "character") for kind, name in LEAD_STYLES.items() if kind in kinds}
     header = find(TABLE_HEADER_STYLE, "paragraph") if BlockKind.TABLE in kinds else ""
-    missing = [PARAGRAPH_STYLES[k] for k, v in paragraph.items() if v is None]
+    missing: list[str] = [PARAGRAPH_STYLES[k] for k, v in paragraph.items() if v is None]
     missing += [LEAD_STYLES[k] for k, v in lead.items() if v is None] + ([TABLE_HEADER_STYLE] if header is None else [])
     if missing:
-        names = "、".join(f"“{'正文（Normal）' if n == 'Normal' else n}”" for n in dict.fromkeys(missing))
+        shown = "、".join(f"“{'正文（Normal）' if n == 'Normal' else n}”" for n in dict.fromkeys(missing))
         raise TemplateStyleMissing(
-            f"通报模板 {template} 中缺少样式 {names}，按它排出的通报会不合公文格式，因此未生成通报。"
+            f"通报模板 {template} 中缺少样式 {shown}，按它排出的通报会不合公文格式，因此未生成通报。"
             "请运行 python tools/build_docx_template.py 恢复出厂模板；或用 Word 打开该模板，"
             "按 README“修改通报样式”一节新建同名样式（名称一字不差）后保存，再重新运行"
         )

@@ -411,23 +411,21 @@ def parse_format(
     known = set(INFO_KEYS) | set(info_names) | set(DERIVED) | set(FIGURES) | set(SINCE)
     patterns: dict[str, Pattern | None] = {}
     for k in KEYS[1:]:
-        row, text = rows_of[k.name], values[k.name]
+        at, text = rows_of[k.name] or 0, values[k.name]
         if k.kind == "choice" and text not in k.choices:
-            error(row or 0, k.name, f"“{text}”不是可选的写法", f"可选：{'、'.join(k.choices)}")
+            error(at, k.name, f"“{text}”不是可选的写法", f"可选：{'、'.join(k.choices)}")
             values[k.name] = PRESETS[preset][k.name]
         elif k.kind == "places" and not (text.isdigit() and int(text) <= 4):
-            error(row or 0, k.name, f"“{text}”不是0到4之间的整数", "请填写0、1、2、3或4")
+            error(at, k.name, f"“{text}”不是0到4之间的整数", "请填写0、1、2、3或4")
             values[k.name] = PRESETS[preset][k.name]
         elif k.kind == "days" and not (text.isdigit() and int(text) <= 90):
-            error(row or 0, k.name, f"“{text}”不是0到90之间的天数", "请填写天数，如 7")
+            error(at, k.name, f"“{text}”不是0到90之间的天数", "请填写天数，如 7")
             values[k.name] = PRESETS[preset][k.name]
         elif k.kind in ("pattern", "section", "label"):
-            patterns[k.name] = _pattern(k, text, row, known, error)
+            patterns[k.name] = _pattern(k, text, at, known, error)
             if not with_since and (pattern := patterns[k.name]) is not None:
                 for name in sorted(set(pattern.names) & set(SINCE)):
-                    error(
-                        row or 0, k.name, f"占位符{{{name}}}要与上次的台账比较", "运行时请用 --since 指定上次报送的台账"
-                    )
+                    error(at, k.name, f"占位符{{{name}}}要与上次的台账比较", "运行时请用 --since 指定上次报送的台账")
     return NoticeFormat(preset, values, patterns), findings
 
 

@@ -132,7 +132,7 @@ def parse_addresses(text: str, label: str = "收件人") -> list[str]:
 def _addresses(text: str, place: str) -> list[str]:
     """The addresses in text, ASCII after NFKC; place starts each error message ("基本信息“收件人”中的")."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters, ＠, ．, ＜＞ and the ideographic space
-    pieces = []
+    pieces: list[str] = []
     for piece in ADDRESS_SEPARATORS.split(text):
         piece = piece.strip()
         pieces += [piece] if "<" in piece else piece.split()  # "a@x.cn b@x.cn" without <…> is two addresses
@@ -405,7 +405,7 @@ def _send_within_deadline(
         client: smtplib.SMTP = smtplib.SMTP_SSL(timeout=timeout, context=context)
     else:
         client = smtplib.SMTP(timeout=timeout)
-    client._host = config.server  # starttls() checks the certificate against it; only SMTP(host) would set it
+    client._host = config.server  # type: ignore[attr-defined]  # starttls() checks the certificate against it; only SMTP(host) would set it
 
     def cut() -> None:
         expired.set()
@@ -468,7 +468,7 @@ def _explained(error: Exception, config: MailConfig, where: str, expired: bool) 
     if isinstance(error, smtplib.SMTPResponseException):
         return MailError(f"邮件服务器 {where} 拒绝发送（{_reply(error.smtp_code)}）。未发送")
     if isinstance(error, ssl.SSLCertVerificationError):
-        reason = VERIFY_CODES.get(error.verify_code, "证书不受信任")
+        reason: str | None = VERIFY_CODES.get(error.verify_code, "证书不受信任")
         return MailError(
             f"无法验证邮件服务器 {where} 的证书（{reason}）。未发送。"
             "若单位使用自己的根证书，请在 mail.ini 的 ca_file 填写证书文件"

@@ -59,15 +59,15 @@ def run(ledger_path: Path, options: Options, progress: Callable[[float], None] |
     ledger, findings = build_ledger(raw, fmt.info_keys_needed())
     tick(STAGE_DONE["records"])
     analysis = analyse(ledger, options.as_of, options.warn_days)
-    progress, since_findings = since(ledger_path, ledger, analysis, options) if options.since else (None, [])
+    changes, since_findings = since(ledger_path, ledger, analysis, options) if options.since else (None, [])
     findings = ordered(findings + format_findings + since_findings + check(ledger, analysis, by_category=fmt.grouped))
     tick(STAGE_DONE["checks"])
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
     blocked = any(f.level in blocking for f in findings)
     verdict = Verdict.BLOCKED if blocked else Verdict.CHECKED if options.check_only else Verdict.PRODUCED
-    title = notice_title(ledger.info, analysis, fmt, progress) if ledger.info else ""
+    title = notice_title(ledger.info, analysis, fmt, changes) if ledger.info else ""
     stem = safe_file_name(title or ledger_path.stem)
-    report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, progress)
+    report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, changes)
     if options.remind:
         report = replace(report, reminders=_reminders(report))
     outputs, done = [], STAGE_DONE["checks"]

@@ -257,7 +257,8 @@ def open_book(data: bytes) -> Book:
     epoch = MAC_1904 if re.search(rb"""date1904\s*=\s*["'](?:1|true)["']""", workbook) else WINDOWS_1900
     sheets = [_scan(title, part_xml) for (title, _), part_xml in zip(parts, xml, strict=True)]
     extents = [extent(part_xml) for part_xml in xml]
-    dense, sparse = [], []
+    dense: list[int] = []  # positions in sheets
+    sparse: list[int] = []
     for index, (sheet, found) in enumerate(zip(sheets, extents, strict=True)):
         _check_merges(sheet, found)
         (dense if found.area <= MAX_DENSE_CELLS and not found.odd else sparse).append(index)
@@ -395,7 +396,7 @@ def _fill_with_calamine(data: bytes, sheets: list[Sheet]) -> None:
         if source.start is None:  # an empty sheet, like the Sheet2 Excel adds
             continue
         for r, row in enumerate(source.to_python(skip_empty_area=False), 1):  # absolute: row 1 is Excel's row 1
-            cells = {c: v for c, v in enumerate(row, 1) if _keep(v)}
+            cells: dict[int, object] = {c: v for c, v in enumerate(row, 1) if _keep(v)}
             if cells:
                 sheet.values[r] = cells
     book.close()
