@@ -45,6 +45,7 @@ class ChineseCommand(click.Command):
     """A click command whose usage errors and help headings speak Chinese."""
 
     def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        _stop_on_terminate()
         with safe_streams():  # every message below passes one filter: no terminal escapes, no encoding errors
             try:
                 code = super().main(args, prog_name, standalone_mode=False, **extra)
@@ -70,6 +71,20 @@ class ChineseCommand(click.Command):
             formatter.write(f"{heading}\n")
             for name, text in lines:  # click pads by len(); CJK characters are two columns wide
                 formatter.write(f"  {name}{' ' * (width - _display_width(name))}{text}\n")
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (a closed terminal, kill) stops like Ctrl+C: half-written temporary files are removed on the way out."""
+    import signal
+
+    def stop(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM"):
+        try:
+            signal.signal(signal.SIGTERM, stop)
+        except ValueError:  # not the main thread (an embedding caller): leave its handlers alone
+            pass
 
 
 def _display_width(text: str) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .analysis import Figures
 from .model import Finding, Verdict
-from .output import MAX_NAME_CHARS, safe_file_name, write_noting_renames, write_together
+from .output import MAX_NAME_CHARS, fit_name, safe_file_name, write_noting_renames, write_together
 from .renderers import BY_KEY
 from .report import Options, Output, Since
 from .rollup import UnitLine, build_rollup, rollup_name
@@ -225,10 +225,11 @@ def process_one(path: Path, options: Options) -> Outcome:
     from .pipeline import run
     from .reader import WorkbookUnusable
     from .summary import overdue_cells
+    from .template import TemplateStyleMissing
 
     try:
         report = run(path, options)
-    except WorkbookUnusable as error:
+    except (WorkbookUnusable, TemplateStyleMissing) as error:
         return Outcome(path, None, message=str(error))
     except Exception:  # one ledger's failure must not stop the round; detail names it for the maintainer
         return Outcome(path, None, message="程序意外出错", detail=traceback.format_exc())
@@ -288,5 +289,7 @@ def _tagged(output: Output, tag: str) -> str:
     suffix = BY_KEY[output.key].suffix
     if not (suffix and output.name.endswith(suffix)):
         suffix = os.path.splitext(output.name)[1]
-    stem = output.name[: len(output.name) - len(suffix)]
-    return f"{stem[: MAX_NAME_CHARS - len(tag)]}{tag}{suffix}"
+    folder, _, name = output.name.rpartition("/")
+    stem = name[: len(name) - len(suffix)]
+    fitted = fit_name(stem[: MAX_NAME_CHARS - len(tag)], tag + suffix)  # within 255 bytes, tag and suffix whole
+    return f"{folder}/{fitted}" if folder else fitted

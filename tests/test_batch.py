@@ -306,3 +306,18 @@ def test_round_notice_with_a_bad_format_is_not_written(run_cli, round_dir, tmp_p
     assert "没有占位符{单位总数} —— 是否应为“{单位数}”？" in run.output
     assert "通报格式有误，未生成本轮汇总通报。" in run.output
     assert not (run.out_dir / "本轮整改进展情况汇总通报.docx").exists()
+
+
+def test_one_long_named_unit_twice_with_long_file_names_fits_every_name(run_cli, tmp_path):
+    """Titles cut to 200 bytes plus a 40-character tag of the file name used to reach 257 and 264 bytes."""
+    folder = tmp_path / "round"
+    folder.mkdir()
+    issuer = "中共某某省某某市某某区某某街道某某社区某某委员会某某工作领导小组办公室党支部" * 2
+    info = {**INFO, "发文机关": issuer, "巡察轮次": "区委第三轮巡察" * 4}
+    for n in (1, 2):
+        write_ledger(folder / f"{n}{'关于巡察整改工作台账的最终修订版本' * 4}.xlsx", rows=late_rows(), info=info)
+    run = run_cli("--batch", str(folder), "--remind")
+    assert run.exit_code == 0, run.output
+    names = [p.name for p in run.out_dir.rglob("*")]
+    assert len([n for n in names if n.endswith(".docx")]) >= 4
+    assert all(len(name.encode("utf-8")) <= 255 for name in names)
