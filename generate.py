@@ -9,7 +9,7 @@ import sys
 import time
 import traceback
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 
@@ -81,10 +81,8 @@ def _stop_on_terminate() -> None:
         raise KeyboardInterrupt
 
     if hasattr(signal, "SIGTERM"):
-        try:
+        with suppress(ValueError):  # not the main thread (an embedding caller): leave its handlers alone
             signal.signal(signal.SIGTERM, stop)
-        except ValueError:  # not the main thread (an embedding caller): leave its handlers alone
-            pass
 
 
 def _display_width(text: str) -> int:
