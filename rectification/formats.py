@@ -330,6 +330,12 @@ class NoticeFormat:
     def pattern(self, name: str) -> Pattern | None:
         return self.patterns[name]
 
+    def lines(self, name: str, values: Mapping[str, str]) -> list[str]:
+        """A key's pattern filled, as its non-blank lines (each a paragraph); [] for a part left out."""
+        pattern = self.patterns[name]
+        text = pattern.fill(values) if pattern is not None else ""
+        return [line.strip() for line in text.split("\n") if line.strip()]
+
     def choice(self, name: str) -> str:
         return self.values[name]
 

@@ -226,6 +226,13 @@ def notice_title(
     return pattern.fill(notice_values(info, analysis, fmt, progress)).replace("\n", "")
 
 
+def closing_blocks(signature: str, day: date) -> list[Block]:
+    """A blank line, the signature and the date (GB/T 9704's unsealed closing); nothing without a signature."""
+    if not signature:
+        return []
+    return [Block(BlockKind.BLANK), Block(BlockKind.SIGNATURE, signature), Block(BlockKind.DATE, date_text(day))]
+
+
 def numbered(index: int) -> dict[str, str]:
     return {"序号": str(index), "中文序号": chinese_ordinal(index)}
 
@@ -250,7 +257,7 @@ class _Composer:
 
     def paragraphs(self, name: str) -> list[Block]:
         """A pattern whose lines are paragraphs (开头, 统计句, 结束语)."""
-        return [Block(BlockKind.BODY, line.strip()) for line in self.fill(name).split("\n") if line.strip()]
+        return [Block(BlockKind.BODY, line) for line in self.fmt.lines(name, self.values)]
 
     def narrative(self, texts: Sequence[str]) -> list[Block]:
         """Paragraphs typed in 基本信息; one starting （一） is a headline, its first sentence the lead."""
@@ -347,11 +354,7 @@ class _Composer:
             blocks += heading("下一步标题") + self.narrative(info.next_steps)
         blocks += self.paragraphs("结束语")
         if fmt.pattern("落款") is not None:
-            blocks += [
-                Block(BlockKind.BLANK),
-                Block(BlockKind.SIGNATURE, self.fill("落款")),
-                Block(BlockKind.DATE, date_text(info.issue_date)),
-            ]
+            blocks += closing_blocks(self.fill("落款"), info.issue_date)
         return Notice(title, tuple(blocks))
 
 

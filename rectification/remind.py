@@ -8,7 +8,7 @@ from datetime import timedelta
 from .analysis import Analysis, Tracked
 from .formats import NoticeFormat
 from .model import Light, NoticeInfo, Roster, owners
-from .notice import Block, BlockKind, Notice, date_text, notice_values
+from .notice import Block, BlockKind, Notice, closing_blocks, date_text, notice_values
 from .output import safe_file_name
 
 FOLDER = "督办"
@@ -102,8 +102,7 @@ def compose_reminder(reminder: Reminder, info: NoticeInfo, analysis: Analysis, f
     )
 
     def fill(name: str) -> list[str]:
-        pattern = fmt.pattern(name)
-        return [line.strip() for line in pattern.fill(values).split("\n") if line.strip()] if pattern else []
+        return fmt.lines(name, values)
 
     title = "".join(fill("督办标题"))
     blocks = [
@@ -114,13 +113,7 @@ def compose_reminder(reminder: Reminder, info: NoticeInfo, analysis: Analysis, f
     blocks += [Block(BlockKind.BODY, line) for line in fill("督办正文")]
     blocks.append(Block(BlockKind.TABLE, rows=(TABLE_HEADER, *map(table_row, reminder.tracked))))
     blocks += [Block(BlockKind.BODY, line) for line in fill("督办要求")]
-    signature = "".join(fill("督办落款"))
-    if signature:
-        blocks += [
-            Block(BlockKind.BLANK),
-            Block(BlockKind.SIGNATURE, signature),
-            Block(BlockKind.DATE, date_text(analysis.as_of)),
-        ]
+    blocks += closing_blocks("".join(fill("督办落款")), analysis.as_of)
     return Notice(title, tuple(blocks))
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from .formats import FormatSource, NoticeFormat, default_format, parse_format
 from .model import Finding, Verdict
-from .notice import Block, BlockKind, Notice, date_text, notice_values
+from .notice import Block, BlockKind, Notice, closing_blocks, notice_values
 from .rollup import UnitLine, round_figures
 
 
@@ -58,8 +58,7 @@ def compose_round(lines: Sequence[UnitLine], fmt: NoticeFormat, values: dict[str
     """Title, the body paragraphs, a paragraph per unit, signature and the as-of date."""
 
     def fill(name: str) -> list[str]:
-        pattern = fmt.pattern(name)
-        return [line.strip() for line in pattern.fill(values).split("\n") if line.strip()] if pattern else []
+        return fmt.lines(name, values)
 
     title = "".join(fill("汇总通报标题"))
     blocks = [
@@ -82,11 +81,5 @@ def compose_round(lines: Sequence[UnitLine], fmt: NoticeFormat, values: dict[str
             if line.verdict is Verdict.BLOCKED:
                 text += "台账有错误，尚未生成通报。"
         blocks.append(Block(BlockKind.BODY, f"{n}.{text}"))
-    signature = "".join(fill("汇总通报落款"))
-    if signature:
-        blocks += [
-            Block(BlockKind.BLANK),
-            Block(BlockKind.SIGNATURE, signature),
-            Block(BlockKind.DATE, date_text(as_of)),
-        ]
+    blocks += closing_blocks("".join(fill("汇总通报落款")), as_of)
     return Notice(title, tuple(blocks))
