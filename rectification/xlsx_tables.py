@@ -24,7 +24,13 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
 }
 MAX_WIDTH = 60  # column width cap, in Excel's character units
-WIDTH_CAPS = {"问题类别": 20, "问题": 30, "整改措施": 40}  # so 措施明细 prints at a readable scale
+WIDTH_CAPS = {
+    "问题类别": 20,
+    "问题": 30,
+    "整改措施": 40,
+    "佐证材料": 30,
+    "备注": 30,
+}  # so 措施明细 prints at a readable scale
 LINE_HEIGHT = 15  # points a line of 11 pt text
 HEADER_WIDTH_CAP = 14  # longer headers wrap rather than widen a column of short values
 CELL = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
