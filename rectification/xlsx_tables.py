@@ -33,6 +33,7 @@ WORKBOOK_OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
+LARGE_ROWS = 20_000  # tables this long are staged in temporary files at close(), not in memory
 MAX_WIDTH = 60  # column width cap, in Excel's character units
 WIDTH_CAPS = {"问题类别": 20, "问题": 30, "整改措施": 40}  # so 措施明细 prints at a readable scale
 LINE_HEIGHT = 15  # points a line of 11 pt text
@@ -77,10 +78,15 @@ def table_columns(headers: str) -> tuple[Column, ...]:
     return tuple(Column(h.strip()) for h in headers.split("|"))
 
 
-def new_workbook() -> tuple[Workbook, BytesIO, Styles]:
-    """An in-memory workbook, its buffer, and its formats."""
+def new_workbook(rows: int = 0) -> tuple[Workbook, BytesIO, Styles]:
+    """A workbook written into a buffer, the buffer, and its formats.
+
+    rows (about how many the tables will have) picks where XlsxWriter keeps each part until close() zips it:
+    in memory for ordinary workbooks; in temporary files from LARGE_ROWS on, where holding the sheets' XML as
+    text, then as one string, then as bytes would take three copies of it (about 200 MB at 100,000 measures).
+    """
     buffer = BytesIO()
-    book = TableBook(buffer, WORKBOOK_OPTIONS)
+    book = TableBook(buffer, {**WORKBOOK_OPTIONS, "in_memory": rows < LARGE_ROWS})
     return book, buffer, Styles(book)
 
 
@@ -229,8 +235,9 @@ class TableSheet(Worksheet):
             super()._write_sheet_data()
             return
         self.fh.write("<sheetData>")
-        for chunk in self.rows_xml:
+        for n, chunk in enumerate(self.rows_xml):
             self.fh.write(chunk)
+            self.rows_xml[n] = ""  # let each row go once written
         self.fh.write("</sheetData>")
         self.rows_xml = []
 

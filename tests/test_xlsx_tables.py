@@ -89,3 +89,9 @@ def test_rows_are_at_most_409_points_and_long_text_is_cut() -> None:
     assert len(sheet["A5"].value.encode("utf-16-le")) // 2 == 32767
     assert sheet["A4"].value == "控制字符"
     assert sheet["C8"].value == 1 and sheet["C5"].value == 10**17
+
+
+def test_large_workbooks_stage_their_parts_in_files_with_the_same_content(monkeypatch) -> None:
+    in_memory = parts(build(None))
+    monkeypatch.setattr(xlsx_tables, "LARGE_ROWS", 0)
+    assert parts(build(None)) == in_memory
