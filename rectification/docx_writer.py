@@ -131,6 +131,8 @@ def render_docx(notice: Notice, template: Path | None = None) -> bytes:
     document.core_properties.title = clean_text(notice.title)[:255]  # python-docx's limit
     out = BytesIO()
     document.save(out)
+    for child in list(body):  # the cached template keeps no notice: 100,000 paragraphs are about 50 MB
+        body.remove(child)
     return out.getvalue()
 
 
