@@ -1,24 +1,30 @@
 """A whole inspection round: every ledger in a folder, in parallel, each into OUT/<发文机关>/, plus the roll-up.
 
 Workers run `pipeline.run` and send back the report's outputs as bytes with a few figures (`Outcome`); only the
-parent writes, in input order, so names never depend on which worker finished first.
+parent writes. It stages each unit's files in its folder as soon as they arrive (so it never holds more than one
+unit's bytes, however many ledgers the round has) and, once every ledger is done, moves them to their names in
+input order, so names never depend on which worker finished first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
 import threading
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .analysis import Figures
 from .model import Finding, Verdict
-from .output import MAX_NAME_CHARS, fit_name, safe_file_name, write_noting_renames, write_together
+from .output import MAX_NAME_CHARS, fit_name, move_into_place, safe_file_name, stage, write_noting_renames
+from .remind import FOLDER
 from .renderers import BY_KEY
 from .report import Options, Output, Since
 from .rollup import UnitLine, build_rollup, rollup_name
@@ -48,6 +54,14 @@ class Scan:
     skipped: list[Skipped]
 
 
+class Staged(NamedTuple):
+    """An output written in full under a temporary name in its folder, waiting for its own name."""
+
+    key: str
+    name: str
+    temporary: str
+
+
 @dataclass
 class Outcome:
     """One ledger's result as plain, picklable data: what the console and the roll-up show."""
@@ -63,6 +77,7 @@ class Outcome:
     since: str = ""  # --since: the earlier copy's file name
     changes: tuple[int, ...] = ()  # --since: the count of each compare.Change
     outputs: tuple[Output, ...] = ()  # rendered by the worker, written by the parent
+    staged: list[Staged] = field(default_factory=list)  # the outputs, written to temporary files in their folder
     files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
 
@@ -147,13 +162,39 @@ def run_batch(
     result = BatchResult([], found.skipped)
     if not found.ledgers:
         return result
-    result.outcomes = _process_all(found.ledgers, options, progress, workers)
-    _place(result.outcomes, out_dir)
+    _remove_leftovers(out_dir)
+    arrived: list[Outcome] = []
+
+    def stage_outputs(outcome: Outcome) -> None:
+        arrived.append(outcome)
+        _stage_outputs(outcome, out_dir)
+
+    try:
+        result.outcomes = _process_all(found.ledgers, options, progress, workers, stage_outputs)
+        _place(result.outcomes, out_dir)
+    finally:  # a failed write or Ctrl-C: no temporary file stays behind
+        for outcome in arrived:
+            for staged in outcome.staged:
+                if os.path.exists(staged.temporary):
+                    os.unlink(staged.temporary)
     lines = [o.line() for o in result.outcomes]
     rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
     result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
     _round_notice(result, lines, out_dir, options)
     return result
+
+
+LEFTOVER_AGE = 600  # seconds: a temporary file this old is no other run's work in progress
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files an earlier run left when it was killed outright (SIGKILL, power cut) in the units' folders."""
+    now = time.time()
+    for pattern in ("~tmp-*", "*/~tmp-*", f"*/{FOLDER}/~tmp-*"):
+        for path in out_dir.glob(pattern):
+            with contextlib.suppress(OSError):
+                if path.is_file() and now - path.stat().st_mtime > LEFTOVER_AGE:
+                    path.unlink()
 
 
 def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
@@ -176,29 +217,39 @@ def _process_all(
     options: Options,
     progress: Callable[[Outcome], None] | None,
     workers: int | None,
+    arrived: Callable[[Outcome], None],
 ) -> list[Outcome]:
+    """Every ledger's outcome in input order; arrived() hears of each as it comes, then progress()."""
     workers = min(workers or os.cpu_count() or 1, len(ledgers))
+    done: dict[int, Outcome] = {}
+
+    def take(n: int, outcome: Outcome) -> None:
+        done[n] = outcome
+        arrived(outcome)
+        if progress:
+            progress(outcome)
+
     if workers <= 1:
-        outcomes = []
-        for path in ledgers:
-            outcomes.append(process_one(path, options))
-            if progress:
-                progress(outcomes[-1])
-        return outcomes
+        for n, path in enumerate(ledgers):
+            take(n, process_one(path, options))
+        return [done[n] for n in range(len(ledgers))]
 
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    done: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    try:
         futures = {pool.submit(process_one, path, options): n for n, path in enumerate(ledgers)}
         for future in as_completed(futures):
             n = futures[future]
             try:
-                done[n] = future.result()
+                outcome = future.result()
             except Exception:  # the worker process itself died (killed, out of memory)
-                done[n] = Outcome(ledgers[n], None, message="处理时程序意外退出", detail=traceback.format_exc())
-            if progress:
-                progress(done[n])
+                outcome = Outcome(ledgers[n], None, message="处理时程序意外退出", detail=traceback.format_exc())
+            take(n, outcome)
+    except BaseException:  # a write failed, or Ctrl-C: drop the ledgers not yet started
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [done[n] for n in range(len(ledgers))]
 
 
@@ -249,23 +300,39 @@ def process_one(path: Path, options: Options) -> Outcome:
     )
 
 
-def _place(outcomes: list[Outcome], out_dir: Path) -> None:
-    """Write each unit's files to OUT/<发文机关>/; units sharing a folder get the ledger's file name in theirs.
+def _folder(outcome: Outcome) -> str:
+    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read."""
+    return safe_file_name(outcome.unit or outcome.path.stem)
 
-    A name already given in this batch (a.xlsx and a.xlsm; long titles cut to one name) gets （2）, （3）…
+
+def _stage_outputs(outcome: Outcome, out_dir: Path) -> None:
+    """Write a unit's outputs in full under temporary names in its folder, and let go of their bytes."""
+    folder = out_dir / _folder(outcome)
+    for output in outcome.outputs:
+        outcome.staged.append(Staged(output.key, output.name, stage(folder / output.name, output.data)))
+    outcome.outputs = ()
+
+
+def _place(outcomes: list[Outcome], out_dir: Path) -> None:
+    """Move each unit's staged files to their names in OUT/<发文机关>/; units sharing a folder get the ledger's
+    file name in theirs. A name already given in this batch (a.xlsx and a.xlsm; long titles cut to one name)
+    gets （2）, （3）…; a name Word or Excel keeps locked gets “name(2).ext”, noted in the outcome's renamed.
     """
-    folders = [safe_file_name(o.unit or o.path.stem) for o in outcomes]
-    shared = Counter(folder for folder, o in zip(folders, outcomes, strict=True) if o.outputs)
+    folders = [_folder(o) for o in outcomes]
+    shared = Counter(folder for folder, o in zip(folders, outcomes, strict=True) if o.staged)
     used: set[str] = set()
     for folder, outcome in zip(folders, outcomes, strict=True):
         tag = f"（{safe_file_name(outcome.path.stem)[:TAG_CHARS]}）" if shared[folder] > 1 else ""
-        names = _free_names(folder, list(outcome.outputs), tag, used)
-        files = [(out_dir / folder / name, o.data) for name, o in zip(names, outcome.outputs, strict=True)]
-        outcome.files = write_together(files, outcome.renamed)
-        outcome.outputs = ()  # written: let the bytes go
+        names = _free_names(folder, outcome.staged, tag, used)
+        for name, staged in zip(names, outcome.staged, strict=True):
+            target = out_dir / folder / name
+            path = move_into_place(staged.temporary, target)
+            if path != target:
+                outcome.renamed.append((target, path))
+            outcome.files.append(path)
 
 
-def _free_names(folder: str, outputs: list[Output], tag: str, used: set[str]) -> list[str]:
+def _free_names(folder: str, outputs: list[Staged], tag: str, used: set[str]) -> list[str]:
     """The outputs' names tagged, plus the first counter that frees them all: a unit's files keep one counter.
 
     used holds “folder/name” casefolded (Windows and macOS do not tell A from a) and is updated.
@@ -279,7 +346,7 @@ def _free_names(folder: str, outputs: list[Output], tag: str, used: set[str]) ->
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _tagged(output: Output, tag: str) -> str:
+def _tagged(output: Staged, tag: str) -> str:
     """“标题.docx” → “标题（台账）.docx”; “标题_汇总.xlsx” → “标题（台账）_汇总.xlsx”; a long title is cut, not the tag.
 
     Files not named after the title (督办/综合科.docx) take the tag before their extension.

@@ -38,6 +38,8 @@ def check(ledger: Ledger, analysis: Analysis, by_category: bool = False) -> list
             _check_dates(out, measure, analysis.as_of)
             _check_light(out, next(tracked))
             _check_progress(out, measure)
+            if "佐证材料" in ledger.headers:
+                _check_evidence(out, measure)
             if ledger.roster is not None:
                 _check_roster(out, measure, ledger.roster)
     _check_numbering(out, ledger.problems)
@@ -149,6 +151,17 @@ def _check_progress(out: _Collector, measure: Measure) -> None:
             "整改进展",
             f"状态为“{measure.status.value}”，但未填写整改进展",
             "请填写整改落实情况，通报中“整改情况”一段即取自此列",
+        )
+
+
+def _check_evidence(out: _Collector, measure: Measure) -> None:
+    if measure.status is Status.DONE and not measure.evidence:
+        out.add(
+            Level.HINT,
+            measure.row,
+            "佐证材料",
+            "状态为已完成，但未填写佐证材料",
+            "对账销号需要佐证材料，请填写会议纪要、制度文件等材料的名称或存放位置",
         )
 
 

@@ -75,8 +75,7 @@ class Measure:
     completed_on: date | None
     progress: str  # 整改进展: what the notice reports, its lines joined by \n
     completion_written: str = ""  # 完成时间 as written, kept to tell a blank cell from an unreadable one
-    evidence: str = ""
-    remark: str = ""
+    evidence: str = ""  # 佐证材料: a done measure without it cannot be closed off (销号)
 
 
 @dataclass

@@ -123,10 +123,10 @@ def write_together(files: Sequence[tuple[Path, bytes]], renamed: list[tuple[Path
     staged: list[tuple[Path, str]] = []
     try:
         for target, data in files:  # a full disk fails here, before any file is replaced
-            staged.append((target, _stage(target, data)))
+            staged.append((target, stage(target, data)))
         written = []
         for target, temporary in staged:
-            path = _move_into_place(temporary, target)
+            path = move_into_place(temporary, target)
             if path != target:
                 renamed.append((target, path))
             written.append(path)
@@ -150,7 +150,7 @@ def write_noting_renames(target: Path, data: bytes, renamed: list[tuple[Path, Pa
     return write_together([(target, data)], renamed)[0]
 
 
-def _stage(target: Path, data: bytes) -> str:
+def stage(target: Path, data: bytes) -> str:
     """data in a temporary file beside target; returns its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(target)
@@ -166,7 +166,7 @@ def _stage(target: Path, data: bytes) -> str:
     return temporary
 
 
-def _move_into_place(temporary: str, target: Path) -> Path:
+def move_into_place(temporary: str, target: Path) -> Path:
     for candidate in _candidates(target):
         if _replace_with_retries(temporary, candidate):
             return candidate

@@ -149,7 +149,6 @@ class _Builder:
             completion_written=clean(values.get("完成时间")),
             progress="\n".join(paragraphs(values.get("整改进展"))),  # the notice closes each line as a sentence
             evidence=text.get("佐证材料", ""),
-            remark=text.get("备注", ""),
         )
 
     def problems(self) -> list[Problem]:

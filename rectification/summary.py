@@ -28,7 +28,7 @@ OVERDUE_COLUMNS = table_columns(
 )
 DETAIL_COLUMNS = table_columns(
     "行号 | 序号 | 问题类别 | 问题 | 整改措施 | 责任领导 | 责任部门 | 责任人 | 整改时限 | 整改状态 | 完成时间 | 灯号 | "
-    f"{DAYS} | 写入通报 | 佐证材料 | 备注"
+    f"{DAYS} | 写入通报"
 )
 FINDING_COLUMNS = (
     Column("级别"),
@@ -62,7 +62,7 @@ def build_summary(
 
     notice_written=False (errors blocked the notice, or --check-only) marks every measure 否（未生成通报）.
     """
-    book, buffer, styles = new_workbook()
+    book, buffer, styles = new_workbook(rows=2 * len(analysis.tracked) + len(findings))
     sheets = [  # 汇总 is a list of figures: no filter buttons on it
         (SUMMARY_SHEET, SUMMARY_COLUMNS, _summary_rows(analysis), False),
         ("按责任部门", DEPARTMENT_COLUMNS, _department_rows(analysis), True),
@@ -132,7 +132,7 @@ def _detail_rows(analysis: Analysis, notice_written: bool) -> list[Row]:
         p, m, light = t.problem, t.measure, t.light
         in_notice = (IN_NOTICE if t.reported else NOT_IN_NOTICE) if notice_written else NO_NOTICE
         cells = (m.row, _number(p.number), p.category, p.title, *_measure_cells(t), m.completed_on)
-        cells += (light.value if light else "", _days(t.assessment), in_notice, m.evidence, m.remark)
+        cells += (light.value if light else "", _days(t.assessment), in_notice)
         rows.append(Row(cells, LIGHT_TINT.get(light) if light else None))
     return rows
 

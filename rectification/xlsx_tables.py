@@ -1,37 +1,43 @@
-"""Workbook tables as every output lays them out: a header, rows, fitted widths, tints; with xlsxwriter."""
+"""Workbook tables as every output lays them out: a header, rows, fitted widths, tints; with xlsxwriter.
+
+A table's cells are written by `TableSheet` as finished `<row>` XML, the very bytes XlsxWriter's per-cell
+write_*() calls would produce (tests/test_xlsx_tables.py compares the two, part by part): XlsxWriter spends about
+8 µs a cell storing it and writing it out again at close(), this under 1 µs. Everything else about a sheet
+(columns, panes, filter, print setup, charts, the shared strings and the styles) is XlsxWriter's own. TableSheet
+leans on a few XlsxWriter internals that have not changed in years (_write_sheet_data, _get_range_data,
+_check_dimensions, _convert_date_time, str_table, Format._get_xf_index); that test fails first if one does.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from io import BytesIO
-from math import ceil
+from math import ceil, isfinite
 from typing import Literal, NamedTuple
 
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from .text import xml_safe
 
-# Text is written with write_string only; these options keep xlsxwriter from second-guessing it anywhere else.
+# Text is written as shared strings only; these options keep xlsxwriter from second-guessing it anywhere else.
 WORKBOOK_OPTIONS = {
     "in_memory": True,
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
+LARGE_ROWS = 20_000  # tables this long are staged in temporary files at close(), not in memory
 MAX_WIDTH = 60  # column width cap, in Excel's character units
-WIDTH_CAPS = {
-    "问题类别": 20,
-    "问题": 30,
-    "整改措施": 40,
-    "佐证材料": 30,
-    "备注": 30,
-}  # so 措施明细 prints at a readable scale
+WIDTH_CAPS = {"问题类别": 20, "问题": 30, "整改措施": 40}  # so 措施明细 prints at a readable scale
 LINE_HEIGHT = 15  # points a line of 11 pt text
+MAX_ROW_HEIGHT = 409  # points: Excel's largest row height
 HEADER_WIDTH_CAP = 14  # longer headers wrap rather than widen a column of short values
 CELL = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center", "valign": "vcenter"}
@@ -50,6 +56,9 @@ NUMBER_FORMATS: dict[type, dict[str, object]] = {
     float: {"num_format": "0.0%", "align": "center"},
     int: {"align": "center"},
 }
+UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")  # what xml_safe() removes
+FIXED_WIDTHS: dict[type, int] = {type(None): 0, date: 10, float: 6}  # other values: their str()'s length
+MAX_STRING = 32767  # UTF-16 units in a cell, as XlsxWriter cuts them
 
 Cell = str | int | float | date | None
 
@@ -69,10 +78,15 @@ def table_columns(headers: str) -> tuple[Column, ...]:
     return tuple(Column(h.strip()) for h in headers.split("|"))
 
 
-def new_workbook() -> tuple[Workbook, BytesIO, Styles]:
-    """An in-memory workbook, its buffer, and its formats."""
+def new_workbook(rows: int = 0) -> tuple[Workbook, BytesIO, Styles]:
+    """A workbook written into a buffer, the buffer, and its formats.
+
+    rows (about how many the tables will have) picks where XlsxWriter keeps each part until close() zips it:
+    in memory for ordinary workbooks; in temporary files from LARGE_ROWS on, where holding the sheets' XML as
+    text, then as one string, then as bytes would take three copies of it (about 200 MB at 100,000 measures).
+    """
     buffer = BytesIO()
-    book = Workbook(buffer, WORKBOOK_OPTIONS)
+    book = TableBook(buffer, {**WORKBOOK_OPTIONS, "in_memory": rows < LARGE_ROWS})
     return book, buffer, Styles(book)
 
 
@@ -86,7 +100,7 @@ class Styles:
         self.header = book.add_format({**CELL, **HEADER})
 
     def get(self, value: Cell, tint: Tint | None) -> Format:
-        fmt = self.by_type.get((type(value), tint))  # one dict look-up per cell: 10,000-row sheets call this a lot
+        fmt = self.by_type.get((type(value), tint))
         if fmt is None:
             kind = next((t for t in NUMBER_FORMATS if isinstance(value, t)), None)
             if (kind, tint) not in self.cache:
@@ -99,22 +113,193 @@ class Styles:
 def write_table(
     sheet: Worksheet, styles: Styles, columns: Sequence[Column], rows: Sequence[Row], filtered: bool = False
 ) -> None:
-    """Every sheet's layout: header, rows, fitted widths, frozen header, filter and print setup."""
-    rows = [Row(tuple(xml_safe(v) if isinstance(v, str) else v for v in row.cells), row.tint) for row in rows]
-    measured = [[_line_widths(v) for v in row.cells] for row in rows]  # each cell's lines, measured once
-    widths = [_width(col.header, [cells[c] for cells in measured if c < len(cells)]) for c, col in enumerate(columns)]
-    for c, column in enumerate(columns):
-        sheet.set_column(c, c, widths[c])
-        sheet.write_string(0, c, column.header, styles.header)
-    for r, (row, cells) in enumerate(zip(rows, measured, strict=True), 1):
-        if height := _height(cells, widths):
+    """Every sheet's layout: header, rows, fitted widths, frozen header, filter and print setup.
+
+    Row heights follow the wrapped text (neither Excel nor LibreOffice refits on opening), at most Excel's 409 pt.
+    """
+    cells = [_safe(row.cells, len(columns)) for row in rows]
+    widths, lines = _fit(columns, cells)
+    heights = [min(LINE_HEIGHT * n, MAX_ROW_HEIGHT) if n > 1 else None for n in lines]
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, width)
+    for r, height in enumerate(heights, 1):
+        if height:
             sheet.set_row(r, height)
-        for c, (column, value) in enumerate(zip(columns, row.cells, strict=False)):
-            _write(sheet, r, c, value, styles.get(value, row.tint if column.tinted else None))
+    if isinstance(sheet, TableSheet):
+        sheet.add_table(styles, columns, cells, [row.tint for row in rows], heights)
+    else:  # any other worksheet: XlsxWriter's own calls, a cell at a time
+        for c, column in enumerate(columns):
+            sheet.write_string(0, c, column.header, styles.header)
+        for r, (values, row) in enumerate(zip(cells, rows, strict=True), 1):
+            for c, (value, column) in enumerate(zip(values, columns, strict=False)):
+                _write(sheet, r, c, value, styles.get(value, row.tint if column.tinted else None))
     sheet.freeze_panes(1, 0)
     if filtered:
         sheet.autofilter(0, 0, sum(1 for row in rows if row.tint != "total"), len(columns) - 1)
     _print_setup(sheet)
+
+
+class TableSheet(Worksheet):
+    """A worksheet that takes a whole table at once and keeps it as <row> XML until close() writes it.
+
+    Only write_table() puts cells on it. What it writes is exactly what XlsxWriter's write_string/_number/
+    _datetime/_blank calls would: shared-string and format numbers are handed out in the order the cells come,
+    sheet by sheet, as XlsxWriter does at close(); rows carry the same spans and heights.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows_xml: list[str] = []
+        self.values: list[tuple[Cell, ...]] = []  # each row's cells as written (0: the header), for chart caches
+
+    def add_table(
+        self,
+        styles: Styles,
+        columns: Sequence[Column],
+        rows: Sequence[tuple[Cell, ...]],
+        tints: Sequence[Tint | None],
+        heights: Sequence[float | None],
+    ) -> None:
+        width = len(columns)
+        letters = [xl_col_to_name(c) for c in range(width)]
+        lengths = [width, *map(len, rows)]
+        spans = [max(lengths[b : b + 16]) for b in range(0, len(lengths), 16)]  # XlsxWriter's blocks of 16 rows
+        string_index = self.str_table._get_shared_string_index
+        serials: dict[date, float] = {}
+        # ' s="N"' for each row tint, column and value type, made when first met (so numbered in cell order)
+        attrs: dict[Tint | None, list[dict[type, str]]] = {t: [{} for _ in columns] for t in set(tints)}
+        heads = [f' s="{styles.header._get_xf_index()}" t="s"><v>{string_index(c.header)}' for c in columns]
+        self.rows_xml.append(
+            f'<row r="1" spans="1:{width}">'
+            + "".join(f'<c r="{letters[c]}1"{head}</v></c>' for c, head in enumerate(heads))
+            + "</row>"
+        )
+        self.values = [tuple(c.header for c in columns), *rows]
+        last = 0
+        for r, (values, tint, height) in enumerate(zip(rows, tints, heights, strict=True), 1):
+            if not values:
+                continue  # nothing written, no <row>: as XlsxWriter leaves a row without cells
+            last, n = r, r + 1
+            ht = f' ht="{_pixels(height) * 0.75:.16g}" customHeight="1"' if height else ""
+            parts = [f'<row r="{n}" spans="1:{spans[r >> 4]}"{ht}>']
+            row_attrs = attrs[tint]
+            for c, value in enumerate(values):
+                kind = value.__class__
+                s = row_attrs[c].get(kind)
+                if s is None:
+                    fmt = styles.get(value, tint if columns[c].tinted else None)
+                    s = row_attrs[c][kind] = f' s="{fmt._get_xf_index()}"'
+                if value is None or value == "":
+                    parts.append(f'<c r="{letters[c]}{n}"{s}/>')
+                elif isinstance(value, str):
+                    if len(value) > MAX_STRING // 2:
+                        value = _truncated(value)
+                    parts.append(f'<c r="{letters[c]}{n}"{s} t="s"><v>{string_index(value)}</v></c>')
+                elif isinstance(value, date):
+                    serial = serials.get(value)
+                    if serial is None:
+                        serial = serials[value] = self._convert_date_time(value)
+                    parts.append(f'<c r="{letters[c]}{n}"{s}><v>{serial:.16G}</v></c>')
+                else:
+                    if not isfinite(value):
+                        raise TypeError("NAN/INF not supported in write_number()")  # as XlsxWriter says
+                    parts.append(f'<c r="{letters[c]}{n}"{s}><v>{value:.16G}</v></c>')
+            parts.append("</row>")
+            self.rows_xml.append("".join(parts))
+        self._check_dimensions(0, 0)
+        self._check_dimensions(last, width - 1)
+
+    def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> list[str | None]:
+        """XlsxWriter's look-up of the cells a chart shows, for the chart's cached values (as its own does)."""
+        data: list[str | None] = []
+        for r in range(row_start, row_end + 1):
+            cells = self.values[r] if r < len(self.values) else ()
+            if not cells:
+                data.append(None)  # a row without cells: one None, whatever the columns
+                continue
+            for c in range(col_start, col_end + 1):
+                data.append(self._cached(cells[c]) if c < len(cells) else None)
+        return data
+
+    def _cached(self, value: Cell) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            return _truncated(value) if len(value) > MAX_STRING // 2 else value
+        number = self._convert_date_time(value) if isinstance(value, date) else value
+        return f"{number:.16g}"
+
+    def _write_sheet_data(self) -> None:
+        """XlsxWriter's step that writes <sheetData> at close(): the rows as kept, then let them go."""
+        if not self.rows_xml:
+            super()._write_sheet_data()
+            return
+        self.fh.write("<sheetData>")
+        for n, chunk in enumerate(self.rows_xml):
+            self.fh.write(chunk)
+            self.rows_xml[n] = ""  # let each row go once written
+        self.fh.write("</sheetData>")
+        self.rows_xml = []
+
+
+class TableBook(Workbook):
+    """A workbook whose add_worksheet() makes TableSheets."""
+
+    worksheet_class = TableSheet
+
+
+def _safe(cells: tuple[Cell, ...], width: int) -> tuple[Cell, ...]:
+    """The cells under the table's columns, their text without control characters (raw or _x0007_-escaped).
+
+    One search over the row's text: most rows need no change.
+    """
+    cells = cells[:width]
+    if UNSAFE.search("\n".join(v for v in cells if isinstance(v, str))) is None:
+        return cells
+    return tuple(xml_safe(v) if isinstance(v, str) else v for v in cells)
+
+
+def _fit(columns: Sequence[Column], cells: Sequence[tuple[Cell, ...]]) -> tuple[list[float], list[int]]:
+    """Each column's width and each row's lines: a column is fitted to its widest line, long headers wrap,
+    long text wraps at the column's cap; a row is as tall as its most wrapped cell. Distinct values are measured once.
+    """
+    widths: list[float] = []
+    lines = [1] * len(cells)
+    for c, column in enumerate(columns):
+        values = [r[c] if c < len(r) else None for r in cells]
+        texts = {v for v in values if isinstance(v, str)}
+        others = {(v.__class__, v): _other_width(v) for v in values if not isinstance(v, str)}  # 1, 1.0, True apart
+        widest = max((*map(_text_width, texts), *others.values()), default=-2) + 2
+        header = min(_line_width(column.header) + 3, HEADER_WIDTH_CAP)
+        width = min(max(widest, header), WIDTH_CAPS.get(column.header, MAX_WIDTH))
+        widths.append(width)
+        room = width - 1
+        wrapped = {t: n for t in texts if (n := _text_lines(t, room)) > 1}
+        wrapped_others = {key: ceil(w / room) for key, w in others.items() if w > room}
+        if wrapped or wrapped_others:
+            for i, v in enumerate(values):
+                n = wrapped.get(v, 1) if isinstance(v, str) else wrapped_others.get((v.__class__, v), 1)
+                if n > lines[i]:
+                    lines[i] = n
+    return widths, lines
+
+
+def _text_lines(text: str, room: float) -> int:
+    """Lines a text takes in a column with room for this many characters."""
+    return sum(ceil(_line_width(line) / room) or 1 for line in text.split("\n"))
+
+
+def _truncated(text: str) -> str:
+    """At most 32,767 UTF-16 units, as XlsxWriter's write_string() cuts a longer text."""
+    encoded = text.encode("utf-16-le")
+    if len(encoded) // 2 <= MAX_STRING:
+        return text
+    return encoded[: 2 * MAX_STRING].decode("utf-16-le", "ignore")
+
+
+def _pixels(height: float) -> int:
+    """A height in points as set_row() stores it."""
+    return int(height * 4.0 / 3.0 + 0.5)
 
 
 def _print_setup(sheet: Worksheet) -> None:
@@ -138,32 +323,17 @@ def _write(sheet: Worksheet, row: int, col: int, value: Cell, fmt: Format) -> No
         sheet.write_number(row, col, value, fmt)
 
 
-def _width(header: str, cells: Iterable[tuple[int, ...]]) -> float:
-    """Fitted to the widest line; long headers wrap; long text wraps at the column's cap."""
-    widest = max((max(lines) + 2 for lines in cells), default=0)
-    return min(max(widest, min(_line_width(header) + 3, HEADER_WIDTH_CAP)), WIDTH_CAPS.get(header, MAX_WIDTH))
+def _text_width(text: str) -> int:
+    """The widest line of a text."""
+    return max(map(_line_width, text.split("\n"))) if "\n" in text else _line_width(text)
 
 
-def _height(cells: Sequence[tuple[int, ...]], widths: Sequence[float]) -> float | None:
-    """A row's height for its wrapped text (neither Excel nor LibreOffice refits on opening); None for one line."""
-    lines = max(
-        (
-            sum(ceil(w / (width - 1)) or 1 for w in c)
-            for c, width in zip(cells, widths, strict=False)
-            if len(c) > 1 or c[0] > width - 1  # a single line that fits needs no sum
-        ),
-        default=1,
-    )
-    return min(LINE_HEIGHT * lines, 409) if lines > 1 else None  # 409 pt: Excel's limit for a row
+def _other_width(value: Cell) -> int:
+    width = FIXED_WIDTHS.get(type(value))
+    return len(str(value)) if width is None else width
 
 
-def _line_widths(value: Cell) -> tuple[int, ...]:
-    if isinstance(value, str):
-        return tuple(map(_line_width, value.split("\n"))) if "\n" in value else (_line_width(value),)
-    return ({type(None): 0, date: 10, float: 6}.get(type(value), len(str(value))),)
-
-
-@lru_cache(maxsize=4096)  # titles, owners and deadlines repeat down a ledger
+@lru_cache(maxsize=16384)  # titles, owners and deadlines repeat down a ledger
 def _line_width(line: str) -> int:
     """Display width: CJK and other wide characters count 2."""
     return len(line) if line.isascii() else sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)

@@ -195,3 +195,17 @@ def test_adjacent_rows_one_number_two_problems_is_an_error(tmp_path):
     rows = [measure(序号=1, 问题="甲问题"), measure(序号=1, 问题="乙问题")]
     errors = [f for f in findings_for(tmp_path, rows) if f.level is Level.ERROR]
     assert [(f.row, f.column) for f in errors] == [(3, "序号")]
+
+
+def test_a_done_measure_without_evidence_is_a_hint(tmp_path):
+    found = findings_for(tmp_path, rows=one_row(佐证材料=None))
+    assert [(f.level, f.row, f.column, f.message) for f in found] == [
+        (Level.HINT, 2, "佐证材料", "状态为已完成，但未填写佐证材料")
+    ]
+
+
+def test_no_evidence_hint_when_the_ledger_has_no_such_column(tmp_path):
+    from conftest import HEADER
+
+    header = [h for h in HEADER if h != "佐证材料"]
+    assert findings_for(tmp_path, rows=one_row(佐证材料=None), header=header) == []

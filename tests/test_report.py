@@ -53,7 +53,7 @@ def test_a_pair_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     first, second = tmp_path / "a.docx", tmp_path / "a_汇总.xlsx"
     first.write_bytes(b"old notice")
     second.write_bytes(b"old summary")
-    real_stage, calls = output._stage, []
+    real_stage, calls = output.stage, []
 
     def stage(target, data):
         calls.append(target)
@@ -61,7 +61,7 @@ def test_a_pair_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real_stage(target, data)
 
-    monkeypatch.setattr(output, "_stage", stage)
+    monkeypatch.setattr(output, "stage", stage)
     with pytest.raises(OSError):
         write_together([(first, b"new notice"), (second, b"new summary")], [])
     assert first.read_bytes() == b"old notice" and second.read_bytes() == b"old summary"

@@ -39,7 +39,7 @@ HEADERS = {
         "完成时间",
         "灯号",
     ]
-    + ["逾期天数 / 剩余天数", "写入通报", "佐证材料", "备注"],
+    + ["逾期天数 / 剩余天数", "写入通报"],
     "检查结果": ["级别", "工作表", "行号", "列", "说明"],
 }
 
@@ -184,7 +184,7 @@ def test_every_table_sheet_is_frozen_filtered_and_printable(book) -> None:
     assert book["汇总"].auto_filter.ref is None
     assert book["按责任部门"].auto_filter.ref == "A1:H4"  # the 合计 row stays out of sorting
     assert book["逾期事项"].auto_filter.ref == "A1:K6"
-    assert book["措施明细"].auto_filter.ref == "A1:P10"
+    assert book["措施明细"].auto_filter.ref == "A1:N10"
     assert book["检查结果"].auto_filter.ref == "A1:E4"
 
 
@@ -296,8 +296,6 @@ def test_detail_lists_every_measure(book) -> None:
         None,
         None,
         "是",
-        None,  # 佐证材料
-        None,  # 备注
     ]
     assert sheet["K2"].number_format == "yyyy-mm-dd"
     assert [(r[11], r[12], r[13]) for r in rows[2:]] == [
@@ -392,11 +390,3 @@ def test_red_rows_are_the_red_lines_of_the_overdue_sheet(book) -> None:
 
 def test_table_columns_splits_a_header_line() -> None:
     assert table_columns("单位 | 文件") == (Column("单位"), Column("文件"))
-
-
-def test_detail_shows_evidence_and_remarks() -> None:
-    ledger = sample_ledger()
-    first = ledger.problems[0].measures[0]
-    first.evidence, first.remark = "会议纪要、学习台账", "已报区委巡察办"
-    rows = values(open_summary(ledger)["措施明细"])
-    assert rows[0][-2:] == ["会议纪要、学习台账", "已报区委巡察办"]

@@ -1,0 +1,97 @@
+"""The table writer: TableSheet's prepared rows are the very bytes XlsxWriter's own per-cell calls write."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from xlsxwriter.worksheet import Worksheet
+
+from rectification import xlsx_tables
+from rectification.xlsx_tables import Column, Row, new_workbook, table_columns, write_table
+
+ROOT = Path(__file__).resolve().parents[1]
+LONG = "很长的整改措施" * 5000  # more than 32,767 UTF-16 units: cut as XlsxWriter cuts it
+COLUMNS = (*table_columns("问题 | 整改措施 | 行号 | 完成率 | 日期"), Column("说明", tinted=False))
+
+
+def rows() -> list[Row]:
+    """Every kind of cell, every tint, short and long rows, more than one block of 16 rows."""
+    cells: list[tuple[xlsx_tables.Cell, ...]] = [
+        ("问题", "措施", 3, 0.5, date(2025, 9, 30), "说明"),
+        ("", None, 0, 1.0, datetime(2025, 9, 30, 12, 30), ""),
+        ("控制\x07字符_x0007_", "第一行\n第二行\n\n第四行", -7, 1e-20, date(1900, 1, 1), "x" * 200),
+        (LONG, "ascii text " * 20, 10**17, 123456.789, None, "  前后空格  "),
+        ("只有一格",),
+        (),
+        ("多出的格", "b", 1, 0.25, date(2026, 2, 28), "f", "多余", 99),
+        ("行\n" * 40, "很多行", True, 2.5, date(2025, 1, 1), None),
+        (1, 1.0, "1", None, "", 2),
+    ]
+    tints = [None, "red", "yellow", "total", "heading"]
+    table = [Row(c, tints[n % len(tints)]) for n, c in enumerate(cells)]
+    table += [Row((f"第{n}行", n, n / 40) if n % 3 else (f"第{n}行",), tints[n % 3]) for n in range(40)]
+    return table
+
+
+def build(worksheet_class: type[Worksheet] | None) -> bytes:
+    """Three tables and a chart over the first, on TableSheets (None) or on XlsxWriter's own worksheets."""
+    book, buffer, styles = new_workbook()
+    for n, (columns, table) in enumerate(
+        ((COLUMNS, rows()), (table_columns("单位 | 数"), [Row(("甲", 1)), Row(("乙", 2), "red")]), (COLUMNS, []))
+    ):
+        sheet = book.add_worksheet(f"表{n}", worksheet_class)
+        write_table(sheet, styles, columns, table, filtered=n != 1)
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"categories": ["表0", 1, 0, 12, 0], "values": ["表0", 1, 2, 12, 2]})
+    chart.add_series({"categories": ["表1", 1, 0, 2, 0], "values": ["表1", 1, 1, 2, 1]})
+    book.get_worksheet_by_name("表1").insert_chart(4, 0, chart)
+    book.close()
+    return buffer.getvalue()
+
+
+def parts(data: bytes) -> dict[str, bytes]:
+    """Every part of the package but its creation time."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def test_prepared_rows_are_the_bytes_xlsxwriter_writes() -> None:
+    fast, plain = parts(build(None)), parts(build(Worksheet))
+    assert list(fast) == list(plain)
+    for name in plain:
+        assert fast[name] == plain[name], name
+
+
+def test_the_summary_is_the_same_either_way(monkeypatch) -> None:
+    from datetime import date as day
+
+    from rectification.pipeline import run
+    from rectification.report import Options
+
+    report = run(ROOT / "workbook_template.xlsx", Options(as_of=day(2025, 12, 11)))
+    fast = parts(report.output("summary").data)
+    monkeypatch.setattr(xlsx_tables.TableBook, "worksheet_class", Worksheet)
+    from rectification.summary import build_summary
+
+    plain = parts(build_summary(report.analysis, report.findings))
+    assert fast == plain
+
+
+def test_rows_are_at_most_409_points_and_long_text_is_cut() -> None:
+    sheet = load_workbook(BytesIO(build(None)))["表0"]
+    assert sheet.row_dimensions[9].height == pytest.approx(409, abs=0.5)  # 40 lines: capped, as Excel caps
+    assert sheet.row_dimensions[4].height > 15  # wrapped lines
+    assert len(sheet["A5"].value.encode("utf-16-le")) // 2 == 32767
+    assert sheet["A4"].value == "控制字符"
+    assert sheet["C8"].value == 1 and sheet["C5"].value == 10**17
+
+
+def test_large_workbooks_stage_their_parts_in_files_with_the_same_content(monkeypatch) -> None:
+    in_memory = parts(build(None))
+    monkeypatch.setattr(xlsx_tables, "LARGE_ROWS", 0)
+    assert parts(build(None)) == in_memory
