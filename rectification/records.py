@@ -136,19 +136,18 @@ class _Builder:
     # -- rows ----------------------------------------------------------------------------
 
     def measure(self, row: int, values: dict[str, object]) -> Measure:
-        text = {name: clean(values.get(name)) for name in self.table.headers}
         return Measure(
             row=row,
-            text=text.get("整改措施", ""),
-            leader=text.get("责任领导", ""),
-            department=text.get("责任部门", ""),
-            person=text.get("责任人", ""),
+            text=clean(values.get("整改措施")),
+            leader=clean(values.get("责任领导")),
+            department=clean(values.get("责任部门")),
+            person=clean(values.get("责任人")),
             deadline=self.deadline(row, values.get("整改时限")),
             status=self.status(row, values.get("整改状态")),
             completed_on=self.date_cell(row, "完成时间", values.get("完成时间")),
             completion_written=clean(values.get("完成时间")),
             progress="\n".join(paragraphs(values.get("整改进展"))),  # the notice closes each line as a sentence
-            evidence=text.get("佐证材料", ""),
+            evidence=clean(values.get("佐证材料")),
         )
 
     def problems(self) -> list[Problem]:
