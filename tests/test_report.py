@@ -124,3 +124,19 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/stat")
     return not (status.exists() and status.read_text().split()[2] == "Z")  # a zombie has exited
+
+
+def test_batch_removes_what_a_killed_run_left_but_not_a_run_in_progress(run_cli, tmp_path):
+    folder = tmp_path / "round"
+    folder.mkdir()
+    write_ledger(folder / "甲.xlsx")
+    unit = tmp_path / "output" / "中共某某区某某局党组"
+    unit.mkdir(parents=True)
+    old, fresh = unit / "~tmp-abc.docx", unit / "~tmp-def.xlsx"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    run = run_cli("--batch", str(folder))
+    assert run.exit_code == 0, run.output
+    assert not old.exists() and fresh.exists()
