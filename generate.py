@@ -159,7 +159,7 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
 @click.option(
     "--remind",
     is_flag=True,
-    help="为有红灯、黄灯措施的每个责任部门生成督办提醒函（输出文件夹/督办/部门.docx），汇总表增加“督办清单”；"
+    help="为有红灯、黄灯措施的每个责任部门（或责任领导）生成督办提醒函（输出文件夹/督办/），汇总表增加“督办清单”；"
     "与 --eml、--send 同用时按“人员名单”的邮箱生成邮件草稿或发送。",
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF 版通报。")
@@ -248,8 +248,8 @@ def cli(
         with _stage_bar() as progress:
             report = run(ledger, options, progress=progress)
         saved = save_report(report, out_dir)
-    except SinceUnusable as error:
-        click.echo(f"无法使用上次的台账：{error}", err=True)
+    except SinceUnusable as error:  # its message names the earlier copy and says what is wrong
+        click.echo(str(error).rstrip("。") + "。", err=True)
         return EXIT_UNUSABLE
     except WorkbookUnusable as error:
         click.echo(f"无法使用台账：{error}", err=True)
@@ -396,6 +396,12 @@ def _deliver_reminders(report, saved, out_dir: Path, pdf: bool, eml: bool, send:
     from rectification.pipeline import rerender
     from rectification.renderers import REMINDERS, SUMMARY
 
+    if report.ledger.info is None:
+        click.echo("注意：“基本信息”有误，督办提醒函未生成（落款需要发文机关）。")
+        return EXIT_OK
+    if not report.reminders:
+        click.echo("没有红灯、黄灯措施，未生成督办提醒函。")
+        return EXIT_OK
     no_address = [r.addressee for r in report.reminders if r.file_name and not r.to]
     if no_address and (eml or send):
         click.echo(f"注意：以下督办对象在“人员名单”中没有邮箱，未生成邮件：{'、'.join(no_address)}。")
@@ -423,8 +429,14 @@ def _deliver_reminders(report, saved, out_dir: Path, pdf: bool, eml: bool, send:
     _echo_renamed(done.renamed)
     updated = tuple(replace(r, mail=done.status.get(r.addressee, r.mail)) for r in report.reminders)
     summary = rerender(replace(report, reminders=updated), SUMMARY).output(SUMMARY)
-    if summary is not None:
-        write_noting_renames(saved.paths(SUMMARY)[0], summary.data, [])
+    renamed: list = []
+    try:
+        if summary is not None:  # 督办清单 now says what was sent
+            write_noting_renames(saved.paths(SUMMARY)[0], summary.data, renamed)
+    except OSError as error:
+        click.echo(f"汇总表的“督办清单”未能更新：{os_error_text(error)}。", err=True)
+        return EXIT_DELIVERY
+    _echo_renamed(renamed)
     return EXIT_DELIVERY if done.failures else EXIT_OK
 
 
@@ -457,6 +469,11 @@ def _run_batch(batch_dir: Path, out_dir: Path, options, extras: dict) -> int:
         return EXIT_UNUSABLE
     except OSError as error:
         click.echo(f"无法写入输出文件夹 {out_dir}：{os_error_text(error)}。请换一个可写的文件夹（--out）。", err=True)
+        return EXIT_UNUSABLE
+    except Exception:  # last resort, as for one ledger: a sentence for the user, the log for the maintainer
+        log = _write_crash_log(out_dir)
+        click.echo("抱歉，批量处理时程序遇到了意外问题，未能完成。", err=True)
+        click.echo(f"详细信息已保存到：{log}，请把这个文件发给维护人员。" if log else NO_LOG, err=True)
         return EXIT_UNUSABLE
     return _report_batch(batch, batch_dir, out_dir)
 

@@ -140,15 +140,15 @@ def since_index(folder: Path) -> Since:
     from .text import clean
 
     found = scan(folder)
-    by_issuer: dict[str, Path] = {}
+    by_issuer: list[tuple[str, Path]] = []
     for path in found.ledgers:
         try:
             row = read_workbook(path).info.get("发文机关")
         except WorkbookUnusable:
             continue  # paired by file name, or reported when its ledger is processed
         if row and clean(row[1]):
-            by_issuer.setdefault(clean(row[1]), path)
-    return Since(by_issuer=tuple(by_issuer.items()), by_name=tuple((p.name, p) for p in found.ledgers))
+            by_issuer.append((clean(row[1]), path))
+    return Since(by_issuer=tuple(by_issuer), by_name=tuple((p.name, p) for p in found.ledgers))
 
 
 def run_batch(
@@ -204,7 +204,7 @@ def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, opt
 
     if options.check_only:  # the round notice is a notice: --check-only writes none
         return
-    fmt, result.round_findings = round_format(options.notice_format)
+    fmt, result.round_findings = round_format(options.notice_format, any(line.since for line in lines))
     if result.round_findings:
         return
     values = round_values(lines, fmt, options.as_of, options.warn_days)

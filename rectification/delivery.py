@@ -156,12 +156,17 @@ def deliver_reminders(
             done.eml_paths.append(write_noting_renames(letter.path.with_suffix(".eml"), draft, done.renamed))
             done.status[r.addressee] = "草稿"
         if extras.send:
-            try:
-                if config is None:
+            if config is None:
+                try:
                     config = load_config(extras.mail_config) if extras.mail_config else None
                     if config is None:
                         raise MailError("未指定邮件设置文件")
                     password = (password_from_env() or ask_password(config)) if config.user else ""
+                except MailError as error:  # no settings or no password: no letter can go, so try none
+                    done.failures.append(f"督办提醒函未发送：{error}")
+                    done.status.update({other.reminder.addressee: "发送失败" for other in letters if other.reminder.to})
+                    return done
+            try:
                 message = build_message(
                     subject, body, attachments, list(r.to), list(r.cc), sender=config.from_address, draft=False
                 )

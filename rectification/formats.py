@@ -75,7 +75,9 @@ class Key:
     """One row of the 通报格式 sheet: its name, what it holds, and what it means (for 填表说明)."""
 
     name: str
-    kind: str  # "pattern"; "section" (a pattern; blank or 不写 leaves the part out); "label" (may be blank); "choice"; "places"
+    # "pattern"; "section" (a pattern; blank or 不写 leaves the part out); "label" (may be blank); "choice";
+    # "places" (0-4); "days" (0-90)
+    kind: str
     about: str
     example: str
     choices: tuple[str, ...] = ()
@@ -326,6 +328,7 @@ class NoticeFormat:
     preset: str
     values: Mapping[str, str]
     patterns: Mapping[str, Pattern | None] = field(default_factory=dict)
+    rows: Mapping[str, int] = field(default_factory=dict)  # the sheet row each written key came from
 
     def pattern(self, name: str) -> Pattern | None:
         return self.patterns[name]
@@ -393,7 +396,11 @@ def parse_format(
     given: dict[str, tuple[int, str]] = {}
     for row, label, value in rows:
         name = key(label)
-        if name in KEYS_BY_NAME:
+        if name in given:
+            error(
+                row, name, f"与第{given[name][0]}行重复", f"每一项只写一行，请删除其中一行（现按第{given[name][0]}行）"
+            )
+        elif name in KEYS_BY_NAME:
             given[name] = (row, value)
         else:
             error(
@@ -412,11 +419,15 @@ def parse_format(
     values = dict(PRESETS[preset])
     rows_of: dict[str, int | None] = dict.fromkeys(values)
     for name, (row, written) in given.items():
-        if name != "体例" and (written or KEYS_BY_NAME[name].kind in ("section", "label")):  # blank: left out
+        if name == "体例" or unchanged(name, written):  # the template lists 逐条's wording: that is no override
+            continue
+        if written or KEYS_BY_NAME[name].kind in ("section", "label"):  # blank: left out
             values[name], rows_of[name] = written, row
     known = set(INFO_KEYS) | set(info_names) | set(DERIVED) | set(FIGURES) | set(SINCE)
     patterns: dict[str, Pattern | None] = {}
-    for k in KEYS[1:]:
+    for k in KEYS:
+        if k.name == "体例":
+            continue
         at, text = rows_of[k.name] or 0, values[k.name]
         if k.kind == "choice" and text not in k.choices:
             error(at, k.name, f"“{text}”不是可选的写法", f"可选：{'、'.join(k.choices)}")
@@ -429,10 +440,36 @@ def parse_format(
             values[k.name] = PRESETS[preset][k.name]
         elif k.kind in ("pattern", "section", "label"):
             patterns[k.name] = _pattern(k, text, at, known, error)
-            if not with_since and (pattern := patterns[k.name]) is not None:
-                for name in sorted(set(pattern.names) & set(SINCE)):
-                    error(at, k.name, f"占位符{{{name}}}要与上次的台账比较", "运行时请用 --since 指定上次报送的台账")
-    return NoticeFormat(preset, values, patterns), findings
+    fmt = NoticeFormat(preset, values, patterns, {name: row for name, row in rows_of.items() if row})
+    if not with_since:
+        findings += since_errors(fmt, sheet)
+    return fmt, findings
+
+
+def unchanged(name: str, written: str) -> bool:
+    """A value as the shipped template writes it (逐条's): it lets the chosen 体例 decide."""
+    return written == (DEFAULT_PRESET if name == "体例" else PRESETS[DEFAULT_PRESET].get(name))
+
+
+def says_nothing(rows: Sequence[tuple[int, str, str]]) -> bool:
+    """A 通报格式 sheet left as the template has it (or empty): the ledger brings no format of its own."""
+    return all(key(label) in KEYS_BY_NAME and unchanged(key(label), value) for _, label, value in rows)
+
+
+def since_errors(fmt: NoticeFormat, sheet: str, why: str = "运行时请用 --since 指定上次报送的台账") -> list[Finding]:
+    """An error for each change count a pattern names when there is no earlier copy to count from."""
+    return [
+        Finding(Level.ERROR, sheet, fmt.rows.get(key_name) or 0, key_name, f"占位符{{{name}}}要与上次的台账比较", why)
+        for key_name, pattern in fmt.patterns.items()
+        if pattern is not None
+        for name in sorted(set(pattern.names) & set(SINCE))
+    ]
+
+
+def round_rows(rows: Sequence[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """The rows a round notice reads: 称谓, 百分比小数位 and its own keys; the units' keys are theirs to check."""
+    wanted = {"称谓", "百分比小数位"} | {k.name for k in KEYS if k.where is Where.ROUND}
+    return [r for r in rows if key(r[1]) in wanted]
 
 
 def _pattern(k: Key, text: str, row: int | None, known: set[str], error) -> Pattern | None:

@@ -47,7 +47,15 @@ def run(ledger_path: Path, options: Options, progress: Callable[[float], None] |
 def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] | None) -> Report:
     from .analysis import analyse
     from .checks import check
-    from .formats import FormatSource, default_format, format_rows, parse_format
+    from .formats import (
+        FORMAT_SHEET,
+        FormatSource,
+        default_format,
+        format_rows,
+        parse_format,
+        says_nothing,
+        since_errors,
+    )
     from .notice import notice_title
     from .output import safe_file_name
     from .reader import read_workbook
@@ -57,7 +65,9 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     tick = progress or (lambda share: None)
     raw = read_workbook(ledger_path)
     tick(STAGE_DONE["read"])
-    own = FormatSource(raw.format_sheet, tuple(format_rows(raw.format_pairs))) if raw.format_sheet else None
+    own_rows = tuple(format_rows(raw.format_pairs))
+    # A sheet left as the template has it lets --format decide.
+    own = FormatSource(raw.format_sheet, own_rows) if raw.format_sheet and not says_nothing(own_rows) else None
     source = own or options.notice_format
     with_since = options.since is not None
     fmt, format_findings = (
@@ -71,6 +81,8 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     tick(STAGE_DONE["records"])
     analysis = analyse(ledger, options.as_of, options.warn_days)
     changes, since_findings = since(ledger_path, ledger, analysis, options) if options.since else (None, [])
+    if options.since and changes is None:  # no earlier copy for this ledger: the counts cannot be filled in
+        since_findings += since_errors(fmt, source.sheet if source else FORMAT_SHEET, "这个台账没有可比较的上次台账")
     findings = ordered(findings + format_findings + since_findings + check(ledger, analysis, by_category=fmt.grouped))
     tick(STAGE_DONE["checks"])
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
@@ -79,7 +91,7 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     title = notice_title(ledger.info, analysis, fmt, changes) if ledger.info else ""
     stem = safe_file_name(title or ledger_path.stem)
     report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, changes)
-    if options.remind:
+    if options.remind and ledger.info is not None:  # a letter's signature needs the 发文机关
         report = replace(report, reminders=_reminders(report))
     outputs, done = [], STAGE_DONE["checks"]
     for renderer in RENDERERS:  # every output is rendered before anything is written: all or nothing

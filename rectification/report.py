@@ -22,15 +22,18 @@ class Since:
     by_name: tuple[tuple[str, Path], ...] = ()
 
     def pick(self, issuer: str, file_name: str) -> tuple[Path | None, str]:
-        """The earlier copy for a ledger, and how it was paired ("" for a single file)."""
+        """The earlier copy for a ledger, and how it was paired ("" for a single file).
+
+        By 发文机关 when exactly one earlier copy has it (a unit with several ledgers is paired by file name).
+        """
         if self.single is not None:
             return self.single, ""
-        for name, path in self.by_issuer:
-            if issuer and name == issuer:
-                return path, "按发文机关"
-        for name, path in self.by_name:
-            if name.casefold() == file_name.casefold():
-                return path, "按文件名"
+        same_unit = [path for name, path in self.by_issuer if issuer and name == issuer]
+        same_name = [path for name, path in self.by_name if name.casefold() == file_name.casefold()]
+        if len(same_unit) == 1:
+            return same_unit[0], "按发文机关"
+        if same_name:
+            return same_name[0], "按文件名"
         return None, ""
 
 

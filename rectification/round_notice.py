@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .formats import FormatSource, NoticeFormat, default_format, parse_format
+from .compare import PLACEHOLDERS, Change
+from .formats import FormatSource, NoticeFormat, default_format, parse_format, round_rows
 from .model import Finding, Verdict
-from .notice import Block, BlockKind, Notice, closing_blocks, notice_values
+from .notice import Block, BlockKind, Notice, closing_blocks, notice_values, percent
 from .rollup import UnitLine, round_figures
 
 
-def round_format(source: FormatSource | None) -> tuple[NoticeFormat, list[Finding]]:
-    """--format's keys for the round notice (the defaults without one)."""
+def round_format(source: FormatSource | None, with_since: bool) -> tuple[NoticeFormat, list[Finding]]:
+    """--format's keys for the round notice (the defaults without one); the units' keys are not checked here."""
     if source is None:
         return default_format(), []
-    fmt, findings = parse_format(source.rows, source.sheet, (), with_since=True)
-    return fmt, findings
+    return parse_format(round_rows(source.rows), source.sheet, (), with_since)
 
 
 def round_values(lines: Sequence[UnitLine], fmt: NoticeFormat, as_of: date, warn_days: int) -> dict[str, str]:
@@ -34,6 +34,10 @@ def round_values(lines: Sequence[UnitLine], fmt: NoticeFormat, as_of: date, warn
             red_by_unit[line.name] = red_by_unit.get(line.name, 0) + line.figures.red
     red = [f"{name}（{count}项）" for name, count in red_by_unit.items()]
     open_units = list(dict.fromkeys(line.name for line in read if line.figures and line.figures.problems_open))
+    compared = [line.changes for line in lines if line.since]
+    if compared:  # --since: every compared unit's changes added up
+        totals = [sum(column) for column in zip(*compared, strict=True)]
+        values.update({name: str(totals[list(Change).index(change)]) for name, change in PLACEHOLDERS.items()})
     values.update(
         {
             "单位数": str(len(read)),
@@ -73,7 +77,7 @@ def compose_round(lines: Sequence[UnitLine], fmt: NoticeFormat, values: dict[str
         if f is None:
             text = f"{line.name}（{line.file}）：台账无法读取，未纳入统计。"
         else:
-            rate = f"{f.problem_rate * 100:.{places}f}%"
+            rate = percent(f.problem_rate, places)
             text = (
                 f"{line.name}：问题{f.problems}个，已完成整改{f.problems_done}个，完成率{rate}；"
                 f"整改措施{f.measures}项，红灯{f.red}项、黄灯{f.yellow}项。"

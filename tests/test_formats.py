@@ -271,7 +271,7 @@ def test_format_from_another_workbook(run_cli, tmp_path):
 
 def test_the_ledgers_own_format_wins_over_format(run_cli, tmp_path):
     shared = write_ledger(tmp_path / "本轮格式.xlsx", notice_format={"体例": "巡视"})
-    texts, run = notice(run_cli, tmp_path, {"体例": "逐条"}, None, None, "--format", str(shared))
+    texts, run = notice(run_cli, tmp_path, {"体例": "分类"}, None, None, "--format", str(shared))
     assert run.exit_code == 0
     assert "现将巡察整改情况予以公布。" in texts[1]
     assert "[提示] 通报格式 台账自带通报格式，已按它生成" in run.output
@@ -303,7 +303,7 @@ def test_format_applies_to_every_ledger_of_a_batch_without_its_own(run_cli, tmp_
     folder = tmp_path / "round"
     folder.mkdir()
     write_ledger(folder / "甲.xlsx", info={**INFO, "发文机关": "中共某某区甲局党组"})
-    write_ledger(folder / "乙.xlsx", info={**INFO, "发文机关": "中共某某区乙局党组"}, notice_format={"体例": "逐条"})
+    write_ledger(folder / "乙.xlsx", info={**INFO, "发文机关": "中共某某区乙局党组"}, notice_format={"体例": "分类"})
     shared = write_ledger(tmp_path / "本轮格式.xlsx", notice_format={"称谓": "巡视"})
     run = run_cli("--batch", str(folder), "--format", str(shared))
     assert run.exit_code == 0, run.output
@@ -354,3 +354,41 @@ def test_second_level_headlines_and_category_headings_take_their_styles(run_cli,
     assert styled["（一）关于政治建设方面的问题"][0] == "二级标题"
     assert styled["一、整改工作组织领导情况"][0] == "一级标题"
     assert styled["1.关于“学习不深入”的问题。"][1] == [("1.关于“学习不深入”的问题。", "条目标题")]
+
+
+def template_format(**changes: str) -> dict[str, object]:
+    """The 通报格式 sheet as workbook_template.xlsx ships it (every key, 逐条's wording), with some rows changed."""
+    from rectification.formats import KEYS, PRESETS
+
+    rows: dict[str, object] = {k.name: "逐条" if k.name == "体例" else PRESETS["逐条"][k.name] for k in KEYS}
+    return {**rows, **changes}
+
+
+def test_changing_only_体例_in_the_templates_sheet_takes_effect(run_cli, tmp_path):
+    texts, run = notice(run_cli, tmp_path, template_format(体例="巡视分类"), three_categories())
+    assert run.exit_code == 0, run.output
+    assert "现将巡视整改情况予以公布。" in texts[1]
+    assert "（一）关于政治建设方面的问题" in texts
+
+
+def test_the_templates_sheet_as_shipped_lets_format_decide(run_cli, tmp_path):
+    shared = write_ledger(tmp_path / "本轮格式.xlsx", notice_format={"体例": "巡视"})
+    texts, run = notice(run_cli, tmp_path, template_format(), None, None, "--format", str(shared))
+    assert run.exit_code == 0, run.output
+    assert "现将巡视整改情况予以公布。" in texts[1]
+    assert "台账自带通报格式" not in run.output
+
+
+def test_a_key_written_twice_is_an_error_at_the_second_row(run_cli, tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    path = write_ledger(tmp_path / "台账.xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.create_sheet("通报格式")
+    for row in (["项目", "内容"], ["体例", "分类"], ["体例", "巡视"]):
+        sheet.append(row)
+    book.save(path)
+    run = run_cli(str(path))
+    assert run.exit_code == 1
+    assert "[错误] 通报格式 第3行 体例：与第2行重复 —— 每一项只写一行，请删除其中一行（现按第2行）" in run.output

@@ -194,3 +194,26 @@ def test_batch_writes_each_units_letters_in_its_folder(run_cli, tmp_path):
     assert run.exit_code == 0, run.output
     unit = run.out_dir / "中共某某区某某局党组"
     assert sorted(p.name for p in (unit / "督办").iterdir()) == ["办公室.docx", "综合科.docx", "财务_审计科.docx"]
+
+
+def test_no_red_or_yellow_says_so_and_writes_no_letter(run_cli, tmp_path):
+    run = run_cli(str(ledger(tmp_path, rows=sample_rows())), "--remind")
+    assert run.exit_code == 0, run.output
+    assert "没有红灯、黄灯措施，未生成督办提醒函。" in run.output
+    assert not (run.out_dir / "督办").exists()
+    assert checklist(run)[1:] == [["无红灯、黄灯事项", None, None, None, None, None, None]]
+
+
+def test_without_基本信息_no_letter_is_listed_as_written(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", rows=late_rows(), with_info_sheet=False)
+    run = run_cli(str(path), "--remind")
+    assert run.exit_code == 1
+    assert "注意：“基本信息”有误，督办提醒函未生成（落款需要发文机关）。" in run.output
+    assert not (run.out_dir / "督办").exists()
+
+
+def test_a_missing_mail_config_stops_all_sends_at_once(run_cli, tmp_path):
+    run = run_cli(str(ledger(tmp_path)), "--remind", "--send", "--mail-config", str(tmp_path / "没有.ini"))
+    assert run.exit_code == 3
+    assert run.output.count("督办提醒函未发送：") == 1
+    assert [r[-1] for r in checklist(run)[1:]] == ["无邮箱", "发送失败", "发送失败"]

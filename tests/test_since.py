@@ -205,7 +205,7 @@ def test_since_a_file_that_is_not_a_ledger_is_exit_2(run_cli, tmp_path, ledger_p
     note.write_text("不是工作簿", encoding="utf-8")
     run = run_cli(str(ledger_path), "--since", str(note))
     assert run.exit_code == 2
-    assert "无法使用上次的台账：上次的台账 上次.xlsx 无法使用：" in run.output
+    assert run.output.startswith("上次的台账 上次.xlsx 无法使用：上次.xlsx 不是 Excel 工作簿")
     missing = run_cli(str(ledger_path), "--since", str(tmp_path / "没有.xlsx"))
     assert missing.exit_code == 2 and "找不到" in missing.output
 
@@ -234,3 +234,56 @@ def test_batch_pairs_earlier_copies_by_issuer_then_file_name(run_cli, tmp_path):
     # 乙 sorts before 甲; 丙 has no earlier copy by 发文机关 or by name, so it is not compared.
     assert [r[:4] for r in rows[1:]] == [[b, "乙.xlsx", "乙.xlsx", 1], [a, "甲局-12月.xlsx", "甲局-11月.xlsx", 1]]
     assert rows[2][3:] == [1, 2, 0, 0, 2, 1, 1, 1, 1, 1, 1]  # Change order, as the single-ledger sheet counts them
+
+
+def test_units_sharing_one_issuer_are_paired_by_file_name(run_cli, tmp_path):
+    old_dir, new_dir = tmp_path / "上次", tmp_path / "本次"
+    old_dir.mkdir()
+    new_dir.mkdir()
+    for name in ("u0.xlsx", "u1.xlsx"):
+        write_ledger(old_dir / name, rows=earlier(), info={**INFO, "发文日期": datetime(2025, 11, 1)})
+        write_ledger(new_dir / name, rows=earlier(), info=INFO)
+    run = run_cli("--batch", str(new_dir), "--since", str(old_dir))
+    rollup = openpyxl.load_workbook(next(run.out_dir.glob("各单位整改进展汇总_*.xlsx")))
+    rows = [list(r)[1:3] for r in rollup["进展对比"].iter_rows(min_row=2, values_only=True)]
+    assert rows == [["u0.xlsx", "u0.xlsx"], ["u1.xlsx", "u1.xlsx"]]
+
+
+def test_a_unit_without_an_earlier_copy_cannot_print_the_counts(run_cli, tmp_path):
+    old_dir, new_dir = tmp_path / "上次", tmp_path / "本次"
+    old_dir.mkdir()
+    new_dir.mkdir()
+    write_ledger(old_dir / "甲.xlsx", rows=earlier(), info={**INFO, "发文日期": datetime(2025, 11, 1)})
+    fmt = {"统计句": "本期新完成{本期新完成措施数}项。"}
+    write_ledger(new_dir / "甲.xlsx", rows=now(), info=INFO, notice_format=fmt)
+    write_ledger(new_dir / "乙.xlsx", rows=now(), info={**INFO, "发文机关": "中共某某区乙局党组"}, notice_format=fmt)
+    run = run_cli("--batch", str(new_dir), "--since", str(old_dir))
+    assert run.exit_code == 1, run.output
+    assert "程序意外出错" not in run.output
+    assert "（乙.xlsx）：台账有错误，未生成通报" in run.output
+    book = openpyxl.load_workbook(next((run.out_dir / "中共某某区乙局党组").glob("*_汇总.xlsx")))
+    messages = [r[4] for r in book["检查结果"].iter_rows(min_row=2, values_only=True)]
+    assert any("占位符{本期新完成措施数}要与上次的台账比较 —— 这个台账没有可比较的上次台账" in m for m in messages)
+
+
+def test_the_round_notice_adds_up_the_units_changes(run_cli, tmp_path):
+    old_dir, new_dir = tmp_path / "上次", tmp_path / "本次"
+    old_dir.mkdir()
+    new_dir.mkdir()
+    for name, issuer in (("甲.xlsx", "中共某某区甲局党组"), ("乙.xlsx", "中共某某区乙局党组")):
+        write_ledger(
+            old_dir / name, rows=earlier(), info={**INFO, "发文机关": issuer, "发文日期": datetime(2025, 11, 1)}
+        )
+        write_ledger(new_dir / name, rows=now(), info={**INFO, "发文机关": issuer})
+    shared = write_ledger(
+        tmp_path / "本轮格式.xlsx",
+        notice_format={
+            "开头": "{分管领导}同志主持。",
+            "汇总通报正文": "本期新完成{本期新完成措施数}项，调整时限{期间调整时限数}项。",
+        },
+    )
+    run = run_cli("--batch", str(new_dir), "--since", str(old_dir), "--format", str(shared))
+    texts = [p.text for p in docx.Document(str(run.out_dir / "本轮整改进展情况汇总通报.docx")).paragraphs if p.text]
+    assert (
+        texts[1] == "本期新完成2项，调整时限4项。"
+    )  # 1 and 2 in each unit; 分管领导 is the units' key, not checked here
