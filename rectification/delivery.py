@@ -147,7 +147,7 @@ def deliver_reminders(
         title = letter.path.stem
         subject = f"{r.addressee}：督办提醒（{as_of_text}）"
         body = (
-            f"{r.addressee}：\n\n截至{as_of_text}，由你们负责的巡察整改措施中有{r.red}项已逾期、{r.yellow}项即将到期，"
+            f"{r.addressee}：\n\n截至{as_of_text}，由你们负责的{word}整改措施中有{r.red}项已逾期、{r.yellow}项即将到期，"
             f"详见附件《{title}》，请抓紧办理并按要求反馈。\n\n{issuer}\n{as_of_text}\n"
         )
         attachments = [Attachment(letter.path.name, letter.docx)]

@@ -34,7 +34,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere: the package sits
     sys.path.insert(0, str(REPO))
 
 from rectification.columns import INFO_KEYS, LEDGER_COLUMNS, OPTIONAL_INFO_KEYS, REQUIRED_COLUMNS  # noqa: E402
-from rectification.formats import DEFAULT_PRESET, DERIVED, FIGURES, FORMAT_SHEET, KEYS, PRESETS  # noqa: E402
+from rectification.formats import DEFAULT_PRESET, DERIVED, FIGURES, FORMAT_SHEET, KEYS, PRESETS, SINCE  # noqa: E402
 from rectification.model import Status  # noqa: E402
 
 DEFAULT_OUT = REPO / "workbook_template.xlsx"
@@ -113,17 +113,21 @@ def format_rows() -> list[tuple[str, object, str]]:
 def format_guide() -> dict:
     """The 填表说明 section on 通报格式, from the keys themselves: what each does, and an example."""
     names = "".join(f"{{{n}}}" for n in (*DERIVED, *FIGURES))
+    since = "".join(f"{{{n}}}" for n in SINCE)
     items = [
         {"text": f"“{FORMAT_SHEET}”表决定通报怎么写。不要这张表（或各项都不改）时，通报按本示例的格式生成。"},
-        {"text": f"“体例”选一套预设：{'、'.join(PRESETS)}；表中没有列出的项目按预设，列出并填写了的以填写为准。"},
+        {
+            "text": f"“体例”选一套预设：{'、'.join(PRESETS)}。表中没有列出的项目、以及与模板（“逐条”）一字不差的项目按所选体例，"
+            "改写了的以改写为准：只改“体例”一项即可换一套格式。"
+        },
         {
             "text": "文字中可以用占位符，生成时换成台账中的内容，如{发文机关}{巡察时间}{问题数}{问题完成率}；"
             "“基本信息”中的每一项（包括自己加的项，如“追缴资金 | 3.6万元”）都可以写作占位符。"
-            f"可用的占位符还有：{names}。要写花括号本身，请写成{{{{或}}}}。"
+            f"可用的占位符还有：{names}；用 --since 与上次的台账比较时还可用：{since}。要写花括号本身，请写成{{{{或}}}}。"
         },
         {
             "text": "开头、统计句、各部分标题、分类统计句、结束语、落款留空或写“不写”即省略；"
-            "这时“基本信息”中只为那一部分准备的内容也可以不填。其余各项留空按预设。"
+            "这时“基本信息”中只为那一部分准备的内容也可以不填。“整改情况标签”留空即不加标签；其余各项留空按体例。"
         },
         *({"label": k.name, "text": f"{k.about}。例：{k.example}"} for k in KEYS),
     ]
