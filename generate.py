@@ -413,7 +413,12 @@ def _deliver_reminders(report, saved, out_dir: Path, pdf: bool, eml: bool, send:
     extras = Extras(eml=eml, send=send, mail_config=mail_config)
     try:
         done = deliver_reminders(
-            letters, report.ledger.info.issuer, date_text(report.options.as_of), extras, _ask_password
+            letters,
+            report.ledger.info.issuer,
+            date_text(report.options.as_of),
+            extras,
+            _ask_password,
+            report.notice_format.choice("称谓"),
         )
     except Exception:
         log = _write_crash_log(out_dir)

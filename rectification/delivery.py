@@ -132,6 +132,7 @@ def deliver_reminders(
     as_of_text: str,
     extras: Extras,
     ask_password: Callable[[MailConfig], str],
+    word: str = "巡察",  # 称谓: 巡察 or 巡视
 ) -> RemindersDelivered:
     """An .eml draft beside each letter (--eml) and/or the letter sent (--send) to its addressee's e-mails.
 
