@@ -25,6 +25,13 @@ class Assessment:
     days_overdue: int | None = None
     days_left: int | None = None
 
+    @property
+    def days_text(self) -> str:
+        """逾期11天, 立行立改未完成 (no date to count from), 剩余5天; "" for no light."""
+        if self.light is Light.RED:
+            return f"逾期{self.days_overdue}天" if self.days_overdue is not None else "立行立改未完成"
+        return f"剩余{self.days_left}天" if self.days_left is not None else ""
+
 
 def assess(measure: Measure, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> Assessment:
     """The three-colour light of one measure: the only place a light is decided."""

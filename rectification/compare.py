@@ -144,10 +144,9 @@ def _changes(o: Tracked, n: Tracked, reworded: bool) -> list[ChangeRow]:
         rows.append(ChangeRow(Change.REGRESSED, n, o, _status(om), _status(nm)))
     if n.light is Light.RED:
         kind = Change.STILL_RED if o.light is Light.RED else Change.NEWLY_RED
-        days = f"逾期{n.assessment.days_overdue}天" if n.assessment.days_overdue is not None else "立行立改未完成"
-        rows.append(ChangeRow(kind, n, o, _light(o), _light(n), days))
+        rows.append(ChangeRow(kind, n, o, _light(o), _light(n), n.assessment.days_text))
     elif n.light is Light.YELLOW and o.light not in (Light.RED, Light.YELLOW):
-        rows.append(ChangeRow(Change.NEWLY_YELLOW, n, o, _light(o), _light(n), f"剩余{n.assessment.days_left}天"))
+        rows.append(ChangeRow(Change.NEWLY_YELLOW, n, o, _light(o), _light(n), n.assessment.days_text))
     old_due, new_due = (m.deadline.due if m.deadline else None for m in (om, nm))
     if old_due and new_due and new_due > old_due:
         later = f"推迟{(new_due - old_due).days}天"

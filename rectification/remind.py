@@ -118,11 +118,7 @@ def compose_reminder(reminder: Reminder, info: NoticeInfo, analysis: Analysis, f
 
 
 def table_row(t: Tracked) -> tuple[str, ...]:
-    m, a = t.measure, t.assessment
-    if t.light is Light.RED:
-        days = f"逾期{a.days_overdue}天" if a.days_overdue is not None else "立行立改未完成"
-    else:
-        days = f"剩余{a.days_left}天"
+    m = t.measure
     status = m.status.value if m.status else ""
     deadline = m.deadline.text if m.deadline else ""
-    return (t.problem.number, t.problem.title, m.text, m.leader, m.person, deadline, status, days)
+    return (t.problem.number, t.problem.title, m.text, m.leader, m.person, deadline, status, t.assessment.days_text)

@@ -106,10 +106,11 @@ def _summary_rows(analysis: Analysis) -> list[Row]:
         Row(("按问题统计", ""), "heading"),
         Row(("问题已全部完成", figs.problems_done)),
         Row(("问题尚未全部完成", figs.problems_open)),
-        Row(("其中长期坚持", figs.problems_long_term)),
-        Row(("问题完成率", figs.problem_rate)),
         Row(()),
         Row(("统计日期", analysis.as_of)),
+        Row(()),  # added later, below the date, so that the rows above keep their places
+        Row(("长期坚持的问题", figs.problems_long_term)),
+        Row(("问题完成率", figs.problem_rate)),
     ]
 
 

@@ -207,13 +207,14 @@ def test_totals_sheet(book) -> None:
         ["按问题统计", None],
         ["问题已全部完成", 1],
         ["问题尚未全部完成", 2],
-        ["其中长期坚持", 0],
-        ["问题完成率", pytest.approx(1 / 3)],
         [None, None],
         ["统计日期", datetime(2025, 12, 11)],
+        [None, None],
+        ["长期坚持的问题", 0],
+        ["问题完成率", pytest.approx(1 / 3)],
     ]
-    assert sheet["B16"].number_format == "0.0%"
-    assert sheet["B18"].number_format == "yyyy-mm-dd"
+    assert sheet["B16"].number_format == "yyyy-mm-dd"
+    assert sheet["B19"].number_format == "0.0%"
 
 
 def test_totals_sheet_has_a_chart_of_the_states() -> None:
