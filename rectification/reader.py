@@ -91,7 +91,11 @@ def read_workbook(path: Path) -> RawWorkbook:
 
 def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]]:
     """--format: the 通报格式 sheet of another workbook, as (sheet title, (row, 项目, 内容) pairs)."""
-    book = _open(_read_bytes(path), path.name)
+    try:
+        data = _read_bytes(path)
+    except WorkbookUnusable as error:  # the reading messages speak of a ledger; this file holds a format
+        raise WorkbookUnusable(str(error).replace("台账文件", "格式文件")) from None
+    book = _open(data, path.name)
     sheet = _find_sheet(book, FORMAT_SHEET)
     if sheet is None:
         names = "、".join(s.title for s in book.sheets)
