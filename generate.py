@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 import time
-import traceback
 import unicodedata
 from contextlib import contextmanager, suppress
 from datetime import date, datetime
@@ -349,6 +348,8 @@ def _echo_renamed(pairs: list[tuple[Path, Path]]) -> None:
 
 def _deliver(report, saved, out_dir: Path, pdf: bool, eml: bool, send: bool, mail_config: Path) -> int:
     """--pdf, --eml, --send for the written notice: files and failures reported, exit 3 on any failure."""
+    if not (pdf or eml or send):
+        return EXIT_OK  # before the imports: mail and PDF support are not loaded for nothing
     from rectification.delivery import Extras, Letter, deliver
     from rectification.renderers import NOTICE
 
@@ -569,7 +570,11 @@ def _write_crash_log(out_dir: Path, text: str | None = None) -> Path | None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         log = out_dir / f"错误日志-{datetime.now():%Y%m%d-%H%M%S}.log"
-        log.write_text(text or traceback.format_exc(), encoding="utf-8")
+        if text is None:
+            import traceback
+
+            text = traceback.format_exc()
+        log.write_text(text, encoding="utf-8")
         return log
     except OSError:
         return None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+
+from .text import escape_xml
 
 TEXT_WIDTH_TWIPS = 8844  # GB/T 9704's 156 mm type area
 BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -40,7 +41,7 @@ def _row(cells: Sequence[str], widths: Sequence[int], style: str, header: bool) 
 
 
 def _cell(text: str, width: int, style: str) -> str:
-    runs = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+    runs = f'<w:r><w:t xml:space="preserve">{escape_xml(text)}</w:t></w:r>' if text else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
         f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p></w:tc>'

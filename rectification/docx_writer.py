@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import docx
 from docx.document import Document as DocumentObject
@@ -20,7 +19,7 @@ from lxml import etree
 from .docx_table import table_xml
 from .notice import Block, BlockKind, Notice
 from .template import TemplateStyleMissing
-from .text import xml_safe
+from .text import escape_xml, xml_safe
 
 __all__ = ["TemplateStyleMissing", "render_docx", "pdf_ready_copy"]
 
@@ -81,7 +80,7 @@ def closing_indents(signature: str, date: str) -> tuple[float, float]:
 
 def run_xml(text: str, char_style: str = "") -> str:
     """A w:r holding escaped text; tabs and line breaks become w:tab and w:br."""
-    style = f'<w:rStyle w:val="{escape(char_style, {chr(34): "&quot;"})}"/>' if char_style else ""
+    style = f'<w:rStyle w:val="{escape_xml(char_style, quote=True)}"/>' if char_style else ""
     pieces = BREAKS.split(text) if "\t" in text or "\n" in text else (text,)
     return f"<w:r><w:rPr>{style}{RUN_FONTS}</w:rPr>{''.join(map(piece_xml, pieces))}</w:r>"
 
@@ -93,7 +92,7 @@ def piece_xml(piece: str) -> str:
     if not piece:
         return ""
     space = ' xml:space="preserve"' if piece != piece.strip() or "  " in piece else ""
-    return f"<w:t{space}>{escape(piece)}</w:t>"
+    return f"<w:t{space}>{escape_xml(piece)}</w:t>"
 
 
 def paragraph_xml(block: Block, right_chars: float | None, styles: StyleIds) -> str:
@@ -178,11 +177,10 @@ def style_ids(document, template: Path, kinds: set[BlockKind] | None = None) -> 
             "请运行 python tools/build_docx_template.py 恢复出厂模板；或用 Word 打开该模板，"
             "按 README“修改通报样式”一节新建同名样式（名称一字不差）后保存，再重新运行"
         )
-    quoted = {'"': "&quot;"}
     return StyleIds(
-        {k: escape(v, quoted) for k, v in paragraph.items() if v is not None},
+        {k: escape_xml(v, quote=True) for k, v in paragraph.items() if v is not None},
         {k: v for k, v in lead.items() if v is not None},  # run_xml escapes it
-        escape(header or "", quoted),
+        escape_xml(header or "", quote=True),
     )
 
 
