@@ -217,3 +217,9 @@ def test_a_missing_mail_config_stops_all_sends_at_once(run_cli, tmp_path):
     assert run.exit_code == 3
     assert run.output.count("督办提醒函未发送：") == 1
     assert [r[-1] for r in checklist(run)[1:]] == ["无邮箱", "发送失败", "发送失败"]
+
+
+def test_without_基本信息_the_summary_has_no_checklist_claiming_nothing_was_late(run_cli, tmp_path):
+    path = write_ledger(tmp_path / "台账.xlsx", rows=late_rows(), with_info_sheet=False)
+    run = run_cli(str(path), "--remind")
+    assert "督办清单" not in openpyxl.load_workbook(run.files(".xlsx")[0]).sheetnames
