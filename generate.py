@@ -227,7 +227,7 @@ def cli(
     from rectification.pipeline import SinceUnusable, run
     from rectification.reader import WorkbookUnusable
     from rectification.report import Options
-    from rectification.template import TemplateStyleMissing
+    from rectification.template import TemplateUnusable
 
     try:
         notice_format = _read_format(format_path) if format_path else None
@@ -253,7 +253,7 @@ def cli(
     except WorkbookUnusable as error:
         click.echo(f"无法使用台账：{error}", err=True)
         return EXIT_UNUSABLE
-    except TemplateStyleMissing as error:  # nothing was written: the notice is rendered before any file
+    except TemplateUnusable as error:  # nothing was written: the notice is rendered before any file
         click.echo(f"无法生成通报：{error}", err=True)
         return EXIT_UNUSABLE
     except OSError as error:  # reading errors became WorkbookUnusable: this is the output side

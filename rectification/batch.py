@@ -276,11 +276,11 @@ def process_one(path: Path, options: Options) -> Outcome:
     from .pipeline import run
     from .reader import WorkbookUnusable
     from .summary import overdue_cells
-    from .template import TemplateStyleMissing
+    from .template import TemplateUnusable
 
     try:
         report = run(path, options)
-    except (WorkbookUnusable, TemplateStyleMissing) as error:
+    except (WorkbookUnusable, TemplateUnusable) as error:
         return Outcome(path, None, message=str(error))
     except Exception:  # one ledger's failure must not stop the round; detail names it for the maintainer
         return Outcome(path, None, message="程序意外出错", detail=traceback.format_exc())

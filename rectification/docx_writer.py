@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 import zipfile
@@ -10,18 +11,14 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-
-import docx
-from docx.document import Document as DocumentObject
-from docx.oxml.ns import qn
-from lxml import etree
+from xml.etree import ElementTree
 
 from .docx_table import table_xml
 from .notice import Block, BlockKind, Notice
-from .template import TemplateStyleMissing
+from .template import TemplateStyleMissing, TemplateUnusable
 from .text import escape_xml, xml_safe
 
-__all__ = ["TemplateStyleMissing", "render_docx", "pdf_ready_copy"]
+__all__ = ["TemplateStyleMissing", "TemplateUnusable", "render_docx", "pdf_ready_copy"]
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "docx_templates" / "notice.docx"
 
@@ -51,6 +48,24 @@ BODY_CHAR_TWIPS = 320  # one 16 pt character: the fallback for readers that igno
 EXTRA_UNSAFE = re.compile(r"[\ud800-\udfff]")
 BREAKS = re.compile(r"(\t|\n)")
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"  # ElementTree's spelling of the w: prefix
+BODY_START = re.compile(rb"<w:body(?:\s[^>]*)?/?>")
+SELF_CLOSING_SECT = re.compile(rb"<w:sectPr\b[^>]*/>")
+ZOOM_WITHOUT_PERCENT = re.compile(rb"(<w:zoom\b(?![^>]*\bw:percent=)[^>]*?)(?=\s*/?>)")
+CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
+CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+CORE_NAMESPACES = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+for _prefix, _uri in CORE_NAMESPACES.items():
+    ElementTree.register_namespace(_prefix, _uri)  # core.xml written back with the prefixes Word uses
+BLANK_CORE = f'<cp:coreProperties xmlns:cp="{CORE_NAMESPACES["cp"]}"/>'.encode()
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+REPAIR = "请运行 python tools/build_docx_template.py 恢复出厂模板"
 # Word's own hint for Chinese runs: “” and — then take the eastAsia font, not Times New Roman.
 RUN_FONTS = '<w:rFonts w:hint="eastAsia"/>'
 
@@ -123,17 +138,6 @@ def right_indents(notice: Notice) -> dict[BlockKind, float]:
     return {BlockKind.SIGNATURE: sig_right, BlockKind.DATE: date_right}
 
 
-@lru_cache(maxsize=4)
-def _template(path: str) -> tuple[DocumentObject, etree._Element | None]:
-    """The template, parsed once a process (about 10 ms of a batch ledger's 40), and its section properties.
-
-    render_docx() replaces the whole body, the properties and the settings each time, so one document serves
-    every notice.
-    """
-    document = docx.Document(path)
-    return document, document.element.body.find(qn("w:sectPr"))
-
-
 @dataclass(frozen=True)
 class StyleIds:
     """The template's style ids (escaped for an attribute) for what a document uses, found by name."""
@@ -143,49 +147,151 @@ class StyleIds:
     table_header: str = ""
 
 
-def style_ids(document, template: Path, kinds: set[BlockKind] | None = None) -> StyleIds:
-    """The template's style ids for the block kinds a document uses (all when kinds is None); found by name.
+@dataclass(frozen=True)
+class Template:
+    """A notice template read once a process: every part but the body and the properties, ready to copy.
 
-    Raises TemplateStyleMissing naming every style the template lacks, rather than render a notice whose
-    title and headings quietly come out in body text.
+    static is the package as a zip without document.xml and core.xml, its settings mended: a notice is that zip
+    with the two parts appended, so the template's parts (styles.xml alone is 350 KB) are compressed once.
     """
-    kinds = set(PARAGRAPH_STYLES) if kinds is None else kinds | {BlockKind.BODY}
-    ids: dict[tuple[str, str], str] = {}
-    for element in document.styles.element.iterchildren(qn("w:style")):
-        style_id, kind = element.get(qn("w:styleId")), element.get(qn("w:type"), "paragraph")
-        names = [n.get(qn("w:val"), "") for n in element.iterchildren(qn("w:name"))]
-        names += [a for n in element.iterchildren(qn("w:aliases")) for a in n.get(qn("w:val"), "").split(",")]
-        for name in names:
-            if style_id:
-                ids.setdefault((kind, _style_key(name)), style_id)
 
-    def find(name: str, kind: str) -> str | None:
-        for candidate in (name, *NAME_ALIASES.get(name.lower(), ())):
-            if (found := ids.get((kind, _style_key(candidate)))) is not None:
-                return found
-        return None
+    path: Path
+    static: bytes
+    document_part: str
+    head: bytes  # document.xml up to and including <w:body>
+    tail: bytes  # the body's own w:sectPr (the page setup), </w:body> and the rest
+    core_part: str
+    core: bytes  # the template's core.xml, or a blank one
+    styles: dict[tuple[str, str], str]  # (type, name as _style_key() has it) -> style id
 
-    paragraph = {kind: find(name, "paragraph") for kind, name in PARAGRAPH_STYLES.items() if kind in kinds}
-    lead = {kind: find(name, "character") for kind, name in LEAD_STYLES.items() if kind in kinds}
-    header = find(TABLE_HEADER_STYLE, "paragraph") if BlockKind.TABLE in kinds else ""
-    missing: list[str] = [PARAGRAPH_STYLES[k] for k, v in paragraph.items() if v is None]
-    missing += [LEAD_STYLES[k] for k, v in lead.items() if v is None] + ([TABLE_HEADER_STYLE] if header is None else [])
-    if missing:
-        shown = "、".join(f"“{'正文（Normal）' if n == 'Normal' else n}”" for n in dict.fromkeys(missing))
-        raise TemplateStyleMissing(
-            f"通报模板 {template} 中缺少样式 {shown}，按它排出的通报会不合公文格式，因此未生成通报。"
-            "请运行 python tools/build_docx_template.py 恢复出厂模板；或用 Word 打开该模板，"
-            "按 README“修改通报样式”一节新建同名样式（名称一字不差）后保存，再重新运行"
+    def style_ids(self, kinds: set[BlockKind] | None = None) -> StyleIds:
+        """The style ids for the block kinds a document uses (all when kinds is None); found by name.
+
+        Raises TemplateStyleMissing naming every style the template lacks, rather than render a notice whose
+        title and headings quietly come out in body text.
+        """
+        kinds = set(PARAGRAPH_STYLES) if kinds is None else kinds | {BlockKind.BODY}
+
+        def find(name: str, kind: str) -> str | None:
+            for candidate in (name, *NAME_ALIASES.get(name.lower(), ())):
+                if (found := self.styles.get((kind, _style_key(candidate)))) is not None:
+                    return found
+            return None
+
+        paragraph = {kind: find(name, "paragraph") for kind, name in PARAGRAPH_STYLES.items() if kind in kinds}
+        lead = {kind: find(name, "character") for kind, name in LEAD_STYLES.items() if kind in kinds}
+        header = find(TABLE_HEADER_STYLE, "paragraph") if BlockKind.TABLE in kinds else ""
+        missing: list[str] = [PARAGRAPH_STYLES[k] for k, v in paragraph.items() if v is None]
+        missing += [LEAD_STYLES[k] for k, v in lead.items() if v is None]
+        missing += [TABLE_HEADER_STYLE] if header is None else []
+        if missing:
+            shown = "、".join(f"“{'正文（Normal）' if n == 'Normal' else n}”" for n in dict.fromkeys(missing))
+            raise TemplateStyleMissing(
+                f"通报模板 {self.path} 中缺少样式 {shown}，按它排出的通报会不合公文格式，因此未生成通报。"
+                f"{REPAIR}；或用 Word 打开该模板，按 README“修改通报样式”一节新建同名样式（名称一字不差）后保存，再重新运行"
+            )
+        return StyleIds(
+            {k: escape_xml(v, quote=True) for k, v in paragraph.items() if v is not None},
+            {k: v for k, v in lead.items() if v is not None},  # run_xml escapes it
+            escape_xml(header or "", quote=True),
         )
-    return StyleIds(
-        {k: escape_xml(v, quote=True) for k, v in paragraph.items() if v is not None},
-        {k: v for k, v in lead.items() if v is not None},  # run_xml escapes it
-        escape_xml(header or "", quote=True),
-    )
 
 
 def _style_key(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
+def load_template(path: Path) -> Template:
+    """The template at path, read once a process (again if the file changes); raises TemplateUnusable."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise TemplateUnusable(f"找不到通报模板 {path}（{error.strerror or error}）。{REPAIR}") from None
+    return _read_template(str(path), info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_template(path: str, mtime_ns: int, size: int) -> Template:
+    try:
+        with zipfile.ZipFile(path) as source:
+            return _template_of(Path(path), source)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as error:
+        raise TemplateUnusable(f"通报模板 {path} 已损坏或不是 Word 文档（.docx）：{error}。{REPAIR}") from None
+
+
+def _template_of(path: Path, source: zipfile.ZipFile) -> Template:
+    package_rels = _relationships(source, "_rels/.rels", "")
+    document_part = package_rels.get("officeDocument", "word/document.xml")
+    core_part = package_rels.get("core-properties", "")
+    document = source.read(document_part)
+    head, tail = _split_body(document)
+    folder = document_part.rpartition("/")[0]
+    rels_part = f"{folder}/_rels/{document_part.rpartition('/')[2]}.rels"
+    document_rels = _relationships(source, rels_part, folder) if rels_part in source.NameToInfo else {}
+    styles_part = document_rels.get("styles", f"{folder}/styles.xml")
+    settings_part = document_rels.get("settings", "")
+    replaced: dict[str, bytes] = {}
+    if settings_part in source.NameToInfo:
+        replaced[settings_part] = ZOOM_WITHOUT_PERCENT.sub(rb'\1 w:percent="100"', source.read(settings_part))
+    if not core_part:  # a template without properties: add the part as python-docx would
+        core_part = "docProps/core.xml"
+        replaced["[Content_Types].xml"] = source.read("[Content_Types].xml").replace(
+            b"</Types>", f'<Override PartName="/{core_part}" ContentType="{CORE_TYPE}"/></Types>'.encode()
+        )
+        replaced["_rels/.rels"] = source.read("_rels/.rels").replace(
+            b"</Relationships>",
+            f'<Relationship Id="rIdCoreProperties" Type="{CORE_REL}" Target="{core_part}"/></Relationships>'.encode(),
+        )
+    core = source.read(core_part) if core_part in source.NameToInfo else BLANK_CORE
+    static = BytesIO()
+    with zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename not in (document_part, core_part) and not item.is_dir():
+                data = replaced.get(item.filename)
+                target.writestr(_entry(item.filename, item.date_time), source.read(item) if data is None else data)
+    styles = _styles(source.read(styles_part)) if styles_part in source.NameToInfo else {}
+    return Template(path, static.getvalue(), document_part, head, tail, core_part, core, styles)
+
+
+def _relationships(source: zipfile.ZipFile, part: str, folder: str) -> dict[str, str]:
+    """The part's relationships by the last word of their type (styles, officeDocument…): target part names."""
+    found: dict[str, str] = {}
+    for element in ElementTree.fromstring(source.read(part)):
+        kind, target = element.get("Type", "").rpartition("/")[2], element.get("Target", "")
+        if kind and target and element.get("TargetMode") != "External":
+            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            found.setdefault(kind, name)
+    return found
+
+
+def _split_body(document: bytes) -> tuple[bytes, bytes]:
+    """document.xml around its body's content: (up to <w:body>, from the body's last w:sectPr on)."""
+    if f'xmlns:w="{W_NS}"'.encode() not in document[: document.find(b">", document.find(b"<w:document"))]:
+        raise ValueError("document.xml 的根元素未按常规声明 w 前缀")
+    body = BODY_START.search(document)
+    if body is None:
+        raise ValueError("document.xml 中没有正文（w:body）")
+    if body[0].endswith(b"/>"):  # an empty body written <w:body/>
+        return document[: body.start()] + b"<w:body>", b"</w:body>" + document[body.end() :]
+    end = document.rfind(b"</w:body>")
+    last = document.rfind(b"<w:sectPr", body.end(), end)
+    content = document[last:end].rstrip() if last >= 0 else b""
+    # The body's own section properties are its last child; a w:sectPr inside a paragraph's w:pPr is not it.
+    own = content.endswith(b"</w:sectPr>") and b"</w:p>" not in content or SELF_CLOSING_SECT.fullmatch(content)
+    return document[: body.end()], document[last if own else end :]
+
+
+def _styles(styles_xml: bytes) -> dict[tuple[str, str], str]:
+    """(type, name or alias) -> style id, for every style in styles.xml; the first of a name wins."""
+    ids: dict[tuple[str, str], str] = {}
+    for element in ElementTree.fromstring(styles_xml).iter(W + "style"):
+        style_id, kind = element.get(W + "styleId"), element.get(W + "type", "paragraph")
+        names = [n.get(W + "val", "") for n in element.iter(W + "name")]
+        names += [a for n in element.iter(W + "aliases") for a in n.get(W + "val", "").split(",")]
+        for name in names:
+            if style_id:
+                ids.setdefault((kind, _style_key(name)), style_id)
+    return ids
 
 
 def render_docx(notice: Notice, template: Path | None = None, now: datetime | None = None) -> bytes:
@@ -193,43 +299,49 @@ def render_docx(notice: Notice, template: Path | None = None, now: datetime | No
 
     The properties say who wrote it (the 发文机关 of the signature) and when (now, or the given time).
     """
-    template = template or DEFAULT_TEMPLATE
-    document, sect_pr = _template(str(template))
-    styles = style_ids(document, template, {b.kind for b in notice.blocks})
-    body = document.element.body
-    for child in list(body):
-        body.remove(child)
-    # One string parsed once: 12,000 paragraphs in a fraction of python-docx's per-run cost.
+    loaded = load_template(template or DEFAULT_TEMPLATE)
+    styles = loaded.style_ids({b.kind for b in notice.blocks})
     indents = right_indents(notice)
-    xml = "".join(paragraph_xml(b, indents.get(b.kind), styles) for b in notice.blocks)
-    body.extend(etree.fromstring(f'<w:body xmlns:w="{W_NS}">{xml}</w:body>'))
-    if sect_pr is not None:
-        body.append(sect_pr)  # the section's properties must stay the body's last child
-    _set_properties(document, notice, now or datetime.now(timezone.utc))
-    _fix_settings(document)
-    out = BytesIO()
-    document.save(out)
-    for child in list(body):  # the cached template keeps no notice: 100,000 paragraphs are about 50 MB
-        body.remove(child)
+    body = "".join(paragraph_xml(b, indents.get(b.kind), styles) for b in notice.blocks)
+    when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+    out = BytesIO(loaded.static)
+    out.seek(0, 2)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
+        stamp = when.timetuple()[:6]
+        package.writestr(_entry(loaded.document_part, stamp), loaded.head + body.encode() + loaded.tail)
+        package.writestr(_entry(loaded.core_part, stamp), core_properties(loaded.core, notice, when))
     return out.getvalue()
 
 
-def _set_properties(document, notice: Notice, when: datetime) -> None:
-    """Title, author and times in docProps/core.xml: the template's are fixed for reproducible builds."""
-    props = document.core_properties
+def _entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
+
+
+def core_properties(core: bytes, notice: Notice, when: datetime) -> bytes:
+    """core.xml saying who wrote the notice and when: title, author and times; the template's other fields kept."""
     issuer = next((clean_text(b.text) for b in notice.blocks if b.kind is BlockKind.SIGNATURE), "")
-    props.title = clean_text(notice.title)[:255]  # python-docx's limit
-    props.author = props.last_modified_by = issuer[:255]
-    when = when.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)  # core.xml holds UTC (W3CDTF …Z)
-    props.created = props.modified = when
-    props.revision = 1
-
-
-def _fix_settings(document) -> None:
-    """<w:zoom> needs w:percent (ECMA-376); python-docx's default settings lack it, Word adds it on saving."""
-    for zoom in document.settings.element.iter(qn("w:zoom")):
-        if zoom.get(qn("w:percent")) is None:
-            zoom.set(qn("w:percent"), "100")
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")  # W3CDTF, UTC
+    root = ElementTree.fromstring(core)
+    values = {
+        "dc:title": clean_text(notice.title)[:255],  # python-docx's limit, kept
+        "dc:creator": issuer[:255],
+        "cp:lastModifiedBy": issuer[:255],
+        "cp:revision": "1",
+        "dcterms:created": stamp,
+        "dcterms:modified": stamp,
+    }
+    for name, value in values.items():
+        prefix, local = name.split(":")
+        tag = f"{{{CORE_NAMESPACES[prefix]}}}{local}"
+        element = root.find(tag)
+        if element is None:
+            element = ElementTree.SubElement(root, tag)
+        element.text = value
+        if prefix == "dcterms":
+            element.set(f"{{{CORE_NAMESPACES['xsi']}}}type", "dcterms:W3CDTF")
+    return XML_DECLARATION + ElementTree.tostring(root, encoding="unicode").encode()
 
 
 def pdf_ready_copy(docx_bytes: bytes) -> bytes:
@@ -246,8 +358,10 @@ def pdf_ready_copy(docx_bytes: bytes) -> bytes:
 
 def line_grid(document_xml: bytes) -> bytes:
     """document.xml with every section's docGrid set to type="lines" and no char pitch."""
+    from lxml import etree  # for the PDF copy only: it keeps every namespace prefix as written
+
     root = etree.fromstring(document_xml)
-    for grid in root.iter(qn("w:docGrid")):
-        grid.set(qn("w:type"), "lines")
-        grid.attrib.pop(qn("w:charSpace"), None)
+    for grid in root.iter(W + "docGrid"):
+        grid.set(W + "type", "lines")
+        grid.attrib.pop(W + "charSpace", None)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -1,7 +1,11 @@
-"""The notice template's contract with the CLI, kept light: generate.py imports it before python-docx loads."""
+"""The notice template's contract with the CLI, kept light: generate.py imports it before the renderers load."""
 
 from __future__ import annotations
 
 
-class TemplateStyleMissing(Exception):
-    """The notice template lacks styles the notice needs (exit 2); the message is for the user (Chinese)."""
+class TemplateUnusable(Exception):
+    """The notice template cannot be used (exit 2): missing, damaged, or lacking styles; the message is Chinese."""
+
+
+class TemplateStyleMissing(TemplateUnusable):
+    """The notice template lacks styles the notice needs."""

@@ -711,6 +711,72 @@ def test_the_factory_template_renders_each_kind_in_its_style():
     assert [p.style.name for p in document.paragraphs] == EXPECTED_STYLES
 
 
+def template_copy(template: Path, target: Path, change) -> Path:
+    """A copy of the template with change(name, data) -> data | None applied to each part (None: left out)."""
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = change(item.filename, source.read(item))
+            if data is not None:
+                copy.writestr(item.filename, data)
+    return target
+
+
+def test_a_template_saved_with_body_text_and_without_properties_still_renders(tmp_path):
+    """A unit's template edited in Word: sample paragraphs left in its body, no docProps/core.xml."""
+    from rectification.docx_writer import DEFAULT_TEMPLATE, render_docx
+
+    def change(name: str, data: bytes) -> bytes | None:
+        if name == "word/document.xml":
+            return data.replace(b"<w:body><w:p/>", "<w:body><w:p><w:r><w:t>模板样文</w:t></w:r></w:p>".encode())
+        if name == "[Content_Types].xml":
+            return re.sub(rb'<Override PartName="/docProps/core.xml"[^>]*/>', b"", data)
+        if name == "_rels/.rels":
+            return re.sub(rb"<Relationship [^>]*core-properties[^>]*/>", b"", data)
+        return None if name == "docProps/core.xml" else data
+
+    edited = template_copy(DEFAULT_TEMPLATE, tmp_path / "模板.docx", change)
+    data = render_docx(sample_notice(), template=edited)
+    document = docx.Document(io.BytesIO(data))
+    assert [p.style.name for p in document.paragraphs] == EXPECTED_STYLES  # the sample text is not kept
+    assert document.core_properties.author == "中共某某区某某局党组"
+    assert document.sections[0].page_height == docx.Document(str(DEFAULT_TEMPLATE)).sections[0].page_height
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.testzip() is None and len(package.namelist()) == len(set(package.namelist()))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short, as a broken copy
+        lambda data: b"PK\x03\x04" + b"\0" * 200,  # a zip in name only
+        lambda data: "这不是文档".encode(),
+    ],
+)
+def test_a_damaged_template_is_exit_2_with_a_sentence(run_cli, ledger_path, tmp_path, monkeypatch, damage):
+    from rectification import docx_writer
+
+    broken = tmp_path / "模板.docx"
+    broken.write_bytes(damage(docx_writer.DEFAULT_TEMPLATE.read_bytes()))
+    monkeypatch.setattr(docx_writer, "DEFAULT_TEMPLATE", broken)
+    run = run_cli(str(ledger_path))
+    assert run.exit_code == 2, run.output
+    assert "无法生成通报：通报模板" in run.output and "build_docx_template.py" in run.output
+    assert "Traceback" not in run.output and "意外" not in run.output
+    assert not list(run.out_dir.glob("*.docx")) and not list(run.out_dir.glob("*.xlsx"))
+
+
+def test_a_template_replaced_on_disk_is_read_again(tmp_path):
+    """The template is read once a process, but a changed file (a clerk fixing it between batch runs) is re-read."""
+    from rectification.docx_writer import DEFAULT_TEMPLATE, TemplateStyleMissing, render_docx
+
+    template = tmp_path / "模板.docx"
+    shutil.copy(DEFAULT_TEMPLATE, template)
+    render_docx(sample_notice(), template=template)
+    styles_xml_without(DEFAULT_TEMPLATE, tmp_path / "坏.docx", "一级标题").replace(template)
+    with pytest.raises(TemplateStyleMissing):
+        render_docx(sample_notice(), template=template)
+
+
 # -- 22. document properties ----------------------------------------------------------------------------------
 
 
