@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -62,10 +63,13 @@ def read_workbook(path: Path) -> RawWorkbook:
     """Read the ledger, 基本信息 and 人员名单 sheets; raises WorkbookUnusable with a Chinese message."""
     book = _open(_read_bytes(path), path.name)
     title_findings = _clean_titles(book)
-    ledger_sheet, ledger = _find_ledger(book, path)
     info_sheet = _find_sheet(book, INFO_SHEET)
     roster_sheet = _find_sheet(book, ROSTER_SHEET)
     format_sheet = _find_sheet(book, FORMAT_SHEET)
+    # The sheets read by title, together; 填表说明 and the like only if the ledger is not where its title says.
+    named = [s for s in book.sheets if s.title == LEDGER_SHEET] + [info_sheet, roster_sheet, format_sheet]
+    _load(book, [s for s in named if s is not None], path.name)
+    ledger_sheet, ledger = _find_ledger(book, path)
     info, extra_info = _read_info(info_sheet) if info_sheet else ({}, {})
     raw = RawWorkbook(
         ledger=ledger,
@@ -103,6 +107,7 @@ def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]
             f"{path.name} 中没有“{FORMAT_SHEET}”工作表（现有工作表：{names}）。"
             f"请指定含“{FORMAT_SHEET}”工作表的工作簿，可从 workbook_template.xlsx 复制该表。"
         )
+    _load(book, [sheet], path.name)
     return sheet.title, pairs(sheet)
 
 
@@ -177,8 +182,20 @@ def _too_big(path: Path, size: int) -> WorkbookUnusable:
 
 
 def _open(data: bytes, name: str) -> Book:
-    try:
+    with _reading(name):
         return open_book(data)
+
+
+def _load(book: Book, sheets: list[Sheet], name: str) -> None:
+    with _reading(name):
+        book.load(sheets)
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """The readers' exceptions as WorkbookUnusable, in Chinese."""
+    try:
+        yield
     except ImportError:  # a broken installation, not a broken file
         raise
     except SheetTooLarge as error:
@@ -315,6 +332,7 @@ def _table(sheet: Sheet) -> Table | None:
 def _find_ledger(book: Book, path: Path) -> tuple[Sheet, Table]:
     sheets = sorted(book.sheets, key=lambda s: s.title != LEDGER_SHEET)
     for sheet in sheets:
+        _load(book, [sheet], path.name)
         table = _table(sheet)
         if table is not None:
             return sheet, table

@@ -3,7 +3,8 @@
 Values come from python-calamine (about 10× faster than openpyxl) unless a sheet's value cells span an area
 so large that calamine would size a dense grid for it and abort the process; such sheets are read with
 openpyxl's sparse store instead, from a slimmed copy holding only their cells. Error values, formulas
-without a cached result, hidden rows and columns and merges are read from the sheet XML itself.
+without a cached result, hidden rows and columns and merges are read from the sheet XML itself. A sheet is
+read only when the reader asks for it (Book.load): a workbook's 填表说明 or 附表 costs nothing and cannot block it.
 
 Every limit below was measured on a 2-core desk-class machine so that reading any file that passes them
 takes under about 5 s and 500 MB (see tests/test_hardening.py).
@@ -86,9 +87,9 @@ class SheetTooLarge(ValueError):
     """A sheet no reader can take within the time and memory a desk PC has; the message is Chinese."""
 
 
-@dataclass
+@dataclass(eq=False)  # a sheet is itself: Book.load() finds it by identity
 class Sheet:
-    """One worksheet: 1-based rows and columns, merges filled in, blanks left out."""
+    """One worksheet: 1-based rows and columns, merges filled in, blanks left out (once Book.load() read it)."""
 
     title: str
     values: dict[int, dict[int, object]] = field(default_factory=dict)
@@ -101,8 +102,20 @@ class Sheet:
 
 @dataclass
 class Book:
-    sheets: list[Sheet]
+    """A workbook's worksheets by title; their cells are read when asked for, so unused sheets cost nothing."""
+
+    sheets: list[Sheet]  # in workbook order
     epoch: datetime  # for bare serial numbers in General cells
+    data: bytes = field(repr=False)
+    parts: list[tuple[str, str]] = field(repr=False)  # each sheet's title as written (readers look it up) and part
+    loaded: set[int] = field(default_factory=set, repr=False)
+
+    def load(self, wanted: list[Sheet]) -> None:
+        """Read the cells of these sheets (those not read yet), together: one pass over each sheet's XML."""
+        pending = [i for i, sheet in enumerate(self.sheets) if sheet in wanted and i not in self.loaded]
+        if pending:
+            _fill(self, pending)
+            self.loaded.update(pending)
 
 
 @dataclass(frozen=True)
@@ -247,30 +260,39 @@ def dimension_area(xml: bytes) -> int:
 
 
 def open_book(data: bytes) -> Book:
-    """Every worksheet of an .xlsx already passed by package.inspect()."""
+    """The worksheets of an .xlsx already passed by package.inspect(), by title; Book.load() reads their cells."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         workbook = archive.read("xl/workbook.xml")
         parts = _sheet_parts(archive, workbook)
         if any(archive.getinfo(part).file_size > MAX_PART_BYTES for _, part in parts):
             raise SheetTooLarge(f"有工作表解压后超过 {MAX_PART_BYTES >> 20} MB，内容过多")  # whatever its part is named
-        xml = [archive.read(part) for _, part in parts]
     epoch = MAC_1904 if re.search(rb"""date1904\s*=\s*["'](?:1|true)["']""", workbook) else WINDOWS_1900
-    sheets = [_scan(title, part_xml) for (title, _), part_xml in zip(parts, xml, strict=True)]
-    extents = [extent(part_xml) for part_xml in xml]
-    dense: list[int] = []  # positions in sheets
+    return Book([Sheet(title) for title, _ in parts], epoch, data, parts)
+
+
+def _fill(book: Book, indices: list[int]) -> None:
+    """Read these sheets: what their XML says, then their values with calamine or, for huge areas, openpyxl."""
+    with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
+        xml = {i: archive.read(book.parts[i][1]) for i in indices}
+    extents = {}
+    dense: list[int] = []
     sparse: list[int] = []
-    for index, (sheet, found) in enumerate(zip(sheets, extents, strict=True)):
-        _check_merges(sheet, found)
-        (dense if found.area <= MAX_DENSE_CELLS and not found.odd else sparse).append(index)
+    for i in indices:
+        _scan(book.sheets[i], xml[i])
+        extents[i] = found = extent(xml[i])
+        _check_merges(book.sheets[i], found)
+        (dense if found.area <= MAX_DENSE_CELLS and not found.odd else sparse).append(i)
     if dense:
         # A <dimension> claiming more than the cells hold is advice no reader should act on: drop it.
-        swollen = {parts[i][1]: _without_dimension(xml[i]) for i in dense if dimension_area(xml[i]) > MAX_DENSE_CELLS}
-        _fill_with_calamine(_rewritten(data, swollen) if swollen else data, [sheets[i] for i in dense])
+        swollen = {
+            book.parts[i][1]: _without_dimension(xml[i]) for i in dense if dimension_area(xml[i]) > MAX_DENSE_CELLS
+        }
+        data = _rewritten(book.data, swollen) if swollen else book.data
+        _fill_with_calamine(data, [(book.parts[i][0], book.sheets[i]) for i in dense])
     if sparse:
-        _fill_with_openpyxl(data, parts, xml, sparse, extents, sheets)
-    for sheet in sheets:
-        _spread_merges(sheet)
-    return Book(sheets, epoch)
+        _fill_with_openpyxl(book, xml, sparse, extents)
+    for i in indices:
+        _spread_merges(book.sheets[i])
 
 
 def _sheet_parts(archive: zipfile.ZipFile, workbook: bytes) -> list[tuple[str, str]]:
@@ -303,9 +325,8 @@ def _check_merges(sheet: Sheet, found: Extent) -> None:
         raise SheetTooLarge("合并单元格的范围异常巨大")
 
 
-def _scan(title: str, xml: bytes) -> Sheet:
+def _scan(sheet: Sheet, xml: bytes) -> None:
     """What the values leave out: error cells, uncached formulas, hidden rows and columns, merges."""
-    sheet = Sheet(title)
     if b'"e"' in xml or b"'e'" in xml:  # rare: search for error cells only when the mark is there
         for match in ERROR_TYPE.finditer(xml):
             cell = _cell_around(xml, match.start())
@@ -327,7 +348,6 @@ def _scan(title: str, xml: bytes) -> Sheet:
         if len(corners) == 2 and all(c is not None and c[1] for c in corners):
             (top, left, _), (bottom, right, _) = corners  # type: ignore[misc]
             sheet.merged.append((min(top, bottom), min(left, right), max(top, bottom), max(left, right)))
-    return sheet
 
 
 def _cell_around(xml: bytes, position: int) -> tuple[int, int, int, int] | None:
@@ -387,12 +407,13 @@ def _keep(value: object) -> bool:
     return value is not None and value != "" and not (isinstance(value, str) and not value.strip())
 
 
-def _fill_with_calamine(data: bytes, sheets: list[Sheet]) -> None:
+def _fill_with_calamine(data: bytes, sheets: list[tuple[str, Sheet]]) -> None:
+    """(title as written, sheet): each sheet's values, from calamine."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    for sheet in sheets:
-        source = book.get_sheet_by_name(sheet.title)  # the title as calamine reads it: see xml_text
+    for title, sheet in sheets:
+        source = book.get_sheet_by_name(title)  # the title as calamine reads it: see xml_text
         if source.start is None:  # an empty sheet, like the Sheet2 Excel adds
             continue
         for r, row in enumerate(source.to_python(skip_empty_area=False), 1):  # absolute: row 1 is Excel's row 1
@@ -426,14 +447,7 @@ def slimmed(xml: bytes, plain: bool) -> bytes:
     return b"".join([root[0], body, b"</", root[1], b">"])
 
 
-def _fill_with_openpyxl(
-    data: bytes,
-    parts: list[tuple[str, str]],
-    xml: list[bytes],
-    sparse: list[int],
-    extents: list[Extent],
-    sheets: list[Sheet],
-) -> None:
+def _fill_with_openpyxl(book: Book, xml: dict[int, bytes], sparse: list[int], extents: dict[int, Extent]) -> None:
     """The sparse path for sheets whose cells span a huge area: reads only the cells that exist.
 
     openpyxl reads a copy: these sheets slimmed, every other sheet empty, no sheet's own parts (drawings,
@@ -442,36 +456,31 @@ def _fill_with_openpyxl(
     import openpyxl
 
     replaced = {}
-    for index, (_, part) in enumerate(parts):
+    for index, (_, part) in enumerate(book.parts):
         if index in sparse:
             replaced[part] = slimmed(xml[index], extents[index].plain)
             tags = len(re.findall(rb"<" + PREFIX + rb"(?:c|row)(?=[\s/>])", replaced[part]))
             if tags > MAX_SPARSE_TAGS:
                 raise SheetTooLarge(
-                    f"工作表“{parts[index][0]}”的内容分布在异常大的范围内（直到第{extents[index].rows:,}行、"
+                    f"工作表“{book.sheets[index].title}”的内容分布在异常大的范围内（直到第{extents[index].rows:,}行、"
                     f"第{extents[index].columns:,}列），且单元格多达 {tags:,} 个，无法在几秒内读完"
                 )
         else:
             replaced[part] = (
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
             )
-    copy = _rewritten(data, replaced, dropped=("xl/worksheets/_rels/",))
+    copy = _rewritten(book.data, replaced, dropped=("xl/worksheets/_rels/",))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
-        book = openpyxl.load_workbook(io.BytesIO(copy), data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(copy), data_only=True)
+    titles = [ws.title for ws in workbook.worksheets]
     for index in sparse:
-        sheet = sheets[index]
-        source = book.worksheets[_worksheet_position(book, parts, index)]
+        sheet, title = book.sheets[index], book.parts[index][0]
+        # openpyxl lists worksheets in the same workbook order; its titles may differ from ours (see xml_text)
+        source = workbook.worksheets[titles.index(title) if title in titles else index]
         for (row, column), cell in source._cells.items():  # never iterate to max_row × max_column
             if cell.data_type != "e" and _keep(cell.value):
                 sheet.values.setdefault(row, {})[column] = cell.value
-
-
-def _worksheet_position(book, parts: list[tuple[str, str]], index: int) -> int:
-    """openpyxl's index of our index-th worksheet (it lists worksheets in the same workbook order)."""
-    titles = [ws.title for ws in book.worksheets]
-    title = parts[index][0]
-    return titles.index(title) if title in titles else index
 
 
 def _spread_merges(sheet: Sheet) -> None:

@@ -195,6 +195,19 @@ def test_a_sheet_within_the_budget_reads_in_bounded_time_and_memory(tmp_path):
     assert_answered(run, 0, "已生成通报")
 
 
+def test_a_sheet_the_tool_does_not_read_cannot_block_it(tmp_path):
+    """A 附表 formatted far down (2.7 million cells, past the reading budget) before the ledger: never parsed."""
+    import openpyxl
+
+    path = write_ledger(tmp_path / "台账.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("附表", 0)["A1"] = "说明"
+    book.save(path)
+    append_to_sheet(path, formatted_empty_rows(64))  # sheet1.xml is now 附表
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 0, "已生成通报")
+
+
 # -- 4. merges checked in total ------------------------------------------------------------------------
 
 
