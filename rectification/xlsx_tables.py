@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from io import BytesIO
+from itertools import zip_longest
 from math import ceil, isfinite
 from typing import Literal, NamedTuple
 
@@ -265,16 +266,18 @@ def _fit(columns: Sequence[Column], cells: Sequence[tuple[Cell, ...]]) -> tuple[
     """
     widths: list[float] = []
     lines = [1] * len(cells)
+    by_column = list(zip_longest(*cells))  # rows may be shorter than the columns: None fills in
     for c, column in enumerate(columns):
-        values = [r[c] if c < len(r) else None for r in cells]
-        texts = {v for v in values if isinstance(v, str)}
+        values = by_column[c] if c < len(by_column) else (None,) * len(cells)
+        texts = {v: _text_width(v) for v in set(values) if isinstance(v, str)}
         others = {(v.__class__, v): _other_width(v) for v in values if not isinstance(v, str)}  # 1, 1.0, True apart
-        widest = max((*map(_text_width, texts), *others.values()), default=-2) + 2
+        widest = max((*texts.values(), *others.values()), default=-2) + 2
         header = min(_line_width(column.header) + 3, HEADER_WIDTH_CAP)
         width = min(max(widest, header), WIDTH_CAPS.get(column.header, MAX_WIDTH))
         widths.append(width)
         room = width - 1
-        wrapped = {t: n for t in texts if (n := _text_lines(t, room)) > 1}
+        # Only a text wider than the room, or of several lines, takes more than one line.
+        wrapped = {t: n for t, w in texts.items() if (w > room or "\n" in t) and (n := _text_lines(t, room)) > 1}
         wrapped_others = {key: ceil(w / room) for key, w in others.items() if w > room}
         if wrapped or wrapped_others:
             for i, v in enumerate(values):

@@ -1,4 +1,4 @@
-"""Property tests: whatever text, blanks, dates and merges a ledger holds, the run ends cleanly."""
+"""Property tests: whatever text, blanks, dates and merges a ledger holds, the run ends cleanly; the sheet scanner's fast paths agree with its slow ones."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from conftest import measure
 from hypothesis import HealthCheck, event, given, settings
@@ -117,3 +118,52 @@ def test_tidy_ledger_puts_every_progress_line_in_the_notice(rows_spec):
         result, out = run_on(folder, rows)
         assert result.exit_code == 0, result.output
         assert_progress_in_notice(rows, out)  # tidy statuses are never 未启动: every row is checked
+
+
+# -- the sheet scanner's fast paths agree with its slow ones -------------------------------------------------
+
+CELL_SPELLINGS = st.sampled_from(
+    [
+        '<c r="{ref}" t="s"><v>0</v></c>',
+        '<c r="{ref}" s="3"/>',  # formatted only: no value, no extent
+        '<c r="{ref}" s="1" t="inlineStr"><is><t>x</t></is></c>',
+        '<c r="{ref}"><f>1+1</f><v>2</v></c>',
+        "<c r='{ref}' t='s'><v>0</v></c>",  # single quotes: not the plain form
+        '<c t="s" r="{ref}"><v>0</v></c>',  # r not first
+        '<c r="{ref}" a="/>" t="s"><v>0</v></c>',  # a '>' inside a value
+    ]
+)
+
+
+@given(st.lists(st.tuples(st.integers(1, 300), st.integers(1, 800), CELL_SPELLINGS), min_size=1, max_size=30))
+def test_a_sheets_extent_is_the_same_on_the_fast_path_and_the_slow_one(cells):
+    from rectification.sheets import _emulated_extent, column_letters, extent
+
+    body = "".join(
+        f'<row r="{r}">' + spelling.format(ref=f"{column_letters(c)}{r}") + "</row>" for r, c, spelling in cells
+    )
+    xml = f'<worksheet xmlns="urn:x"><sheetData>{body}</sheetData></worksheet>'.encode()
+    fast, slow = extent(xml), _emulated_extent(xml)
+    assert (fast.rows, fast.columns) == (slow.rows, slow.columns)
+    assert fast.plain == slow.plain
+
+
+@pytest.mark.parametrize(
+    ("formula", "uncached"),
+    [
+        ("<f>A1*2</f>", True),
+        ("<f>A1*2</f><v>4</v>", False),
+        ('<f t="shared" si="0"/>', True),
+        ("<f\n>A1</f>", True),
+        ("<x:f>A1</x:f>", True),
+        ("<is><t>x</t></is>", False),
+    ],
+)
+def test_uncached_formulas_are_found_however_written(formula, uncached):
+    from rectification.sheets import _uncached
+
+    xml = (
+        '<worksheet><dataValidations><dataValidation><formula1>"a,b"</formula1></dataValidation></dataValidations>'
+        f'<sheetData><row r="1"><c r="B1" t="inlineStr">{formula}</c></row></sheetData></worksheet>'
+    ).encode()
+    assert bool(_uncached(xml)) is uncached
