@@ -178,6 +178,20 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
     assert first == second
 
 
+def test_template_is_stored_as_excel_saves_it() -> None:
+    """Text in a shared-string table as UTF-8 (no inline strings, no &#NNNNN;), and valid against the schemas."""
+    import zipfile
+
+    audit = pytest.importorskip("openxml_audit", reason="openxml-audit (requirements-dev.txt) validates the package")
+    with zipfile.ZipFile(TEMPLATE) as package:
+        sheets = [package.read(n) for n in package.namelist() if n.startswith("xl/worksheets/sheet")]
+        shared = package.read("xl/sharedStrings.xml").decode("utf-8")
+    assert not any(b'"inlineStr"' in xml or b"&#" in xml for xml in sheets)
+    assert "巡察整改台账填表说明" in shared
+    result = audit.OpenXmlValidator(file_format=audit.FileFormat.OFFICE_2019, max_errors=20).validate(str(TEMPLATE))
+    assert result.is_valid, [f"{e.path}: {e.description}" for e in result.errors]
+
+
 def test_default_output_is_the_repo_template() -> None:
     assert load_builder().DEFAULT_OUT == TEMPLATE
 
