@@ -118,34 +118,27 @@ def build_ledger(path: Path, problems: int, per_problem: int = 5) -> Path:
     return path
 
 
-ISSUER_MARK = b"&#31532;0000&#21333;"  # 第0000单位 as openpyxl writes it in the sheet's XML
+EXAMPLE_ISSUER = "中共武汉市东西湖区红十字会党组".encode()  # the example's 发文机关, in its shared strings
 
 
 def build_round(folder: Path, units: int) -> Path:
     """units copies of the example ledger (workbook_template.xlsx), each with its own 发文机关 (第0001单位…).
 
-    openpyxl saves one copy; the others are that file with the number changed in 基本信息's XML.
+    Each is the template's own bytes with the 发文机关 text changed in its shared strings: the same workbook a
+    unit sends back after filling in the template in Excel.
     """
-    import io
     import zipfile
 
-    import openpyxl
-
     folder.mkdir(parents=True, exist_ok=True)
-    book = openpyxl.load_workbook(ROOT / "workbook_template.xlsx")
-    sheet = book["基本信息"]
-    cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "发文机关")
-    cell.value = "中共某某区第0000单位党组"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    with zipfile.ZipFile(buffer) as archive:
+    with zipfile.ZipFile(ROOT / "workbook_template.xlsx") as archive:
         parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    assert sum(data.count(ISSUER_MARK) for _, data in parts) == 1, "the issuer's number must be found once"
+    mark = b"<t>" + EXAMPLE_ISSUER + b"</t>"
+    assert sum(data.count(mark) for _, data in parts) == 1, "the issuer must be found once"
     for n in range(1, units + 1):
-        mark = ISSUER_MARK.replace(b"0000", f"{n:04d}".encode())
+        issuer = f"<t>中共某某区第{n:04d}单位党组</t>".encode()
         with zipfile.ZipFile(folder / f"单位{n:04d}.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
             for name, data in parts:
-                out.writestr(name, data.replace(ISSUER_MARK, mark))
+                out.writestr(name, data.replace(mark, issuer))
     return folder
 
 
