@@ -227,6 +227,9 @@ def _invisible_characters(table: Table, info_sheet: str, info: dict[str, tuple[i
         (table.sheet, row, table.headers[name], value) for row, values in table.rows for name, value in values.items()
     ]
     cells += [(info_sheet, row, name, value) for name, (row, value) in info.items()]
+    text = "".join(value for *_, value in cells if isinstance(value, str))
+    if text.isprintable() or INVISIBLE.search(text) is None:  # the usual case: one search, not one a cell
+        return []
     findings = []
     for sheet, row, column, value in cells:
         if isinstance(value, str) and INVISIBLE.search(value) and (hidden := invisible_in(value)):

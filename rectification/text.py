@@ -20,9 +20,17 @@ NEEDS_WORK = re.compile(f"[\\x00-\\x1f{CONTROL_CHARS}{INVISIBLE_CHARS}]|_x[0-9A-
 SPACES = "\u3000\xa0\u2002\u2003\u2009 \t"
 
 
+def plain(text: str) -> bool:
+    """No control, invisible or line-break character and no _x0007_ escape: nothing to remove (C speed).
+
+    Every character UNSAFE and NEEDS_WORK name is one str.isprintable() refuses (Cc, Cf, Cn).
+    """
+    return text.isprintable() and "_x" not in text
+
+
 def xml_safe(text: str) -> str:
     """Text that lxml and Office accept and that shows as it reads: no control or invisible characters."""
-    return UNSAFE.sub("", EXCEL_ESCAPE.sub("", text))
+    return text if plain(text) else UNSAFE.sub("", EXCEL_ESCAPE.sub("", text))
 
 
 def invisible_in(text: str) -> list[str]:
@@ -34,7 +42,7 @@ def clean(value: object) -> str:
     """A cell value as trimmed text; line breaks kept (they separate paragraphs)."""
     if value is None:
         return ""
-    if isinstance(value, str) and NEEDS_WORK.search(value) is None:
+    if isinstance(value, str) and (plain(value) or NEEDS_WORK.search(value) is None):
         return value.strip(SPACES)  # the common case, kept fast: 10,000-row ledgers clean 200,000 cells
     if isinstance(value, datetime):
         value = value.date() if value.time() == datetime.min.time() else value

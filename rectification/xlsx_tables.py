@@ -25,7 +25,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from .text import xml_safe
+from .text import plain, xml_safe
 
 # Text is written as shared strings only; these options keep xlsxwriter from second-guessing it anywhere else.
 WORKBOOK_OPTIONS = {
@@ -255,7 +255,8 @@ def _safe(cells: tuple[Cell, ...], width: int) -> tuple[Cell, ...]:
     One search over the row's text: most rows need no change.
     """
     cells = cells[:width]
-    if UNSAFE.search("\n".join(v for v in cells if isinstance(v, str))) is None:
+    text = "\n".join(v for v in cells if isinstance(v, str))
+    if plain(text.replace("\n", "")) or UNSAFE.search(text) is None:
         return cells
     return tuple(xml_safe(v) if isinstance(v, str) else v for v in cells)
 

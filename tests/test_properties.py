@@ -167,3 +167,16 @@ def test_uncached_formulas_are_found_however_written(formula, uncached):
         f'<sheetData><row r="1"><c r="B1" t="inlineStr">{formula}</c></row></sheetData></worksheet>'
     ).encode()
     assert bool(_uncached(xml)) is uncached
+
+
+def test_every_character_the_cleaners_remove_is_one_isprintable_refuses():
+    """text.plain() trusts str.isprintable() to spot them all: the fast path skips no removable character."""
+    import re
+    import sys
+
+    from rectification import text
+
+    removable = re.compile(f"[\\x00-\\x1f{text.CONTROL_CHARS}{text.INVISIBLE_CHARS}]")
+    missed = [f"U+{c:04X}" for c in range(sys.maxunicode + 1) if removable.match(chr(c)) and chr(c).isprintable()]
+    assert not missed
+    assert not text.plain("第1行_x0007_") and not text.plain("两行\n文字") and text.plain("普通的文字（含全角括号）")
