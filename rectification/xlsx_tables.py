@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from io import BytesIO
 from itertools import zip_longest
 from math import ceil, isfinite
 from typing import Literal, NamedTuple
+from zipfile import ZipFile, ZipInfo
 
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
@@ -35,6 +37,9 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
 }
 LARGE_ROWS = 20_000  # tables this long are staged in temporary files at close(), not in memory
+# zlib level 1 deflates these XML parts about twice as fast as the default 6, for files about a quarter larger
+# (a 10,000-measure summary: 660 → 840 KB), which no clerk notices and a 100,000-measure round saves 0.6 s on.
+DEFLATE_LEVEL = 1
 MAX_WIDTH = 60  # column width cap, in Excel's character units
 WIDTH_CAPS = {"问题类别": 20, "问题": 30, "整改措施": 40}  # so 措施明细 prints at a readable scale
 LINE_HEIGHT = 15  # points a line of 11 pt text
@@ -244,9 +249,46 @@ class TableSheet(Worksheet):
 
 
 class TableBook(Workbook):
-    """A workbook whose add_worksheet() makes TableSheets."""
+    """A workbook whose add_worksheet() makes TableSheets, zipped at DEFLATE_LEVEL."""
 
     worksheet_class = TableSheet
+
+    def _store_workbook(self) -> None:
+        with _deflating_at(DEFLATE_LEVEL):
+            super()._store_workbook()
+
+
+class _LevelledZipInfo(ZipInfo):
+    """A ZipInfo that asks for DEFLATE_LEVEL (the attribute is compress_level from Python 3.13, aliased)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._compresslevel = DEFLATE_LEVEL
+
+
+@contextmanager
+def _deflating_at(level: int) -> Iterator[None]:
+    """XlsxWriter's packaging with its parts deflated at this level instead of zlib's default 6.
+
+    XlsxWriter offers no setting for it: while it zips, the two names its packaging uses are swapped for ones
+    that ask for the level (ZipInfo for parts kept in memory, ZipFile's compresslevel for those in temporary
+    files). Should a later XlsxWriter no longer use them, the workbook is still written, only at level 6.
+    """
+    from functools import partial
+
+    import xlsxwriter.workbook as packaging
+
+    saved = {name: getattr(packaging, name, None) for name in ("ZipInfo", "ZipFile")}
+    if None in saved.values():
+        yield
+        return
+    packaging.ZipInfo = _LevelledZipInfo
+    packaging.ZipFile = partial(ZipFile, compresslevel=level)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(packaging, name, value)
 
 
 def _safe(cells: tuple[Cell, ...], width: int) -> tuple[Cell, ...]:

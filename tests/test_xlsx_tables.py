@@ -95,3 +95,20 @@ def test_large_workbooks_stage_their_parts_in_files_with_the_same_content(monkey
     in_memory = parts(build(None))
     monkeypatch.setattr(xlsx_tables, "LARGE_ROWS", 0)
     assert parts(build(None)) == in_memory
+
+
+@pytest.mark.parametrize("rows_hint", [0, xlsx_tables.LARGE_ROWS], ids=["in-memory", "temporary-files"])
+def test_workbooks_are_deflated_at_level_1_and_xlsxwriter_is_left_as_it_was(rows_hint):
+    import zlib
+
+    import xlsxwriter.workbook
+
+    book, buffer, styles = new_workbook(rows=rows_hint)
+    write_table(book.add_worksheet("表"), styles, COLUMNS, rows(), filtered=True)
+    book.close()
+    assert xlsxwriter.workbook.ZipInfo is zipfile.ZipInfo and xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+    with zipfile.ZipFile(BytesIO(buffer.getvalue())) as package:
+        for item in package.infolist():
+            deflate = zlib.compressobj(xlsx_tables.DEFLATE_LEVEL, zlib.DEFLATED, -15)
+            expected = len(deflate.compress(package.read(item)) + deflate.flush())
+            assert item.compress_size == expected, item.filename
