@@ -47,9 +47,9 @@ DEADLINE_FORMS = (
 MONTH_WITHOUT_YEAR = re.compile(r"^\s*\d{1,2}\s*月")
 
 
-def parse_status(value: object) -> Status | None:
-    text = unicodedata.normalize("NFKC", clean(value)).replace(" ", "")
-    return STATUS_BY_WORD.get(text)
+def parse_status(text: str) -> Status | None:
+    """A cleaned 整改状态 text's status, or None when it is not a known word."""
+    return STATUS_BY_WORD.get(text) or STATUS_BY_WORD.get(unicodedata.normalize("NFKC", text).replace(" ", ""))
 
 
 class _Builder:
@@ -76,7 +76,7 @@ class _Builder:
             return None
 
     def deadline(self, row: int, value: object):
-        if not clean(value):
+        if value is None or isinstance(value, str) and not clean(value):  # a date or number is never blank
             self.note(
                 Level.ERROR,
                 row,
@@ -113,7 +113,8 @@ class _Builder:
         return deadline
 
     def status(self, row: int, value: object) -> Status | None:
-        if not clean(value):
+        text = clean(value)
+        if not text:
             self.note(
                 Level.ERROR,
                 row,
@@ -122,7 +123,7 @@ class _Builder:
                 f"请从下拉列表中选择：{ALLOWED_STATUSES}",
             )
             return None
-        status = parse_status(value)
+        status = parse_status(text)
         if status is None:
             self.note(
                 Level.ERROR,

@@ -42,8 +42,8 @@ def clean(value: object) -> str:
     """A cell value as trimmed text; line breaks kept (they separate paragraphs)."""
     if value is None:
         return ""
-    if isinstance(value, str) and (plain(value) or NEEDS_WORK.search(value) is None):
-        return value.strip(SPACES)  # the common case, kept fast: 10,000-row ledgers clean 200,000 cells
+    if isinstance(value, str) and ((value.isprintable() and "_x" not in value) or NEEDS_WORK.search(value) is None):
+        return value.strip(SPACES)  # the common case (plain() inlined), kept fast: 100,000 rows clean 1.2 million cells
     if isinstance(value, datetime):
         value = value.date() if value.time() == datetime.min.time() else value
     if isinstance(value, date):
