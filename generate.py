@@ -5,6 +5,7 @@ The command line: parses options, runs the pipeline, prints in Chinese, decides 
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 import unicodedata
@@ -246,6 +247,9 @@ def cli(
     try:
         with _stage_bar() as progress:
             report = run(ledger, options, progress=progress)
+        # One ledger, then the process ends: what the run made need never be walked by the garbage collector
+        # (the first collections after it would visit every object: 0.8 s at 100,000 measures).
+        gc.freeze()
         saved = save_report(report, out_dir)
     except SinceUnusable as error:  # its message names the earlier copy and says what is wrong
         click.echo(str(error).rstrip("。") + "。", err=True)

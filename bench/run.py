@@ -15,6 +15,7 @@ writing the summary's number of cells with the summary's writer (xlsx_tables) al
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -218,6 +219,7 @@ def job(kind: str, ledger: str, out: str) -> None:
         marks: list[float] = []
         start = time.perf_counter()
         report = run(Path(ledger), Options(as_of=AS_OF), progress=lambda share: marks.append(time.perf_counter()))
+        gc.freeze()  # as generate.py does after its one run
         save_report(report, Path(out))
         end = time.perf_counter()
         # the pipeline ticks after reading, records, checks and each renderer (notice, then summary)
