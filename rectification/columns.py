@@ -78,14 +78,30 @@ def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 _COLUMN_INDEX = _index(LEDGER_COLUMNS)
 _INFO_INDEX = _index(INFO_KEYS)
+# Longer than any name could be once its spaces and marks are gone (names have at most 10 characters),
+# unless a note in parentheses, which the look-up removes, makes it long.
+MAX_NAME_CHARS = 4 * max(map(len, (*_COLUMN_INDEX, *_INFO_INDEX)))
+
+
+def _too_long(text: str) -> bool:
+    if len(text) <= MAX_NAME_CHARS or "(" in text or "（" in text:
+        return False
+    return len(text) - text.count(" ") - text.count("\u3000") - text.count("\n") > MAX_NAME_CHARS
+
+
 PARENTHESES = re.compile(r"[（(][^)）]*[)）]")
 
 
 def _lookup(index: dict[str, str], value: object) -> str | None:
+    if isinstance(value, str) and _too_long(value):
+        return None  # a data cell among the rows searched for a header: spared the normalising
     name = key(value)
     if not name:
         return None
-    return index.get(name) or index.get(PARENTHESES.sub("", name))
+    found = index.get(name)
+    if found is None and isinstance(value, str) and PARENTHESES.search(value):  # 整改时限（必填）
+        found = index.get(key(PARENTHESES.sub("", value)))
+    return found
 
 
 def ledger_column(header: object) -> str | None:

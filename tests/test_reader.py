@@ -189,6 +189,22 @@ def test_missing_required_column_lists_required_and_found(tmp_path):
     assert "表头需包含：序号、问题、整改措施" in error.hint and "当前识别到：序号、问题类别" in error.hint
 
 
+def test_headers_with_a_note_in_parentheses_are_recognised(tmp_path):
+    """整改时限（必填）, 责任人(姓名): the note is the clerk's, the column is ours; long data cells are no headers."""
+    notes = {
+        "整改时限": "整改时限（必填）",
+        "责任人": "责任人(姓名)",
+        "整改措施": "整改措施（具体到人，2025年底前完成）",
+    }
+    header = [notes.get(h, h) for h in HEADER]
+    rows = [{notes.get(k, k): v for k, v in r.items()} for r in family_rows()]
+    rows[0][notes["整改措施"]] = "整改措施" * 20  # a long cell that names a column, in the rows searched for a header
+    ledger, found = read(write_ledger(tmp_path / "a.xlsx", rows=rows, header=header))
+    assert not [f for f in found if f.level is Level.ERROR]
+    assert [m.person for m in ledger.measures] == [r["责任人(姓名)"] for r in rows]
+    assert ledger.measures[0].deadline is not None and ledger.measures[0].text == "整改措施" * 20
+
+
 def test_extra_columns_are_named_in_a_hint(tmp_path):
     rows = [{**r, "联系电话": "1"} for r in family_rows()]
     _, found = read(write_ledger(tmp_path / "a.xlsx", rows=rows, header=[*HEADER, "联系电话"]))
