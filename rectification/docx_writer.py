@@ -244,6 +244,7 @@ def _template_of(path: Path, source: zipfile.ZipFile) -> Template:
             f'<Relationship Id="rIdCoreProperties" Type="{CORE_REL}" Target="{core_part}"/></Relationships>'.encode(),
         )
     core = source.read(core_part) if core_part in source.NameToInfo else BLANK_CORE
+    ElementTree.fromstring(core)  # each notice rewrites it: a damaged one is the template's fault, said now
     static = BytesIO()
     with zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():

@@ -223,13 +223,14 @@ def _clean_titles(book: Book) -> list[Finding]:
 
 def _invisible_characters(table: Table, info_sheet: str, info: dict[str, tuple[int, object]]) -> list[Finding]:
     """Bidi overrides and zero-width characters in the cells read: text.clean drops them; say where."""
+    texts = [v for _, values in table.rows for v in values.values() if isinstance(v, str)]
+    text = "".join(texts + [v for _, v in info.values() if isinstance(v, str)])
+    if text.isprintable() or INVISIBLE.search(text) is None:  # the usual case: one search, not one a cell
+        return []
     cells = [
         (table.sheet, row, table.headers[name], value) for row, values in table.rows for name, value in values.items()
     ]
     cells += [(info_sheet, row, name, value) for name, (row, value) in info.items()]
-    text = "".join(value for *_, value in cells if isinstance(value, str))
-    if text.isprintable() or INVISIBLE.search(text) is None:  # the usual case: one search, not one a cell
-        return []
     findings = []
     for sheet, row, column, value in cells:
         if isinstance(value, str) and INVISIBLE.search(value) and (hidden := invisible_in(value)):
