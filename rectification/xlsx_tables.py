@@ -129,12 +129,12 @@ def write_table(
     heights = [min(LINE_HEIGHT * n, MAX_ROW_HEIGHT) if n > 1 else None for n in lines]
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
-    for r, height in enumerate(heights, 1):
-        if height:
-            sheet.set_row(r, height)
     if isinstance(sheet, TableSheet):
         sheet.add_table(styles, columns, cells, [row.tint for row in rows], heights)
     else:  # any other worksheet: XlsxWriter's own calls, a cell at a time
+        for r, height in enumerate(heights, 1):
+            if height:
+                sheet.set_row(r, height)
         for c, column in enumerate(columns):
             sheet.write_string(0, c, column.header, styles.header)
         for r, (values, row) in enumerate(zip(cells, rows, strict=True), 1):
@@ -215,6 +215,8 @@ class TableSheet(Worksheet):
             self.rows_xml.append("".join(parts))
         self._check_dimensions(0, 0)
         self._check_dimensions(last, width - 1)
+        # What set_row() would keep for placing a chart; its other record, row_info, only feeds the <row>s above.
+        self.row_sizes.update({r: [_pixels(h), False] for r, h in enumerate(heights, 1) if h})
 
     def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> list[str | None]:
         """XlsxWriter's look-up of the cells a chart shows, for the chart's cached values (as its own does)."""

@@ -39,7 +39,7 @@ def rows() -> list[Row]:
 
 
 def build(worksheet_class: type[Worksheet] | None) -> bytes:
-    """Three tables and a chart over the first, on TableSheets (None) or on XlsxWriter's own worksheets."""
+    """Three tables and two charts, on TableSheets (None) or on XlsxWriter's own worksheets."""
     book, buffer, styles = new_workbook()
     for n, (columns, table) in enumerate(
         ((COLUMNS, rows()), (table_columns("单位 | 数"), [Row(("甲", 1)), Row(("乙", 2), "red")]), (COLUMNS, []))
@@ -50,6 +50,9 @@ def build(worksheet_class: type[Worksheet] | None) -> bytes:
     chart.add_series({"categories": ["表0", 1, 0, 12, 0], "values": ["表0", 1, 2, 12, 2]})
     chart.add_series({"categories": ["表1", 1, 0, 2, 0], "values": ["表1", 1, 1, 2, 1]})
     book.get_worksheet_by_name("表1").insert_chart(4, 0, chart)
+    over_tall_rows = book.add_chart({"type": "bar"})  # anchored over rows of several lines: their heights count
+    over_tall_rows.add_series({"values": ["表0", 1, 2, 12, 2]})
+    book.get_worksheet_by_name("表0").insert_chart(1, 1, over_tall_rows)
     book.close()
     return buffer.getvalue()
 
