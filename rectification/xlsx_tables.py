@@ -183,12 +183,13 @@ class TableSheet(Worksheet):
         )
         self.values = [tuple(c.header for c in columns), *rows]
         last = 0
+        opens = [f'<c r="{letter}' for letter in letters]
         for r, (values, tint, height) in enumerate(zip(rows, tints, heights, strict=True), 1):
             if not values:
                 continue  # nothing written, no <row>: as XlsxWriter leaves a row without cells
-            last, n = r, r + 1
+            last, row = r, str(r + 1)
             ht = f' ht="{_pixels(height) * 0.75:.16g}" customHeight="1"' if height else ""
-            parts = [f'<row r="{n}" spans="1:{spans[r >> 4]}"{ht}>']
+            parts = [f'<row r="{row}" spans="1:{spans[r >> 4]}"{ht}>']
             row_attrs = attrs[tint]
             for c, value in enumerate(values):
                 kind = value.__class__
@@ -196,21 +197,21 @@ class TableSheet(Worksheet):
                 if s is None:
                     fmt = styles.get(value, tint if columns[c].tinted else None)
                     s = row_attrs[c][kind] = f' s="{fmt._get_xf_index()}"'
-                if value is None or value == "":
-                    parts.append(f'<c r="{letters[c]}{n}"{s}/>')
-                elif isinstance(value, str):
+                if kind is str and value:  # the common cell first, then by kind
                     if len(value) > MAX_STRING // 2:
                         value = _truncated(value)
-                    parts.append(f'<c r="{letters[c]}{n}"{s} t="s"><v>{string_index(value)}</v></c>')
+                    parts.append(f'{opens[c]}{row}"{s} t="s"><v>{string_index(value)}</v></c>')
+                elif value is None or kind is str:
+                    parts.append(f'{opens[c]}{row}"{s}/>')
                 elif isinstance(value, date):
                     serial = serials.get(value)
                     if serial is None:
                         serial = serials[value] = self._convert_date_time(value)
-                    parts.append(f'<c r="{letters[c]}{n}"{s}><v>{serial:.16G}</v></c>')
+                    parts.append(f'{opens[c]}{row}"{s}><v>{serial:.16G}</v></c>')
                 else:
                     if not isfinite(value):
                         raise TypeError("NAN/INF not supported in write_number()")  # as XlsxWriter says
-                    parts.append(f'<c r="{letters[c]}{n}"{s}><v>{value:.16G}</v></c>')
+                    parts.append(f'{opens[c]}{row}"{s}><v>{value:.16G}</v></c>')
             parts.append("</row>")
             self.rows_xml.append("".join(parts))
         self._check_dimensions(0, 0)
