@@ -197,11 +197,11 @@ class TableSheet(Worksheet):
                 if s is None:
                     fmt = styles.get(value, tint if columns[c].tinted else None)
                     s = row_attrs[c][kind] = f' s="{fmt._get_xf_index()}"'
-                if kind is str and value:  # the common cell first, then by kind
+                if isinstance(value, str) and value:  # the common cell first
                     if len(value) > MAX_STRING // 2:
                         value = _truncated(value)
                     parts.append(f'{opens[c]}{row}"{s} t="s"><v>{string_index(value)}</v></c>')
-                elif value is None or kind is str:
+                elif value is None or isinstance(value, str):
                     parts.append(f'{opens[c]}{row}"{s}/>')
                 elif isinstance(value, date):
                     serial = serials.get(value)
