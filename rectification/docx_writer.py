@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 from .docx_table import table_xml
 from .notice import Block, BlockKind, Notice
 from .template import TemplateStyleMissing, TemplateUnusable
-from .text import escape_xml, xml_safe
+from .text import escape_xml, plain, xml_safe
 
 __all__ = ["TemplateStyleMissing", "TemplateUnusable", "render_docx", "pdf_ready_copy"]
 
@@ -73,6 +73,8 @@ RUN_FONTS = '<w:rFonts w:hint="eastAsia"/>'
 
 def clean_text(text: str) -> str:
     """Text fit for a w:t: no control characters (raw or as _x000B_), CR LF and CR as LF."""
+    if plain(text, lines=True):  # no CR, no surrogate either: nothing to do
+        return text
     text = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n")
     return EXTRA_UNSAFE.sub("", text)
 

@@ -20,17 +20,21 @@ NEEDS_WORK = re.compile(f"[\\x00-\\x1f{CONTROL_CHARS}{INVISIBLE_CHARS}]|_x[0-9A-
 SPACES = "\u3000\xa0\u2002\u2003\u2009 \t"
 
 
-def plain(text: str) -> bool:
-    """No control, invisible or line-break character and no _x0007_ escape: nothing to remove (C speed).
+def plain(text: str, lines: bool = False) -> bool:
+    """No control or invisible character and no _x0007_ escape: nothing to remove (C speed); with lines, line
+    breaks allowed.
 
-    Every character UNSAFE and NEEDS_WORK name is one str.isprintable() refuses (Cc, Cf, Cn).
+    Every character UNSAFE and NEEDS_WORK name is one str.isprintable() refuses (Cc, Cf, Cn), as are lone
+    surrogates and CR.
     """
-    return text.isprintable() and "_x" not in text
+    if "_x" in text:
+        return False
+    return text.isprintable() or (lines and "\n" in text and text.replace("\n", "").isprintable())
 
 
 def xml_safe(text: str) -> str:
     """Text that lxml and Office accept and that shows as it reads: no control or invisible characters."""
-    return text if plain(text) else UNSAFE.sub("", EXCEL_ESCAPE.sub("", text))
+    return text if plain(text, lines=True) else UNSAFE.sub("", EXCEL_ESCAPE.sub("", text))
 
 
 def invisible_in(text: str) -> list[str]:

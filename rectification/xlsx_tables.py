@@ -302,7 +302,7 @@ def _safe(cells: tuple[Cell, ...], width: int) -> tuple[Cell, ...]:
     """
     cells = cells[:width]
     text = "\n".join(v for v in cells if isinstance(v, str))
-    if plain(text.replace("\n", "")) or UNSAFE.search(text) is None:
+    if plain(text, lines=True) or UNSAFE.search(text) is None:
         return cells
     return tuple(xml_safe(v) if isinstance(v, str) else v for v in cells)
 
