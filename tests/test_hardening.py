@@ -705,16 +705,23 @@ def test_a_template_missing_a_style_is_refused_with_its_name(tmp_path):
     assert f"通报模板 {broken} 中缺少样式 “一级标题”" in message and "build_docx_template.py" in message
 
 
+def assert_template_refused(run_cli, ledger_path, monkeypatch, template: Path, *words: str) -> None:
+    """A run with this notice template: exit 2, a sentence with these words, no file written."""
+    from rectification import docx_writer
+
+    monkeypatch.setattr(docx_writer, "DEFAULT_TEMPLATE", template)
+    run = run_cli(str(ledger_path))
+    assert run.exit_code == 2, run.output
+    assert all(word in run.output for word in ("无法生成通报：通报模板", *words)), run.output
+    assert "Traceback" not in run.output and "意外" not in run.output
+    assert not list(run.out_dir.glob("*.docx")) and not list(run.out_dir.glob("*.xlsx"))
+
+
 def test_a_template_missing_a_style_is_exit_2_and_writes_nothing(run_cli, ledger_path, tmp_path, monkeypatch):
     from rectification import docx_writer
 
     broken = styles_xml_without(docx_writer.DEFAULT_TEMPLATE, tmp_path / "模板.docx", "成文日期")
-    monkeypatch.setattr(docx_writer, "DEFAULT_TEMPLATE", broken)
-    run = run_cli(str(ledger_path))
-    assert run.exit_code == 2, run.output
-    assert "无法生成通报：通报模板" in run.output and "缺少样式 “成文日期”" in run.output
-    assert "Traceback" not in run.output and "意外" not in run.output
-    assert not list(run.out_dir.glob("*.docx")) and not list(run.out_dir.glob("*.xlsx"))
+    assert_template_refused(run_cli, ledger_path, monkeypatch, broken, "缺少样式 “成文日期”")
 
 
 def test_the_factory_template_renders_each_kind_in_its_style():
@@ -770,12 +777,7 @@ def test_a_damaged_template_is_exit_2_with_a_sentence(run_cli, ledger_path, tmp_
 
     broken = tmp_path / "模板.docx"
     broken.write_bytes(damage(docx_writer.DEFAULT_TEMPLATE.read_bytes()))
-    monkeypatch.setattr(docx_writer, "DEFAULT_TEMPLATE", broken)
-    run = run_cli(str(ledger_path))
-    assert run.exit_code == 2, run.output
-    assert "无法生成通报：通报模板" in run.output and "build_docx_template.py" in run.output
-    assert "Traceback" not in run.output and "意外" not in run.output
-    assert not list(run.out_dir.glob("*.docx")) and not list(run.out_dir.glob("*.xlsx"))
+    assert_template_refused(run_cli, ledger_path, monkeypatch, broken, "build_docx_template.py")
 
 
 def test_a_template_replaced_on_disk_is_read_again(tmp_path):
