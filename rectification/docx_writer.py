@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 
 from .docx_table import table_xml
 from .notice import Block, BlockKind, Notice
+from .output import os_error_text
 from .template import TemplateStyleMissing, TemplateUnusable
 from .text import escape_xml, plain, xml_safe
 
@@ -209,7 +210,7 @@ def load_template(path: Path) -> Template:
     try:
         info = path.stat()
     except OSError as error:
-        raise TemplateUnusable(f"找不到通报模板 {path}（{error.strerror or error}）。{REPAIR}") from None
+        raise TemplateUnusable(f"无法读取通报模板 {path}（{os_error_text(error)}）。{REPAIR}") from None
     return _read_template(str(path), info.st_mtime_ns, info.st_size)
 
 
@@ -218,8 +219,10 @@ def _read_template(path: str, mtime_ns: int, size: int) -> Template:
     try:
         with zipfile.ZipFile(path) as source:
             return _template_of(Path(path), source)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as error:
-        raise TemplateUnusable(f"通报模板 {path} 已损坏或不是 Word 文档（.docx）：{error}。{REPAIR}") from None
+    except OSError as error:
+        raise TemplateUnusable(f"无法读取通报模板 {path}（{os_error_text(error)}）。{REPAIR}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):  # their texts are English
+        raise TemplateUnusable(f"通报模板 {path} 已损坏或不是 Word 文档（.docx）。{REPAIR}") from None
 
 
 def _template_of(path: Path, source: zipfile.ZipFile) -> Template:
