@@ -1,6 +1,7 @@
 """Everything derived from a ledger, computed once: each measure's light, what the notice reports, the figures.
 
 Every renderer (notice, summary, roll-up, console) reads an Analysis; none recomputes a light or a count.
+What is made once a measure is slotted, as in model.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ OPEN_STATUSES = (Status.IN_PROGRESS, Status.NOT_STARTED, None)
 STATES = (Status.DONE, Status.IN_PROGRESS, Status.ONGOING, Status.NOT_STARTED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """Where an open measure stands against its deadline on the as-of day."""
 
@@ -53,7 +54,7 @@ def reported(measure: Measure) -> bool:
     return measure.status is not Status.NOT_STARTED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tracked:
     """One measure with what the analysis found: its problem, its light, whether the notice reports it."""
 
@@ -112,7 +113,7 @@ class Figures(Tally):
         return self.problems_done / self.problems if self.problems else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportedAspect:
     """One 具体表现 of a listed problem, with the measures the notice reports under it."""
 
@@ -120,7 +121,7 @@ class ReportedAspect:
     measures: tuple[Measure, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportedProblem:
     """A problem as the notice lists it: its number in the notice and the measures it reports."""
 

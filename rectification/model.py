@@ -1,4 +1,8 @@
-"""The records every stage passes on: the ledger as data, and findings about it."""
+"""The records every stage passes on: the ledger as data, and findings about it.
+
+Those made once a row are slotted: without a __dict__ each is about a third the size, and at 100,000 measures
+every stage that walks them runs faster for touching less memory.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ class Level(str, enum.Enum):
     HINT = "提示"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing the user should know about their workbook, pointing at a cell."""
 
@@ -51,7 +55,7 @@ class Light(str, enum.Enum):
     GREEN = "绿灯"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadline:
     """A 整改时限 as written, with what it means."""
 
@@ -61,7 +65,7 @@ class Deadline:
     ongoing: bool = False  # 长期坚持 / 持续整改, alone or after a date
 
 
-@dataclass
+@dataclass(slots=True)
 class Measure:
     """One row of the ledger: a rectification measure of a problem."""
 
@@ -78,7 +82,7 @@ class Measure:
     evidence: str = ""  # 佐证材料: a done measure without it cannot be closed off (销号)
 
 
-@dataclass
+@dataclass(slots=True)
 class Aspect:
     """One 具体表现 of a problem and the measures written against it."""
 
@@ -87,7 +91,7 @@ class Aspect:
     measures: list[Measure] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     """A problem the inspection found, with its measures in ledger order."""
 
