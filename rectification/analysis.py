@@ -34,13 +34,17 @@ class Assessment:
         return f"剩余{self.days_left}天" if self.days_left is not None else ""
 
 
+NO_LIGHT = Assessment(None)  # shared, as most measures have no light (Assessment is frozen)
+IMMEDIATE_OPEN = Assessment(Light.RED)  # 立行立改 and not done: red, with no date to count from
+
+
 def assess(measure: Measure, as_of: date, warn_days: int = DEFAULT_WARN_DAYS) -> Assessment:
     """The three-colour light of one measure: the only place a light is decided."""
     deadline = measure.deadline
     if measure.status not in OPEN_STATUSES or deadline is None:
-        return Assessment(None)
+        return NO_LIGHT
     if deadline.due is None:
-        return Assessment(Light.RED) if deadline.immediate else Assessment(None)
+        return IMMEDIATE_OPEN if deadline.immediate else NO_LIGHT
     remaining = (deadline.due - as_of).days
     if remaining < 0:
         return Assessment(Light.RED, days_overdue=-remaining)
@@ -222,17 +226,28 @@ def _categories(problems: Sequence[Problem], listed: Sequence[ReportedProblem]) 
     )
 
 
-def tally(name: str, tracked: Sequence[Tracked]) -> Tally:
-    states = Counter(t.measure.status for t in tracked)
-    lights = Counter(t.light for t in tracked)
-    done, in_progress, ongoing, not_started = (states[s] for s in STATES)
-    return Tally(
-        name, len(tracked), done, in_progress, ongoing, not_started, red=lights[Light.RED], yellow=lights[Light.YELLOW]
-    )
+def tally(name: str, tracked: Iterable[Tracked]) -> Tally:
+    return _tally(name, Counter((t.measure.status, t.assessment.light) for t in tracked))
 
 
 def grouped(tracked: Iterable[Tracked], key: Callable[[Tracked], str]) -> tuple[Tally, ...]:
-    groups: dict[str, list[Tracked]] = {}
-    for t in tracked:
-        groups.setdefault(key(t), []).append(t)
-    return tuple(tally(name, group) for name, group in groups.items())
+    """A tally for each value of key, in order of first appearance: one counting pass over the measures."""
+    counts = Counter((key(t), t.measure.status, t.assessment.light) for t in tracked)
+    groups: dict[str, Counter[tuple[Status | None, Light | None]]] = {}
+    for (name, status, light), n in counts.items():
+        groups.setdefault(name, Counter())[status, light] += n
+    return tuple(_tally(name, pairs) for name, pairs in groups.items())
+
+
+def _tally(name: str, pairs: Counter[tuple[Status | None, Light | None]]) -> Tally:
+    """A Tally from the count of each (status, light) pair."""
+    states: Counter[Status | None] = Counter()
+    lights: Counter[Light | None] = Counter()
+    for (status, light), n in pairs.items():
+        states[status] += n
+        lights[light] += n
+    done, in_progress, ongoing, not_started = (states[s] for s in STATES)
+    measures = sum(pairs.values())
+    return Tally(
+        name, measures, done, in_progress, ongoing, not_started, red=lights[Light.RED], yellow=lights[Light.YELLOW]
+    )
