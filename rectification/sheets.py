@@ -423,6 +423,9 @@ def _fill_with_calamine(data: bytes, sheets: list[tuple[str, Sheet]]) -> None:
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    # One object for each distinct text: calamine makes a new str for every cell, while a ledger repeats its
+    # owners, statuses, deadlines and categories down thousands of rows (every later stage walks fewer objects).
+    texts: dict[str, str] = {}
     for title, sheet in sheets:
         source = book.get_sheet_by_name(title)  # the title as calamine reads it: see xml_text
         if source.start is None:  # an empty sheet, like the Sheet2 Excel adds
@@ -430,7 +433,7 @@ def _fill_with_calamine(data: bytes, sheets: list[tuple[str, Sheet]]) -> None:
         for r, row in enumerate(source.to_python(skip_empty_area=False), 1):  # absolute: row 1 is Excel's row 1
             # _keep() inlined (a 100,000-row sheet has 1.4 million cells): "" is calamine's empty cell
             cells: dict[int, object] = {
-                c: v
+                c: texts.setdefault(v, v) if v.__class__ is str else v
                 for c, v in enumerate(row, 1)
                 if v != "" and v is not None and not (v.__class__ is str and v.isspace())
             }
