@@ -398,7 +398,46 @@ def test_empty_extra_sheets_are_fine(tmp_path):
     assert essence(path)[1] == essence(write_ledger(tmp_path / "b.xlsx", rows=family_rows()))[1]
 
 
-def test_ledger_starting_at_b3_keeps_its_rows_and_merges(tmp_path):
+class _RangeRows:
+    """A python-calamine whose iter_rows() starts at the sheet's first used row, not at row 1."""
+
+    def __init__(self, sheet) -> None:
+        self.sheet = sheet
+
+    def __getattr__(self, name):
+        return getattr(self.sheet, name)
+
+    def iter_rows(self):
+        return iter(self.sheet.to_python())  # skip_empty_area: from the range's first row and column
+
+
+@pytest.fixture(params=["installed", "iterating from its range"])
+def calamine(request, monkeypatch):
+    """The installed python-calamine, and one iterating otherwise (the reader must notice and read the sheet whole)."""
+    if request.param == "installed":
+        return
+    import python_calamine
+
+    original = python_calamine.CalamineWorkbook
+
+    class Workbook:
+        def __init__(self, book) -> None:
+            self.book = book
+
+        @classmethod
+        def from_filelike(cls, source):
+            return cls(original.from_filelike(source))
+
+        def get_sheet_by_name(self, name):
+            return _RangeRows(self.book.get_sheet_by_name(name))
+
+        def close(self) -> None:
+            self.book.close()
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Workbook)
+
+
+def test_ledger_starting_at_b3_keeps_its_rows_and_merges(tmp_path, calamine):
     rows = family_rows()[:3]
     rows[1]["责任领导"] = rows[2]["责任领导"] = None
     rows[2]["责任人"] = None
