@@ -5,7 +5,8 @@ write_*() calls would produce (tests/test_xlsx_tables.py compares the two, part 
 8 µs a cell storing it and writing it out again at close(), this under 1 µs. Everything else about a sheet
 (columns, panes, filter, print setup, charts, the shared strings and the styles) is XlsxWriter's own. TableSheet
 leans on a few XlsxWriter internals that have not changed in years (_write_sheet_data, _get_range_data,
-_check_dimensions, _convert_date_time, str_table, Format._get_xf_index); that test fails first if one does.
+_check_dimensions, _convert_date_time, str_table and its string_table and count, Format._get_xf_index); that
+test fails first if one does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 from itertools import zip_longest
 from math import ceil, isfinite
@@ -92,6 +93,7 @@ def new_workbook(rows: int = 0) -> tuple[Workbook, BytesIO, Styles]:
     in memory for ordinary workbooks; in temporary files from LARGE_ROWS on, where holding the sheets' XML as
     text, then as one string, then as bytes would take three copies of it (about 200 MB at 100,000 measures).
     """
+    _line_width.cache_clear()  # one workbook's texts at a time: a batch's memory stays flat
     buffer = BytesIO()
     book = TableBook(buffer, {**WORKBOOK_OPTIONS, "in_memory": rows < LARGE_ROWS})
     return book, buffer, Styles(book)
@@ -124,7 +126,7 @@ def write_table(
 
     Row heights follow the wrapped text (neither Excel nor LibreOffice refits on opening), at most Excel's 409 pt.
     """
-    cells = [_safe(row.cells, len(columns)) for row in rows]
+    cells = _safe(rows, len(columns))
     widths, lines = _fit(columns, cells)
     heights = [min(LINE_HEIGHT * n, MAX_ROW_HEIGHT) if n > 1 else None for n in lines]
     for c, width in enumerate(widths):
@@ -172,6 +174,8 @@ class TableSheet(Worksheet):
         lengths = [width, *map(len, rows)]
         spans = [max(lengths[b : b + 16]) for b in range(0, len(lengths), 16)]  # XlsxWriter's blocks of 16 rows
         string_index = self.str_table._get_shared_string_index
+        known = self.str_table.string_table  # a string met before is looked up here; only new ones take the call
+        repeats = 0  # …and are added to the table's count at the end, as the call would have
         serials: dict[date, float] = {}
         # ' s="N"' for each row tint, column and value type, made when first met (so numbered in cell order)
         attrs: dict[Tint | None, list[dict[type, str]]] = {t: [{} for _ in columns] for t in set(tints)}
@@ -200,7 +204,12 @@ class TableSheet(Worksheet):
                 if isinstance(value, str) and value:  # the common cell first
                     if len(value) > MAX_STRING // 2:
                         value = _truncated(value)
-                    parts.append(f'{opens[c]}{row}"{s} t="s"><v>{string_index(value)}</v></c>')
+                    index = known.get(value)
+                    if index is None:
+                        index = string_index(value)
+                    else:
+                        repeats += 1
+                    parts.append(f'{opens[c]}{row}"{s} t="s"><v>{index}</v></c>')
                 elif value is None or isinstance(value, str):
                     parts.append(f'{opens[c]}{row}"{s}/>')
                 elif isinstance(value, date):
@@ -214,6 +223,7 @@ class TableSheet(Worksheet):
                     parts.append(f'{opens[c]}{row}"{s}><v>{value:.16G}</v></c>')
             parts.append("</row>")
             self.rows_xml.append("".join(parts))
+        self.str_table.count += repeats
         self._check_dimensions(0, 0)
         self._check_dimensions(last, width - 1)
         # What set_row() would keep for placing a chart; its other record, row_info, only feeds the <row>s above.
@@ -295,16 +305,17 @@ def _deflating_at(level: int) -> Iterator[None]:
             setattr(packaging, name, value)
 
 
-def _safe(cells: tuple[Cell, ...], width: int) -> tuple[Cell, ...]:
-    """The cells under the table's columns, their text without control characters (raw or _x0007_-escaped).
+def _safe(rows: Sequence[Row], width: int) -> list[tuple[Cell, ...]]:
+    """Each row's cells under the table's columns, their text without control characters (raw or _x0007_-escaped).
 
-    One search over the row's text: most rows need no change.
+    Each distinct text is looked at once (owners, statuses and titles repeat down a table): most need no change.
     """
-    cells = cells[:width]
-    text = "\n".join(v for v in cells if isinstance(v, str))
-    if plain(text, lines=True) or UNSAFE.search(text) is None:
+    cells = [row.cells[:width] for row in rows]
+    texts = {v for values in cells for v in values if isinstance(v, str)}
+    unsafe = {t for t in texts if not plain(t, lines=True) and UNSAFE.search(t) is not None}
+    if not unsafe:
         return cells
-    return tuple(xml_safe(v) if isinstance(v, str) else v for v in cells)
+    return [tuple(xml_safe(v) if isinstance(v, str) and v in unsafe else v for v in values) for values in cells]
 
 
 def _fit(columns: Sequence[Column], cells: Sequence[tuple[Cell, ...]]) -> tuple[list[float], list[int]]:
@@ -317,7 +328,9 @@ def _fit(columns: Sequence[Column], cells: Sequence[tuple[Cell, ...]]) -> tuple[
     for c, column in enumerate(columns):
         values = by_column[c] if c < len(by_column) else (None,) * len(cells)
         texts = {v: _text_width(v) for v in set(values) if isinstance(v, str)}
-        others = {(v.__class__, v): _other_width(v) for v in values if not isinstance(v, str)}  # 1, 1.0, True apart
+        others = {
+            (kind, v): _other_width(v) for kind in {v.__class__ for v in values} - {str} for v in _of(kind, values)
+        }
         widest = max((*texts.values(), *others.values()), default=-2) + 2
         header = min(_line_width(column.header) + 3, HEADER_WIDTH_CAP)
         width = min(max(widest, header), WIDTH_CAPS.get(column.header, MAX_WIDTH))
@@ -332,6 +345,11 @@ def _fit(columns: Sequence[Column], cells: Sequence[tuple[Cell, ...]]) -> tuple[
                 if n > lines[i]:
                     lines[i] = n
     return widths, lines
+
+
+def _of(kind: type, values: Sequence[Cell]) -> set[Cell]:
+    """The distinct values of one type (so that 1, 1.0 and True stay apart)."""
+    return {v for v in values if v.__class__ is kind}
 
 
 def _text_lines(text: str, room: float) -> int:
@@ -383,7 +401,7 @@ def _other_width(value: Cell) -> int:
     return len(str(value)) if width is None else width
 
 
-@lru_cache(maxsize=16384)  # titles, owners and deadlines repeat down a ledger
+@cache  # titles, owners and deadlines repeat across a workbook's tables; new_workbook() clears it
 def _line_width(line: str) -> int:
     """Display width: CJK and other wide characters count 2."""
     return len(line) if line.isascii() else sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
