@@ -51,6 +51,8 @@ class GroupNote:
 
 def number_text(value: object) -> str:
     """序号 as text: 3, 3.0, '3', '３' all read as '3'; '1.1' and '1-2' as '1' (unless typed as a number)."""
+    if value is None:  # most rows: a problem's 序号 is written on its first row only
+        return ""
     text = unicodedata.normalize("NFKC", clean(value)).rstrip(".、")
     sub_numbered = SUB_NUMBER.fullmatch(text)
     if sub_numbered and not isinstance(value, float):

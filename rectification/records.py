@@ -11,7 +11,7 @@ from .columns import REQUIRED_COLUMNS
 from .dates import DateError, parse_deadline, read_date
 from .grouping import GroupNote, NoteKind, RowKey, group_rows, number_text
 from .info import DATE_HINT, EVERY_KEY, read_info
-from .model import Aspect, Finding, Ledger, Level, Measure, Problem, Status
+from .model import Aspect, Deadline, Finding, Ledger, Level, Measure, Problem, Status
 from .reader import RawWorkbook, Table
 from .text import clean, paragraphs
 
@@ -60,6 +60,7 @@ class _Builder:
         self.table: Table = raw.ledger
         self.findings: list[Finding] = list(raw.findings)
         self.feedback_date = feedback_date  # for deadlines “9月底” written without a year
+        self.dated: dict[date, Deadline | None] = {}  # a deadline typed as a date, read once per date
 
     def note(self, level: Level, row: int | None, column: str, message: str, hint: str = "") -> None:
         header = self.table.headers.get(column, column)
@@ -69,6 +70,8 @@ class _Builder:
 
     def date_cell(self, row: int, column: str, value: object) -> date | None:
         """A date column's value; a finding when it is not a date."""
+        if value is None:
+            return None
         try:
             return read_date(value, self.raw.epoch)
         except DateError as error:
@@ -89,6 +92,10 @@ class _Builder:
             value = self.date_cell(row, "整改时限", value)
             if value is None:
                 return None
+        if isinstance(value, date):  # date cells repeat down a ledger, and their reading can never fail
+            if value not in self.dated:
+                self.dated[value] = parse_deadline(value, self.feedback_date)
+            return self.dated[value]
         try:
             deadline = parse_deadline(value, self.feedback_date)
         except DateError as error:

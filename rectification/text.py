@@ -68,6 +68,8 @@ def key(value: object) -> str:
 
 def paragraphs(value: object) -> list[str]:
     """A narrative cell split at its line breaks."""
+    if value is None:
+        return []
     return [line for line in clean(value).split("\n") if line]
 
 
