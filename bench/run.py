@@ -38,7 +38,8 @@ from rectification.columns import LEDGER_COLUMNS  # noqa: E402
 HEADER = list(LEDGER_COLUMNS)  # the template's columns, in order
 NOTE = (
     "Reading uses python-calamine, guarded by the package check and a cell-extent check (a sheet spanning a huge "
-    "area goes to openpyxl's sparse store instead), on the sheets the reader needs only; the sheet XML is scanned "
+    "area goes to openpyxl's sparse store instead), on the sheets the reader needs only, a row at a time, keeping "
+    "one object for each distinct text; the sheet XML is scanned "
     "for error cells, formulas and hidden parts only when a substring search finds them. The summary's tables are "
     "written by `xlsx_tables.TableSheet` as prepared row XML, byte for byte what XlsxWriter's per-cell calls write; "
     "the notice is the template's parts, read and compressed once a process, plus its body. Outputs are deflated "
