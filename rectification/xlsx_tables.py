@@ -43,6 +43,9 @@ LARGE_ROWS = 50_000  # tables this long are staged in temporary files at close()
 # (a 10,000-measure summary: 660 → 840 KB), which no clerk notices and a 100,000-measure round saves 0.6 s on.
 DEFLATE_LEVEL = 1
 MAX_WIDTH = 60  # column width cap, in Excel's character units
+# Measured line widths kept from one workbook to the next (headers, owners, statuses repeat down a batch); one
+# workbook's own are never evicted while it is written (at 100,000 measures a bounded cache lost them between tables).
+WIDTH_CACHE_KEPT = 16_384
 WIDTH_CAPS = {"问题类别": 20, "问题": 30, "整改措施": 40}  # so 措施明细 prints at a readable scale
 LINE_HEIGHT = 15  # points a line of 11 pt text
 MAX_ROW_HEIGHT = 409  # points: Excel's largest row height
@@ -93,7 +96,8 @@ def new_workbook(rows: int = 0) -> tuple[Workbook, BytesIO, Styles]:
     in memory for ordinary workbooks; in temporary files from LARGE_ROWS on, where holding the sheets' XML as
     text, then as one string, then as bytes would take three copies of it (about 200 MB at 100,000 measures).
     """
-    _line_width.cache_clear()  # one workbook's texts at a time: a batch's memory stays flat
+    if _line_width.cache_info().currsize > WIDTH_CACHE_KEPT:  # a batch's memory stays flat
+        _line_width.cache_clear()
     buffer = BytesIO()
     book = TableBook(buffer, {**WORKBOOK_OPTIONS, "in_memory": rows < LARGE_ROWS})
     return book, buffer, Styles(book)
@@ -401,7 +405,7 @@ def _other_width(value: Cell) -> int:
     return len(str(value)) if width is None else width
 
 
-@cache  # titles, owners and deadlines repeat across a workbook's tables; new_workbook() clears it
+@cache  # titles, owners and deadlines repeat across tables and workbooks; new_workbook() bounds it
 def _line_width(line: str) -> int:
     """Display width: CJK and other wide characters count 2."""
     return len(line) if line.isascii() else sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
