@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import key
 
@@ -104,11 +105,13 @@ def _lookup(index: dict[str, str], value: object) -> str | None:
     return found
 
 
+@lru_cache(maxsize=4096, typed=True)  # the same headers and labels come in ledger after ledger of a batch
 def ledger_column(header: object) -> str | None:
     """The canonical column a header names, or None."""
     return _lookup(_COLUMN_INDEX, header)
 
 
+@lru_cache(maxsize=4096, typed=True)
 def info_key(label: object) -> str | None:
     """The canonical 基本信息 key a label names, or None."""
     return _lookup(_INFO_INDEX, label)
