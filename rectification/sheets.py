@@ -77,6 +77,7 @@ HIDDEN = re.compile(rb"""hidden\s*=\s*["'](?:1|true)["']""")
 HIDDEN_TAG = re.compile(rb"<" + PREFIX + rb"(row|col)(?=[\s/>])" + ATTRS + rb">")
 ERROR_TYPE = re.compile(rb"""\bt\s*=\s*["']e["']""")
 MERGE = _tag(rb"mergeCell")
+PLAIN_MERGE = re.compile(rb'\s+ref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"\s*/')  # a MERGE's attributes
 DIMENSION = _tag(rb"dimension")
 WORKSHEET_START = re.compile(rb"<(" + PREFIX + rb"worksheet)(?=[\s/>])" + ATTRS + rb">")
 SHEET_DATA_START = re.compile(rb"<(" + PREFIX + rb")sheetData(?=[\s/>])" + ATTRS + rb">")
@@ -356,8 +357,13 @@ def _scan(sheet: Sheet, xml: bytes) -> None:
             sheet.hidden_columns.update(range(int(attrs[b"min"]), min(int(attrs[b"max"]), 16384) + 1))
     first = xml.find(b"mergeCell")
     for match in MERGE.finditer(xml, max(first - 64, 0)) if first >= 0 else ():
-        corners = [parse_ref(part) for part in attributes(match[1]).get(b"ref", b"").split(b":")]
-        if len(corners) == 2 and all(c is not None and c[1] for c in corners):
+        corners: list[tuple[int, int, bool] | None]
+        if plain := PLAIN_MERGE.fullmatch(match[1]):  # as Excel writes it: a ledger may merge hundreds of ranges
+            left, top, right, bottom = plain.groups()
+            corners = [(int(top), column_number(left), False), (int(bottom), column_number(right), False)]
+        else:
+            corners = [parse_ref(part) for part in attributes(match[1]).get(b"ref", b"").split(b":")]
+        if len(corners) == 2 and all(c is not None and c[0] and c[1] for c in corners):
             (top, left, _), (bottom, right, _) = corners  # type: ignore[misc]
             sheet.merged.append((min(top, bottom), min(left, right), max(top, bottom), max(left, right)))
 

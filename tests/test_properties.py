@@ -148,6 +148,44 @@ def test_a_sheets_extent_is_the_same_on_the_fast_path_and_the_slow_one(cells):
     assert fast.plain == slow.plain
 
 
+MERGE_SPELLINGS = st.sampled_from(
+    [
+        '<mergeCell ref="{a}:{b}"/>',  # as Excel writes it: the fast path
+        "<mergeCell ref='{a}:{b}'/>",
+        '<mergeCell  ref = "{a}:{b}" />',
+        '<x:mergeCell ref="{a}:{b}"/>',
+        '<mergeCell ref="{a_lower}:{b}"/>',
+    ]
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 300), st.integers(1, 800), st.integers(0, 300), st.integers(1, 800), MERGE_SPELLINGS),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_merges_read_the_same_on_the_fast_path_and_the_slow_one(merges):
+    from rectification.sheets import Sheet, _scan, column_letters
+
+    def xml(spelled):
+        body = "".join(
+            spelling.format(
+                a=f"{column_letters(c1)}{r1}",
+                b=f"{column_letters(c2)}{r2}",
+                a_lower=f"{column_letters(c1).lower()}{r1}",
+            )
+            for r1, c1, r2, c2, spelling in spelled
+        )
+        return f'<worksheet xmlns="urn:x"><sheetData/><mergeCells>{body}</mergeCells></worksheet>'.encode()
+
+    fast, slow = Sheet("a"), Sheet("b")
+    _scan(fast, xml(merges))
+    _scan(slow, xml([(*m[:4], "<mergeCell ref='{a}:{b}'/>") for m in merges]))  # never the fast path
+    assert fast.merged == slow.merged
+
+
 @pytest.mark.parametrize(
     ("formula", "uncached"),
     [
