@@ -223,8 +223,8 @@ def _clean_titles(book: Book) -> list[Finding]:
 
 def _invisible_characters(table: Table, info_sheet: str, info: dict[str, tuple[int, object]]) -> list[Finding]:
     """Bidi overrides and zero-width characters in the cells read: text.clean drops them; say where."""
-    texts = [v for _, values in table.rows for v in values.values() if isinstance(v, str)]
-    text = "".join(texts + [v for _, v in info.values() if isinstance(v, str)])
+    texts = {v for _, values in table.rows for v in values.values() if isinstance(v, str)}  # each distinct text
+    text = "".join([*texts, *(v for _, v in info.values() if isinstance(v, str))])
     if text.isprintable() or INVISIBLE.search(text) is None:  # the usual case: one search, not one a cell
         return []
     cells = [
