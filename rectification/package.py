@@ -34,8 +34,9 @@ class UnsafePackage(ValueError):
     """The bytes are not an .xlsx we can safely read; the message says what they are and what to do."""
 
 
-def inspect(data: bytes, name: str) -> None:
-    """Raise UnsafePackage unless data is a plain, reasonably sized .xlsx package."""
+def inspect(data: bytes, name: str) -> dict[str, bytes]:
+    """Raise UnsafePackage unless data is a plain, reasonably sized .xlsx package; return the parts it unpacked
+    to look at (every part a parser may read), by name, so that no reader unpacks them again."""
     if not data:
         raise UnsafePackage(f"{name} 是空文件（0 字节）。请确认选对了文件，或重新从原处复制一份。")
     if data.startswith(OLE2_MAGIC):
@@ -56,7 +57,7 @@ def inspect(data: bytes, name: str) -> None:
         if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
             raise UnsafePackage(f"{name} 不是 Excel 工作簿（.xlsx）。{RESAVE}")
         _check_sizes(members, name)
-        _check_parts(archive, members, name)
+        return _check_parts(archive, members, name)
 
 
 def _parsed(member: zipfile.ZipInfo) -> bool:
@@ -85,9 +86,10 @@ def _check_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
         )
 
 
-def _check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> None:
-    """Refuse DTDs (entity expansion, external entities) and Strict Open XML before parsing."""
+def _check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> dict[str, bytes]:
+    """Refuse DTDs (entity expansion, external entities) and Strict Open XML before parsing; the parts read."""
     total = sum(m.file_size for m in members)
+    unpacked: dict[str, bytes] = {}
     for member in members:
         if not _parsed(member):
             continue  # every other part may be handed to a parser, whatever its name
@@ -103,6 +105,8 @@ def _check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name:
         if member.filename == "xl/workbook.xml" and STRICT_NAMESPACE in head:
             raise UnsafePackage(f"{name} 是“Strict Open XML”格式，本工具无法读取。{RESAVE}")
         _check_counts(head, member.filename, total, name)
+        unpacked[member.filename] = head
+    return unpacked
 
 
 def _has_dtd(head: bytes) -> bool:

@@ -61,7 +61,7 @@ class RawWorkbook:
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Read the ledger, 基本信息 and 人员名单 sheets; raises WorkbookUnusable with a Chinese message."""
-    book = _open(_read_bytes(path), path.name)
+    book = _open(*_read_bytes(path), path.name)
     title_findings = _clean_titles(book)
     info_sheet = _find_sheet(book, INFO_SHEET)
     roster_sheet = _find_sheet(book, ROSTER_SHEET)
@@ -96,10 +96,10 @@ def read_workbook(path: Path) -> RawWorkbook:
 def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]]:
     """--format: the 通报格式 sheet of another workbook, as (sheet title, (row, 项目, 内容) pairs)."""
     try:
-        data = _read_bytes(path)
+        data, unpacked = _read_bytes(path)
     except WorkbookUnusable as error:  # the reading messages speak of a ledger; this file holds a format
         raise WorkbookUnusable(str(error).replace("台账文件", "格式文件")) from None
-    book = _open(data, path.name)
+    book = _open(data, unpacked, path.name)
     sheet = _find_sheet(book, FORMAT_SHEET)
     if sheet is None:
         names = "、".join(s.title for s in book.sheets)
@@ -111,9 +111,10 @@ def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]
     return sheet.title, pairs(sheet)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, read once (the user's file is never opened for writing); a FIFO, a device, a huge
-    file or a path that stops answering get a sentence instead of a hang or a MemoryError."""
+def _read_bytes(path: Path) -> tuple[bytes, dict[str, bytes]]:
+    """The file's bytes, read once (the user's file is never opened for writing), and the parts the package
+    check unpacked; a FIFO, a device, a huge file or a path that stops answering get a sentence instead of a hang
+    or a MemoryError."""
     outcome: list[bytes | BaseException] = []
 
     def read() -> None:
@@ -140,10 +141,10 @@ def _read_bytes(path: Path) -> bytes:
     if isinstance(result, BaseException):
         raise result
     try:
-        inspect(result, path.name)
+        unpacked = inspect(result, path.name)
     except UnsafePackage as error:
         raise WorkbookUnusable(str(error)) from None
-    return result
+    return result, unpacked
 
 
 def _read_regular_file(path: Path) -> bytes:
@@ -181,9 +182,9 @@ def _too_big(path: Path, size: int) -> WorkbookUnusable:
     )
 
 
-def _open(data: bytes, name: str) -> Book:
+def _open(data: bytes, unpacked: dict[str, bytes], name: str) -> Book:
     with _reading(name):
-        return open_book(data)
+        return open_book(data, unpacked)
 
 
 def _load(book: Book, sheets: list[Sheet], name: str) -> None:

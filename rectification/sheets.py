@@ -112,6 +112,7 @@ class Book:
     data: bytes = field(repr=False)
     parts: list[tuple[str, str]] = field(repr=False)  # each sheet's title as written (readers look it up) and part
     loaded: set[int] = field(default_factory=set, repr=False)
+    unpacked: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheet parts already unpacked, until read
 
     def load(self, wanted: list[Sheet]) -> None:
         """Read the cells of these sheets (those not read yet), together: one pass over each sheet's XML."""
@@ -272,21 +273,27 @@ def dimension_area(xml: bytes) -> int:
     return max(c[0] for c in corners if c) * max(c[1] for c in corners if c)
 
 
-def open_book(data: bytes) -> Book:
-    """The worksheets of an .xlsx already passed by package.inspect(), by title; Book.load() reads their cells."""
+def open_book(data: bytes, unpacked: dict[str, bytes] | None = None) -> Book:
+    """The worksheets of an .xlsx already passed by package.inspect(), by title; Book.load() reads their cells.
+
+    unpacked: parts package.inspect() already unpacked, by name; the sheets' are kept for Book.load().
+    """
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         workbook = archive.read("xl/workbook.xml")
         parts = _sheet_parts(archive, workbook)
         if any(archive.getinfo(part).file_size > MAX_PART_BYTES for _, part in parts):
             raise SheetTooLarge(f"有工作表解压后超过 {MAX_PART_BYTES >> 20} MB，内容过多")  # whatever its part is named
     epoch = MAC_1904 if re.search(rb"""date1904\s*=\s*["'](?:1|true)["']""", workbook) else WINDOWS_1900
-    return Book([Sheet(title) for title, _ in parts], epoch, data, parts)
+    kept = {part: unpacked[part] for _, part in parts if unpacked and part in unpacked}
+    return Book([Sheet(title) for title, _ in parts], epoch, data, parts, unpacked=kept)
 
 
 def _fill(book: Book, indices: list[int]) -> None:
     """Read these sheets: what their XML says, then their values with calamine or, for huge areas, openpyxl."""
-    with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
-        xml = {i: archive.read(book.parts[i][1]) for i in indices}
+    xml = {i: book.unpacked.pop(book.parts[i][1]) for i in indices if book.parts[i][1] in book.unpacked}
+    if len(xml) < len(indices):
+        with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
+            xml |= {i: archive.read(book.parts[i][1]) for i in indices if i not in xml}
     extents = {}
     dense: list[int] = []
     sparse: list[int] = []
