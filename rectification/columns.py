@@ -105,13 +105,28 @@ def _lookup(index: dict[str, str], value: object) -> str | None:
     return found
 
 
-@lru_cache(maxsize=4096, typed=True)  # the same headers and labels come in ledger after ledger of a batch
+CACHED_CHARS = 40  # headers and labels this short are looked up once a process (a batch repeats them)
+
+
 def ledger_column(header: object) -> str | None:
     """The canonical column a header names, or None."""
+    if isinstance(header, str) and len(header) <= CACHED_CHARS:
+        return _cached_column(header)
     return _lookup(_COLUMN_INDEX, header)
 
 
-@lru_cache(maxsize=4096, typed=True)
 def info_key(label: object) -> str | None:
     """The canonical 基本信息 key a label names, or None."""
+    if isinstance(label, str) and len(label) <= CACHED_CHARS:
+        return _cached_key(label)
+    return _lookup(_INFO_INDEX, label)
+
+
+@lru_cache(maxsize=4096)  # short texts only: what a batch keeps stays small
+def _cached_column(header: str) -> str | None:
+    return _lookup(_COLUMN_INDEX, header)
+
+
+@lru_cache(maxsize=4096)
+def _cached_key(label: str) -> str | None:
     return _lookup(_INFO_INDEX, label)

@@ -35,8 +35,8 @@ class UnsafePackage(ValueError):
 
 
 def inspect(data: bytes, name: str) -> dict[str, bytes]:
-    """Raise UnsafePackage unless data is a plain, reasonably sized .xlsx package; return the parts it unpacked
-    to look at (every part a parser may read), by name, so that no reader unpacks them again."""
+    """Raise UnsafePackage unless data is a plain, reasonably sized .xlsx package; return the worksheets it
+    unpacked to look at (those under xl/worksheets/, where every writer puts them), so that none is unpacked again."""
     if not data:
         raise UnsafePackage(f"{name} 是空文件（0 字节）。请确认选对了文件，或重新从原处复制一份。")
     if data.startswith(OLE2_MAGIC):
@@ -87,7 +87,7 @@ def _check_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
 
 
 def _check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> dict[str, bytes]:
-    """Refuse DTDs (entity expansion, external entities) and Strict Open XML before parsing; the parts read."""
+    """Refuse DTDs (entity expansion, external entities) and Strict Open XML before parsing; the worksheets read."""
     total = sum(m.file_size for m in members)
     unpacked: dict[str, bytes] = {}
     for member in members:
@@ -105,7 +105,8 @@ def _check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name:
         if member.filename == "xl/workbook.xml" and STRICT_NAMESPACE in head:
             raise UnsafePackage(f"{name} 是“Strict Open XML”格式，本工具无法读取。{RESAVE}")
         _check_counts(head, member.filename, total, name)
-        unpacked[member.filename] = head
+        if member.filename.startswith("xl/worksheets/"):
+            unpacked[member.filename] = head
     return unpacked
 
 

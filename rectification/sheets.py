@@ -66,7 +66,8 @@ PREFIXED_NAME = re.compile(rb":(?:c|row|f|v|sheetData)[\s/>]")  # what PREFIXED 
 NAME_END = b" \t\n\r\f\v/>"  # what may follow a tag's name
 # How Excel, WPS, openpyxl and XlsxWriter write cells: r first, then plain double-quoted values without / or >.
 # Every cell tag matches: a plain one gives (column letters, row digits, "/" if self-closing), any other ("", "", "").
-CELL_TAGS = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})([0-9]+)"(?:\s+[\w:.-]+="[^"<>/]*")*+\s*(/?)>|)')
+# (No possessive *+: Python 3.10 has none. Each attribute is fixed by its quotes, so a tag that fails backtracks linearly.)
+CELL_TAGS = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})([0-9]+)"(?:\s+[\w:.-]+="[^"<>/]*")*\s*(/?)>|)')
 CELL_TAG = _tag(rb"c")
 ROW_TAG = _tag(rb"row")
 FORMULA = re.compile(rb"<" + PREFIX + rb"f(?=[\s/>])" + ATTRS + rb">")
@@ -112,7 +113,7 @@ class Book:
     data: bytes = field(repr=False)
     parts: list[tuple[str, str]] = field(repr=False)  # each sheet's title as written (readers look it up) and part
     loaded: set[int] = field(default_factory=set, repr=False)
-    unpacked: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheet parts already unpacked, until read
+    unpacked: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheets already unpacked, until load()
 
     def load(self, wanted: list[Sheet]) -> None:
         """Read the cells of these sheets (those not read yet), together: one pass over each sheet's XML."""
@@ -120,6 +121,7 @@ class Book:
         if pending:
             _fill(self, pending)
             self.loaded.update(pending)
+        self.unpacked.clear()  # sheets read later (rarely any) are unpacked again, rather than held all along
 
 
 @dataclass(frozen=True)

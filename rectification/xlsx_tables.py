@@ -312,14 +312,20 @@ def _deflating_at(level: int) -> Iterator[None]:
 def _safe(rows: Sequence[Row], width: int) -> list[tuple[Cell, ...]]:
     """Each row's cells under the table's columns, their text without control characters (raw or _x0007_-escaped).
 
-    Each distinct text is looked at once (owners, statuses and titles repeat down a table): most need no change.
+    Each distinct text is looked at once (owners, statuses and titles repeat down a table); a row holding one
+    that needs it has all its texts made safe, as before. Most rows need no change.
     """
     cells = [row.cells[:width] for row in rows]
     texts = {v for values in cells for v in values if isinstance(v, str)}
     unsafe = {t for t in texts if not plain(t, lines=True) and UNSAFE.search(t) is not None}
     if not unsafe:
         return cells
-    return [tuple(xml_safe(v) if isinstance(v, str) and v in unsafe else v for v in values) for values in cells]
+    return [
+        tuple(xml_safe(v) if isinstance(v, str) else v for v in values)
+        if any(isinstance(v, str) and v in unsafe for v in values)
+        else values
+        for values in cells
+    ]
 
 
 def _fit(columns: Sequence[Column], cells: Sequence[tuple[Cell, ...]]) -> tuple[list[float], list[int]]:
@@ -332,9 +338,8 @@ def _fit(columns: Sequence[Column], cells: Sequence[tuple[Cell, ...]]) -> tuple[
     for c, column in enumerate(columns):
         values = by_column[c] if c < len(by_column) else (None,) * len(cells)
         texts = {v: _text_width(v) for v in set(values) if isinstance(v, str)}
-        others = {
-            (kind, v): _other_width(v) for kind in {v.__class__ for v in values} - {str} for v in _of(kind, values)
-        }
+        kinds = {k for k in {v.__class__ for v in values} if not issubclass(k, str)}  # texts are measured above
+        others = {(kind, v): _other_width(v) for kind in kinds for v in _of(kind, values)}
         widest = max((*texts.values(), *others.values()), default=-2) + 2
         header = min(_line_width(column.header) + 3, HEADER_WIDTH_CAP)
         width = min(max(widest, header), WIDTH_CAPS.get(column.header, MAX_WIDTH))

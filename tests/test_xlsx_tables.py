@@ -94,6 +94,12 @@ def test_rows_are_at_most_409_points_and_long_text_is_cut() -> None:
     assert sheet["C8"].value == 1 and sheet["C5"].value == 10**17
 
 
+def test_a_row_with_a_control_character_has_every_text_made_safe() -> None:
+    """The whole row is cleaned, its invisible characters too, while a row without one is left as it is."""
+    rows = [Row(("a\u200b", "b\x07", 3)), Row(("a\u200b", "c", None)), Row(("d",))]
+    assert xlsx_tables._safe(rows, 3) == [("a", "b", 3), ("a\u200b", "c", None), ("d",)]
+
+
 def test_large_workbooks_stage_their_parts_in_files_with_the_same_content(monkeypatch) -> None:
     in_memory = parts(build(None))
     monkeypatch.setattr(xlsx_tables, "LARGE_ROWS", 0)
