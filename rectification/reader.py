@@ -112,7 +112,7 @@ def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]
 
 
 def _read_bytes(path: Path) -> tuple[bytes, dict[str, bytes]]:
-    """The file's bytes, read once (the user's file is never opened for writing), and the parts the package
+    """The file's bytes, read once (the user's file is never opened for writing), and the worksheets the package
     check unpacked; a FIFO, a device, a huge file or a path that stops answering get a sentence instead of a hang
     or a MemoryError."""
     outcome: list[bytes | BaseException] = []
