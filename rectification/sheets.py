@@ -532,7 +532,7 @@ def _fill_with_openpyxl(book: Book, xml: dict[int, bytes], sparse: list[int], ex
 
 def _spread_merges(sheet: Sheet) -> None:
     """A merged range's value holds for every cell it covers (within the used area: merges can be huge)."""
-    if not sheet.values:
+    if not sheet.values or not sheet.merged:  # finding the used area walks every row: only when there is a merge
         return
     last_row = max(sheet.values)
     last_col = max(max(cells) for cells in sheet.values.values())

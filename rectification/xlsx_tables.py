@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from copy import copy
 from datetime import date
 from functools import cache
 from io import BytesIO
@@ -25,6 +26,8 @@ from zipfile import ZipFile, ZipInfo
 
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -110,7 +113,7 @@ class Styles:
         self.book = book
         self.cache: dict[tuple[type | None, Tint | None], Format] = {}
         self.by_type: dict[tuple[type, Tint | None], Format] = {}
-        self.header = book.add_format({**CELL, **HEADER})
+        self.header = _add_format(book, "header", {**CELL, **HEADER})
 
     def get(self, value: Cell, tint: Tint | None) -> Format:
         fmt = self.by_type.get((type(value), tint))
@@ -118,9 +121,25 @@ class Styles:
             kind = next((t for t in NUMBER_FORMATS if isinstance(value, t)), None)
             if (kind, tint) not in self.cache:
                 props = {**CELL, **(NUMBER_FORMATS[kind] if kind else {}), **(TINTS[tint] if tint else {})}
-                self.cache[kind, tint] = self.book.add_format(props)
+                self.cache[kind, tint] = _add_format(self.book, (kind, tint), props)
             fmt = self.by_type[type(value), tint] = self.cache[kind, tint]
         return fmt
+
+
+_PROTOTYPES: dict[object, Format] = {}  # one made by add_format() per look, copied into each workbook
+
+
+def _add_format(book: Workbook, look: object, props: dict[str, object]) -> Format:
+    """book.add_format(props), copied from the first one made (XlsxWriter takes about 25 µs to build a format
+    from its properties, and a summary has a dozen): the copy is tied to this book as add_format() ties it."""
+    key = (look, *book.default_format_properties.items())
+    prototype = _PROTOTYPES.get(key)
+    if prototype is None:
+        prototype = _PROTOTYPES[key] = Format({**book.default_format_properties, **props})  # as add_format()
+    fmt = copy(prototype)
+    fmt.xf_format_indices, fmt.dxf_format_indices = book.xf_format_indices, book.dxf_format_indices
+    book.formats.append(fmt)
+    return fmt
 
 
 def write_table(
@@ -274,6 +293,41 @@ class TableBook(Workbook):
     def _store_workbook(self) -> None:
         with _deflating_at(DEFLATE_LEVEL):
             super()._store_workbook()
+
+    def _get_packager(self) -> Packager:
+        return _Packager()
+
+
+class _Packager(Packager):
+    """XlsxWriter's packaging, with the shared strings written by _SharedStrings."""
+
+    def _write_shared_strings_file(self) -> None:  # as Packager's own, with the class swapped
+        if not self.workbook.str_table.count:
+            return
+        strings = _SharedStrings()
+        strings.string_table = self.workbook.str_table
+        strings._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        strings._assemble_xml_file()
+
+
+# What makes XlsxWriter write a shared string other than as <si><t>text</t></si>: characters to escape, an
+# _xHHHH_ look-alike, leading or trailing white space (xml:space="preserve"), a rich string (starts with <r>).
+SPECIAL_STRING = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+
+
+class _SharedStrings(SharedStrings):
+    """The shared-strings part, plain strings written in one go (XlsxWriter spends about 3 µs on each)."""
+
+    def _write_sst_strings(self) -> None:
+        plain: list[str] = []
+        for text in self.string_table.string_array:
+            if SPECIAL_STRING.search(text) is None:
+                plain.append(text)
+                continue
+            self.fh.write("".join([f"<si><t>{t}</t></si>" for t in plain]))
+            plain.clear()
+            self._write_si(text)
+        self.fh.write("".join([f"<si><t>{t}</t></si>" for t in plain]))
 
 
 class _LevelledZipInfo(ZipInfo):

@@ -8,6 +8,8 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -121,3 +123,33 @@ def test_workbooks_are_deflated_at_level_1_and_xlsxwriter_is_left_as_it_was(rows
             deflate = zlib.compressobj(xlsx_tables.DEFLATE_LEVEL, zlib.DEFLATED, -15)
             expected = len(deflate.compress(package.read(item)) + deflate.flush())
             assert item.compress_size == expected, item.filename
+
+
+def test_the_packaging_shortcuts_write_what_xlsxwriter_writes(monkeypatch) -> None:
+    """Formats copied from a prototype and the plain shared strings in one go: the same parts as XlsxWriter's own."""
+    from xlsxwriter import Workbook
+
+    fast = parts(build(None))
+    monkeypatch.setattr(xlsx_tables.TableBook, "_get_packager", Workbook._get_packager)
+    monkeypatch.setattr(xlsx_tables, "_add_format", lambda book, look, props: book.add_format(props))
+    assert fast == parts(build(None))
+
+
+@given(st.lists(st.text(max_size=12) | st.sampled_from(["_x0041_", " 前", "后\u3000", "a\n", "<r>x</r>", "&"])))
+def test_shared_strings_are_written_as_xlsxwriter_writes_them(texts: list[str]) -> None:
+    from io import StringIO
+
+    from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
+
+    written = []
+    for kind in (SharedStrings, xlsx_tables._SharedStrings):
+        table = SharedStringTable()
+        for text in texts:
+            table._get_shared_string_index(text)
+        table._sort_string_data()
+        strings = kind()
+        strings.string_table = table
+        strings._set_xml_writer(StringIO())
+        strings._assemble_xml_file()
+        written.append(strings.fh.getvalue())
+    assert written[0] == written[1]
