@@ -6,6 +6,7 @@ import posixpath
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -18,6 +19,7 @@ from .notice import Block, BlockKind, Notice
 from .output import os_error_text
 from .template import TemplateStyleMissing, TemplateUnusable
 from .text import escape_xml, plain, xml_safe
+from .zip_writer import Packed, ZipWriter, pack
 
 __all__ = ["TemplateStyleMissing", "TemplateUnusable", "render_docx", "pdf_ready_copy"]
 
@@ -66,7 +68,7 @@ for _prefix, _uri in CORE_NAMESPACES.items():
     ElementTree.register_namespace(_prefix, _uri)  # core.xml written back with the prefixes Word uses
 BLANK_CORE = f'<cp:coreProperties xmlns:cp="{CORE_NAMESPACES["cp"]}"/>'.encode()
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-DEFLATE_LEVEL = 1  # the body, zipped per notice: as xlsx_tables.DEFLATE_LEVEL, twice as fast as zlib's default
+ONCE_LEVEL = zlib.Z_DEFAULT_COMPRESSION  # the template's own parts, deflated once a process: smaller files
 REPAIR = "请运行 python tools/build_docx_template.py 恢复出厂模板"
 # Word's own hint for Chinese runs: “” and — then take the eastAsia font, not Times New Roman.
 RUN_FONTS = '<w:rFonts w:hint="eastAsia"/>'
@@ -155,12 +157,12 @@ class StyleIds:
 class Template:
     """A notice template read once a process: every part but the body and the properties, ready to copy.
 
-    static is the package as a zip without document.xml and core.xml, its settings mended: a notice is that zip
-    with the two parts appended, so the template's parts (styles.xml alone is 350 KB) are compressed once.
+    parts are the package's parts but document.xml and core.xml, its settings mended, each deflated once: a
+    notice is these with the two parts added (styles.xml alone is 350 KB).
     """
 
     path: Path
-    static: bytes
+    parts: tuple[Packed, ...]
     document_part: str
     head: bytes  # document.xml up to and including <w:body>
     tail: bytes  # the body's own w:sectPr (the page setup), </w:body> and the rest
@@ -250,14 +252,13 @@ def _template_of(path: Path, source: zipfile.ZipFile) -> Template:
         )
     core = source.read(core_part) if core_part in source.NameToInfo else BLANK_CORE
     ElementTree.fromstring(core)  # each notice rewrites it: a damaged one is the template's fault, said now
-    static = BytesIO()
-    with zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            if item.filename not in (document_part, core_part) and not item.is_dir():
-                data = replaced.get(item.filename)
-                target.writestr(_entry(item.filename, item.date_time), source.read(item) if data is None else data)
+    parts = tuple(
+        pack(item.filename, replaced.get(item.filename) or source.read(item), item.date_time, ONCE_LEVEL)
+        for item in source.infolist()
+        if item.filename not in (document_part, core_part) and not item.is_dir()
+    )
     styles = _styles(source.read(styles_part)) if styles_part in source.NameToInfo else {}
-    return Template(path, static.getvalue(), document_part, head, tail, core_part, core, styles)
+    return Template(path, parts, document_part, head, tail, core_part, core, styles)
 
 
 def _relationships(source: zipfile.ZipFile, part: str, folder: str) -> dict[str, str]:
@@ -311,20 +312,11 @@ def render_docx(notice: Notice, template: Path | None = None, now: datetime | No
     indents = right_indents(notice)
     body = "".join(paragraph_xml(b, indents.get(b.kind), styles) for b in notice.blocks)
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
-    out = BytesIO(loaded.static)
-    out.seek(0, 2)
-    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
-        stamp = when.timetuple()[:6]
-        document = loaded.head + body.encode() + loaded.tail
-        package.writestr(_entry(loaded.document_part, stamp), document, compresslevel=DEFLATE_LEVEL)
-        package.writestr(_entry(loaded.core_part, stamp), core_properties(loaded.core, notice, when))
-    return out.getvalue()
-
-
-def _entry(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    return entry
+    stamp = when.timetuple()[:6]
+    package = ZipWriter(loaded.parts)
+    package.add(pack(loaded.document_part, loaded.head + body.encode() + loaded.tail, stamp))
+    package.add(pack(loaded.core_part, core_properties(loaded.core, notice, when), stamp))
+    return package.getvalue()
 
 
 def core_properties(core: bytes, notice: Notice, when: datetime) -> bytes:

@@ -11,6 +11,7 @@ import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from .columns import INFO_KEYS
 from .model import Finding, Level
@@ -374,6 +375,7 @@ class NoticeFormat:
         return needed & set(INFO_KEYS)
 
 
+@cache  # every ledger without a format of its own asks for it; a NoticeFormat is never changed
 def default_format() -> NoticeFormat:
     fmt, findings = parse_format([], FORMAT_SHEET, ())
     assert not findings
