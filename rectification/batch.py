@@ -169,14 +169,15 @@ def run_batch(
         arrived.append(outcome)
         _stage_outputs(outcome, out_dir)
 
+    placed = False
     try:
         result.outcomes = _process_all(found.ledgers, options, progress, workers, stage_outputs)
         _place(result.outcomes, out_dir)
+        placed = True
     finally:  # a failed write or Ctrl-C: no temporary file stays behind
-        for outcome in arrived:
-            for staged in outcome.staged:
-                if os.path.exists(staged.temporary):
-                    os.unlink(staged.temporary)
+        for staged in (s for outcome in arrived for s in outcome.staged) if not placed else ():
+            if os.path.exists(staged.temporary):
+                os.unlink(staged.temporary)
     lines = [o.line() for o in result.outcomes]
     rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
     result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)

@@ -321,3 +321,22 @@ def test_one_long_named_unit_twice_with_long_file_names_fits_every_name(run_cli,
     names = [p.name for p in run.out_dir.rglob("*")]
     assert len([n for n in names if n.endswith(".docx")]) >= 4
     assert all(len(name.encode("utf-8")) <= 255 for name in names)
+
+
+def test_a_failed_move_leaves_no_temporary_file_behind(round_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    import rectification.batch
+
+    moved = []
+
+    def move_or_fail(temporary: str, target: Path) -> Path:
+        if moved:
+            raise PermissionError("locked")
+        moved.append(target)
+        Path(temporary).replace(target)
+        return target
+
+    monkeypatch.setattr(rectification.batch, "move_into_place", move_or_fail)
+    out = tmp_path / "output"
+    with pytest.raises(PermissionError):
+        run_batch(scan(round_dir), out, Options(as_of=AS_OF), workers=1)
+    assert [p.name for p in out.rglob("*") if p.is_file()] == [moved[0].name]
