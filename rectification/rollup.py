@@ -61,7 +61,7 @@ def rollup_name(as_of: date) -> str:
 
 def build_rollup(lines: Sequence[UnitLine], skipped: Sequence[tuple[str, str]], as_of: date) -> bytes:
     """The roll-up as .xlsx bytes: 各单位汇总 (with its chart), 红灯事项, 未处理文件; skipped is (file, reason)."""
-    book, buffer, styles = new_workbook(rows=len(lines) + sum(len(line.red) for line in lines) + len(skipped))
+    book, buffer, styles = new_workbook()
     units = book.add_worksheet(UNITS_SHEET)
     write_table(units, styles, UNIT_COLUMNS, unit_rows(lines), filtered=True)
     write_table(book.add_worksheet(RED_SHEET), styles, RED_COLUMNS, red_rows(lines), filtered=True)

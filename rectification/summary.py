@@ -62,7 +62,7 @@ def build_summary(
 
     notice_written=False (errors blocked the notice, or --check-only) marks every measure 否（未生成通报）.
     """
-    book, buffer, styles = new_workbook(rows=2 * len(analysis.tracked) + len(findings))
+    book, buffer, styles = new_workbook()
     sheets = [  # 汇总 is a list of figures: no filter buttons on it
         (SUMMARY_SHEET, SUMMARY_COLUMNS, _summary_rows(analysis), False),
         ("按责任部门", DEPARTMENT_COLUMNS, _department_rows(analysis), True),

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from copy import copy
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from io import BytesIO
 from itertools import zip_longest
 from math import ceil, isfinite
@@ -32,7 +32,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from .text import plain, xml_safe
-from .zip_writer import ZipWriter, pack, pack_stream
+from .zip_writer import ZipWriter, pack, pack_pieces
 
 # Text is written as shared strings only; these options keep xlsxwriter from second-guessing it anywhere else.
 WORKBOOK_OPTIONS = {
@@ -41,8 +41,7 @@ WORKBOOK_OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
-LARGE_ROWS = 50_000  # tables this long are staged in temporary files at close(), not in memory
-# (a 10,000-measure summary, about 21,000 rows, stays in memory: 20 MB more at peak, no temporary files)
+ROWS_PER_PIECE = 1_000  # a large table's rows are encoded and deflated this many at a time
 MAX_WIDTH = 60  # column width cap, in Excel's character units
 # Measured line widths kept from one workbook to the next (headers, owners, statuses repeat down a batch); one
 # workbook's own are never evicted while it is written (at 100,000 measures a bounded cache lost them between tables).
@@ -90,17 +89,16 @@ def table_columns(headers: str) -> tuple[Column, ...]:
     return tuple(Column(h.strip()) for h in headers.split("|"))
 
 
-def new_workbook(rows: int = 0) -> tuple[Workbook, BytesIO, Styles]:
+def new_workbook() -> tuple[Workbook, BytesIO, Styles]:
     """A workbook written into a buffer, the buffer, and its formats.
 
-    rows (about how many the tables will have) picks where XlsxWriter keeps each part until close() zips it:
-    in memory for ordinary workbooks; in temporary files from LARGE_ROWS on, where holding the sheets' XML as
-    text, then as one string, then as bytes would take three copies of it (about 200 MB at 100,000 measures).
+    XlsxWriter keeps each part in memory until close() zips it; a table's rows are not in those parts but
+    deflated straight from the rows as prepared (see TableSheet), so a large workbook takes no second copy.
     """
     if _line_width.cache_info().currsize > WIDTH_CACHE_KEPT:  # a batch's memory stays flat
         _line_width.cache_clear()
     buffer = BytesIO()
-    book = TableBook(buffer, {**WORKBOOK_OPTIONS, "in_memory": rows < LARGE_ROWS})
+    book = TableBook(buffer, WORKBOOK_OPTIONS)
     return book, buffer, Styles(book)
 
 
@@ -170,7 +168,7 @@ def write_table(
 
 
 class TableSheet(Worksheet):
-    """A worksheet that takes a whole table at once and keeps it as <row> XML until close() writes it.
+    """A worksheet that takes a whole table at once and keeps it as <row> XML until close() packs it.
 
     Only write_table() puts cells on it. What it writes is exactly what XlsxWriter's write_string/_number/
     _datetime/_blank calls would: shared-string and format numbers are handed out in the order the cells come,
@@ -180,6 +178,7 @@ class TableSheet(Worksheet):
     def __init__(self) -> None:
         super().__init__()
         self.rows_xml: list[str] = []
+        self.streamed = False  # set while packing: the rows go straight into the zip, not through the sheet's XML
         self.values: list[tuple[Cell, ...]] = []  # each row's cells as written (0: the header), for chart caches
 
     def add_table(
@@ -270,17 +269,31 @@ class TableSheet(Worksheet):
         number = self._convert_date_time(value) if isinstance(value, date) else value
         return f"{number:.16g}"
 
+    @property
+    def rows_mark(self) -> str:
+        """Where the rows go in the sheet's XML while it is packed (no XML holds a NUL)."""
+        return f"\x00{self.index}\x00"
+
     def _write_sheet_data(self) -> None:
-        """XlsxWriter's step that writes <sheetData> at close(): the rows as kept, then let them go."""
+        """XlsxWriter's step that writes <sheetData> at close(): the rows as kept, or their mark for xml_pieces()."""
         if not self.rows_xml:
             super()._write_sheet_data()
-            return
-        self.fh.write("<sheetData>")
-        for n, chunk in enumerate(self.rows_xml):
-            self.fh.write(chunk)
-            self.rows_xml[n] = ""  # let each row go once written
-        self.fh.write("</sheetData>")
-        self.rows_xml = []
+        elif self.streamed:
+            self.fh.write(f"<sheetData>{self.rows_mark}</sheetData>")
+        else:
+            self.fh.write(f"<sheetData>{''.join(self.rows_xml)}</sheetData>")
+            self.rows_xml = []
+
+    def xml_pieces(self, head: bytes, tail: bytes) -> Iterator[bytes]:
+        """The sheet's XML as packed: what XlsxWriter wrote around the rows' mark, the rows a block at a time
+        between, each block let go once yielded (at 100,000 measures the rows' text is about 70 MB)."""
+        yield head
+        rows, self.rows_xml = self.rows_xml, []
+        for start in range(0, len(rows), ROWS_PER_PIECE):
+            end = start + ROWS_PER_PIECE
+            yield "".join(rows[start:end]).encode()
+            rows[start:end] = [""] * len(rows[start:end])
+        yield tail
 
 
 class TableBook(Workbook):
@@ -289,7 +302,10 @@ class TableBook(Workbook):
     worksheet_class = TableSheet
 
     def _store_workbook(self) -> None:
-        with _packing():
+        sheets = [sheet for sheet in self.worksheets() if isinstance(sheet, TableSheet) and sheet.rows_xml]
+        with _packing(sheets) as streaming:
+            for sheet in sheets:
+                sheet.streamed = streaming
             super()._store_workbook()
 
     def _get_packager(self) -> Packager:
@@ -329,27 +345,34 @@ class _SharedStrings(SharedStrings):
 
 
 class _PackedZip:
-    """What XlsxWriter's packaging asks of a zipfile.ZipFile (writestr, write, close), packed by ZipWriter."""
+    """What XlsxWriter's packaging asks of a zipfile.ZipFile (writestr, close), packed by ZipWriter; a sheet's
+    XML holding a TableSheet's rows mark gets its rows there, straight from the TableSheet."""
 
     compression = ZIP_DEFLATED  # XlsxWriter copies it into each part's ZipInfo
 
-    def __init__(self, file: BinaryIO, mode: str = "w", **options: object) -> None:
+    def __init__(
+        self, file: BinaryIO, mode: str = "w", *, sheets: Sequence[TableSheet] = (), **options: object
+    ) -> None:
         self.file, self.package = file, ZipWriter()
+        self.sheets = {sheet.rows_mark.encode(): sheet for sheet in sheets}
 
     def writestr(self, info: ZipInfo, data: bytes) -> None:
+        if b"\x00" in data:
+            for mark, sheet in self.sheets.items():
+                if (at := data.find(mark)) >= 0:
+                    pieces = sheet.xml_pieces(data[:at], data[at + len(mark) :])
+                    self.package.add(pack_pieces(info.filename, pieces, info.date_time))
+                    return
         self.package.add(pack(info.filename, data, info.date_time))
-
-    def write(self, filename: str, arcname: str) -> None:  # a large part, staged in a temporary file
-        with open(filename, "rb") as stream:
-            self.package.add(pack_stream(arcname, stream))
 
     def close(self) -> None:
         self.file.write(self.package.getvalue())
 
 
 @contextmanager
-def _packing() -> Iterator[None]:
-    """XlsxWriter's packaging with its parts zipped by ZipWriter, at zip_writer.DEFLATE_LEVEL, not zlib's default 6.
+def _packing(sheets: Sequence[TableSheet]) -> Iterator[bool]:
+    """XlsxWriter's packaging with its parts zipped by ZipWriter, at zip_writer.DEFLATE_LEVEL, not zlib's default 6;
+    yields whether it is (and so whether the sheets' rows may be left to it).
 
     XlsxWriter offers no setting for either: while it zips, the name its packaging uses for zipfile.ZipFile is
     swapped for _PackedZip. Should a later XlsxWriter no longer use it, the workbook is still written, by zipfile.
@@ -358,11 +381,11 @@ def _packing() -> Iterator[None]:
 
     saved = getattr(packaging, "ZipFile", None)
     if saved is None:
-        yield
+        yield False
         return
-    packaging.ZipFile = _PackedZip
+    packaging.ZipFile = partial(_PackedZip, sheets=sheets)
     try:
-        yield
+        yield True
     finally:
         packaging.ZipFile = saved
 

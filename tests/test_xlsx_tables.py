@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -102,19 +103,26 @@ def test_a_row_with_a_control_character_has_every_text_made_safe() -> None:
     assert xlsx_tables._safe(rows, 3) == [("a", "b", 3), ("a\u200b", "c", None), ("d",)]
 
 
-def test_large_workbooks_stage_their_parts_in_files_with_the_same_content(monkeypatch) -> None:
-    in_memory = parts(build(None))
-    monkeypatch.setattr(xlsx_tables, "LARGE_ROWS", 0)
-    assert parts(build(None)) == in_memory
+def test_rows_packed_straight_from_the_table_are_the_rows_the_sheet_would_hold(monkeypatch) -> None:
+    """With the rows streamed into the zip (in blocks smaller than a table) or written into the sheet's XML as
+    XlsxWriter's own zipfile packaging needs them: the same parts."""
+    monkeypatch.setattr(xlsx_tables, "ROWS_PER_PIECE", 7)
+    streamed = parts(build(None))
+
+    @contextmanager
+    def unavailable(sheets):
+        yield False
+
+    monkeypatch.setattr(xlsx_tables, "_packing", unavailable)
+    assert parts(build(None)) == streamed
 
 
-@pytest.mark.parametrize("rows_hint", [0, xlsx_tables.LARGE_ROWS], ids=["in-memory", "temporary-files"])
-def test_workbooks_are_deflated_at_level_1_and_xlsxwriter_is_left_as_it_was(rows_hint):
+def test_workbooks_are_deflated_at_level_1_and_xlsxwriter_is_left_as_it_was():
     import zlib
 
     import xlsxwriter.workbook
 
-    book, buffer, styles = new_workbook(rows=rows_hint)
+    book, buffer, styles = new_workbook()
     write_table(book.add_worksheet("表"), styles, COLUMNS, rows(), filtered=True)
     book.close()
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
