@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 
 from .analysis import Analysis, Tracked
@@ -177,6 +176,8 @@ def _check_roster(out: _Collector, measure: Measure, roster: Roster) -> None:
         for name in owners(value):
             if name in listed:
                 continue
+            import difflib  # here: a run without a roster need not load it
+
             close = difflib.get_close_matches(name, listed, n=1, cutoff=0.5)
             guess = f"是否应为“{close[0]}”？" if close else ""
             out.add(

@@ -6,7 +6,6 @@ similarity within its problem, then anywhere. Every change is a row; the counts 
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 import unicodedata
@@ -101,6 +100,8 @@ def compare(old: Analysis, new: Analysis, old_name: str, old_date: date) -> Prog
 
 def _match(old: list[Tracked], new: list[Tracked]) -> tuple[list[tuple[Tracked, Tracked, bool]], int, int]:
     """(old, new, reworded) pairs in new ledger order; exact 序号 + text first, then the most similar text."""
+    import difflib  # here: only --since compares texts
+
     exact: dict[tuple[str, str], list[Tracked]] = {}
     for o in old:
         exact.setdefault((o.problem.number, normalized(o.measure.text)), []).append(o)

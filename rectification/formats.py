@@ -6,7 +6,6 @@ filled by substitution only, never evaluated. Everything here is data the clerk 
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -505,6 +504,8 @@ def _keys_for(places: list[Where]) -> str:
 
 
 def _closest(name: str, options: Iterable[str], braces: bool = False) -> str:
+    import difflib  # here: only a wrong key loads it
+
     close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.5)
     if not close:
         return ""

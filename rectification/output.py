@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import stat
 import time
 import unicodedata
@@ -181,7 +180,7 @@ def _create_beside(target: Path) -> tuple[int, str]:
     """A new file named ~tmp-…<suffix> in target's folder, opened for writing, as a new file's mode has it
     (tempfile.mkstemp would make it 0600, which others in the unit could not open)."""
     for _ in range(100):
-        temporary = str(target.parent / f"~tmp-{secrets.token_hex(4)}{target.suffix}")
+        temporary = str(target.parent / f"~tmp-{os.urandom(4).hex()}{target.suffix}")
         try:
             return os.open(temporary, CREATE, 0o666), temporary
         except FileExistsError:

@@ -7,13 +7,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analysis import Analysis
 from .compare import Progress
 from .model import Finding, Ledger, Level, Verdict
 from .reader import RawWorkbook, WorkbookUnusable
-from .remind import Reminder
 from .report import Options, Output, Report
+
+if TYPE_CHECKING:  # only --remind loads the letters' module
+    from .remind import Reminder
 
 LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.HINT: 2}
 # Share of a large ledger's time spent once each stage is done (measured at 10,000 rows), for progress bars.

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analysis import DEFAULT_WARN_DAYS, Analysis
 from .compare import Progress
 from .formats import FormatSource, NoticeFormat
 from .model import Finding, Ledger, Level, Verdict
-from .remind import Reminder
+
+if TYPE_CHECKING:  # only --remind loads the letters' module
+    from .remind import Reminder
 
 
 @dataclass(frozen=True)

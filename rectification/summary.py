@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -10,8 +11,10 @@ from xlsxwriter.worksheet import Worksheet
 from .analysis import STATES, Analysis, Assessment, Figures, Tally, Tracked
 from .compare import Change, Progress
 from .model import Finding, Level, Light
-from .remind import Reminder
 from .xlsx_tables import Cell, Column, Row, Tint, new_workbook, table_columns, write_table
+
+if TYPE_CHECKING:  # only --remind loads the letters' module
+    from .remind import Reminder
 
 SUMMARY_SHEET = "汇总"
 DAYS = "逾期天数 / 剩余天数"
