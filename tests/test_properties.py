@@ -148,6 +148,22 @@ def test_a_sheets_extent_is_the_same_on_the_fast_path_and_the_slow_one(cells):
     assert fast.plain == slow.plain
 
 
+@given(st.lists(st.tuples(st.integers(1, 300), st.integers(1, 800), CELL_SPELLINGS), min_size=1, max_size=30))
+def test_a_sheets_extent_is_the_same_scanned_whole_or_a_few_tags_at_a_time(cells):
+    from unittest import mock
+
+    from rectification import sheets
+
+    body = "".join(
+        f'<row r="{r}">' + spelling.format(ref=f"{sheets.column_letters(c)}{r}") + "</row>" for r, c, spelling in cells
+    )
+    xml = f'<worksheet xmlns="urn:x"><sheetData>{body}</sheetData></worksheet>'.encode()
+    whole = sheets._plain_extent(xml)
+    for block in (1, 7, 40):
+        with mock.patch.object(sheets, "SCAN_BLOCK", block):
+            assert sheets._plain_extent(xml) == whole
+
+
 MERGE_SPELLINGS = st.sampled_from(
     [
         '<mergeCell ref="{a}:{b}"/>',  # as Excel writes it: the fast path
