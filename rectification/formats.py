@@ -454,7 +454,7 @@ def unchanged(name: str, written: str) -> bool:
 
 def says_nothing(rows: Sequence[tuple[int, str, str]]) -> bool:
     """A 通报格式 sheet left as the template has it (or empty): the ledger brings no format of its own."""
-    return all(key(label) in KEYS_BY_NAME and unchanged(key(label), value) for _, label, value in rows)
+    return all((name := key(label)) in KEYS_BY_NAME and unchanged(name, value) for _, label, value in rows)
 
 
 def since_errors(fmt: NoticeFormat, sheet: str, why: str = "运行时请用 --since 指定上次报送的台账") -> list[Finding]:

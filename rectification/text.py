@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 # Excel stores control characters as _x0007_; openpyxl hands them over undecoded.
 EXCEL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
@@ -18,6 +19,8 @@ INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 UNSAFE = re.compile(f"[{CONTROL_CHARS}{INVISIBLE_CHARS}]")
 NEEDS_WORK = re.compile(f"[\\x00-\\x1f{CONTROL_CHARS}{INVISIBLE_CHARS}]|_x[0-9A-Fa-f]{{4}}_")  # beyond a strip
 SPACES = "\u3000\xa0\u2002\u2003\u2009 \t"
+WHITE_SPACE = re.compile(r"\s+")
+CACHED_KEY_CHARS = 40  # labels and headers this short repeat ledger after ledger (a batch, a round's template)
 
 
 def plain(text: str, lines: bool = False) -> bool:
@@ -61,8 +64,19 @@ def clean(value: object) -> str:
 
 def key(value: object) -> str:
     """Header or key text for matching: NFKC, no spaces or line breaks, no surrounding marks."""
+    if isinstance(value, str) and len(value) <= CACHED_KEY_CHARS:
+        return _cached_key(value)
+    return _key(value)
+
+
+@lru_cache(maxsize=4096)  # short texts only: what a batch keeps stays small
+def _cached_key(text: str) -> str:
+    return _key(text)
+
+
+def _key(value: object) -> str:
     text = unicodedata.normalize("NFKC", clean(value))
-    text = re.sub(r"\s+", "", text)
+    text = WHITE_SPACE.sub("", text)
     return text.strip("*:：()（）[]【】")
 
 
