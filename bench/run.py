@@ -39,11 +39,13 @@ HEADER = list(LEDGER_COLUMNS)  # the template's columns, in order
 NOTE = (
     "Reading uses python-calamine, guarded by the package check and a cell-extent check (a sheet spanning a huge "
     "area goes to openpyxl's sparse store instead), on the sheets the reader needs only, a row at a time, keeping "
-    "one object for each distinct text; the sheet XML is scanned "
-    "for error cells, formulas and hidden parts only when a substring search finds them. The summary's tables are "
-    "written by `xlsx_tables.TableSheet` as prepared row XML, byte for byte what XlsxWriter's per-cell calls write; "
-    "the notice is the template's parts, read and compressed once a process, plus its body. Outputs are deflated "
-    "at zlib level 1. The floors are what one library call costs: each stage's row says how far above its floor it is."
+    "one object for each distinct text; the cell-extent scan takes the sheet XML a block at a time, and the XML is "
+    "scanned for error cells, formulas and hidden parts only when a substring search finds them. The summary's "
+    "tables are written by `xlsx_tables.TableSheet` as prepared row XML, byte for byte what XlsxWriter's per-cell "
+    "calls write, and go from it straight into the zip (`zip_writer`, which packs every output); the notice is the "
+    "template's parts, deflated once a process, plus its body. Outputs are deflated at zlib level 1. The floors are "
+    "what one library call costs: each stage's row says how far above its floor it is. Ratios are the median of "
+    "each round's own: the shared machine drifts between rounds (by half, within an hour, in the runs here)."
 )
 INFO = {
     "发文机关": "中共某某区某某局党组",
