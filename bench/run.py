@@ -317,9 +317,9 @@ def main() -> None:
             "help": [py, gen, "--help"],
             "example": [py, gen, str(ROOT / "workbook_template.xlsx"), "--out", str(work / "o-ex"), *as_of],
             "ours_1k": ours("1000.xlsx"),
-            # each pair a ratio is taken of runs one after the other (see paired())
-            "ours_10k": ours("10000.xlsx"),
+            # each pair a ratio is taken of runs one after the other (see paired()): 100k, 10k, baseline, cli
             "ours_100k": ours("100000.xlsx"),
+            "ours_10k": ours("10000.xlsx"),
             "baseline_10k": [py, me, "--job", "baseline", str(work / "10000.xlsx"), str(work / "o-base")],
             "cli_10k": [py, gen, str(work / "10000.xlsx"), "--out", str(work / "o-cli"), *as_of],
             "read_floor": [py, me, "--job", "read-floor", str(work / "10000.xlsx"), "-"],

@@ -8,6 +8,7 @@ import stat
 import time
 import unicodedata
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -152,21 +153,22 @@ def write_noting_renames(target: Path, data: bytes, renamed: list[tuple[Path, Pa
 def stage(target: Path, data: bytes) -> str:
     """data in a temporary file beside target; returns its path.
 
-    The file is made with a new file's mode (what the umask gives), or the mode of the file it will replace: a
-    batch stages two files a unit, and on some disks each change of a file's metadata costs a millisecond.
+    The file is made with a new file's mode (what the umask gives; tempfile.mkstemp's 0600 would keep others in
+    the unit out), or the mode of the file it will replace. A batch stages two files a unit, and on some disks
+    each change of a file's metadata costs a millisecond: a new file's takes none.
     """
     if not target.parent.is_dir():
         target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        kept: int | None = stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        kept = None
-    handle, temporary = _create_beside(target)
+    kept: int | None = None  # the mode of the file replaced (POSIX modes only)
+    if os.name == "posix":
+        with suppress(OSError):
+            kept = stat.S_IMODE(os.stat(target).st_mode)
+    handle, temporary = _create_beside(target, 0o666 if kept is None else 0o600)
     try:
         with os.fdopen(handle, "wb") as stream:
+            if kept is not None:  # the replaced file's mode, set while the file is still empty: never more open
+                os.fchmod(handle, kept)
             stream.write(data)
-            if kept is not None and os.name == "posix" and stat.S_IMODE(os.fstat(handle).st_mode) != kept:
-                os.chmod(temporary, kept)  # others in the unit may open the file it replaces: so they may this one
     except BaseException:
         os.unlink(temporary)
         raise
@@ -176,13 +178,12 @@ def stage(target: Path, data: bytes) -> str:
 CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
-def _create_beside(target: Path) -> tuple[int, str]:
-    """A new file named ~tmp-…<suffix> in target's folder, opened for writing, as a new file's mode has it
-    (tempfile.mkstemp would make it 0600, which others in the unit could not open)."""
+def _create_beside(target: Path, mode: int) -> tuple[int, str]:
+    """A new file named ~tmp-…<suffix> in target's folder, opened for writing, made with mode (the umask applied)."""
     for _ in range(100):
         temporary = str(target.parent / f"~tmp-{os.urandom(4).hex()}{target.suffix}")
         try:
-            return os.open(temporary, CREATE, 0o666), temporary
+            return os.open(temporary, CREATE, mode), temporary
         except FileExistsError:
             continue
     raise FileExistsError(f"无法在 {target.parent} 中创建临时文件")

@@ -186,7 +186,7 @@ class TableSheet(_PlainNumbers, Worksheet):
     def __init__(self) -> None:
         super().__init__()
         self.rows_xml: list[str] = []
-        self.streamed = False  # set while packing: the rows go straight into the zip, not through the sheet's XML
+        self.streamed = False  # set by _PackedZip: the rows go straight into the zip, not through the sheet's XML
         self.values: list[tuple[Cell, ...]] = []  # each row's cells as written (0: the header), for chart caches
 
     def add_table(
@@ -310,10 +310,7 @@ class TableBook(_PlainNumbers, Workbook):
     worksheet_class = TableSheet
 
     def _store_workbook(self) -> None:
-        sheets = [sheet for sheet in self.worksheets() if isinstance(sheet, TableSheet) and sheet.rows_xml]
-        with _packing(sheets) as streaming:
-            for sheet in sheets:
-                sheet.streamed = streaming
+        with _packing([sheet for sheet in self.worksheets() if isinstance(sheet, TableSheet) and sheet.rows_xml]):
             super()._store_workbook()
 
     def _get_packager(self) -> Packager:
@@ -332,9 +329,10 @@ class _Packager(Packager):
         strings._assemble_xml_file()
 
 
-# What makes XlsxWriter write a shared string other than as <si><t>text</t></si>: characters to escape, an
-# _xHHHH_ look-alike, leading or trailing white space (xml:space="preserve"), a rich string (starts with <r>).
-SPECIAL_STRING = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# What makes XlsxWriter write a shared string other than as <si><t>text</t></si>: characters to escape (U+FFFE
+# and U+FFFF as _xFFFE_), an _xHHHH_ look-alike, leading or trailing white space (xml:space="preserve"), a rich
+# string (starts with <r>).
+SPECIAL_STRING = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 
 
 class _SharedStrings(_PlainNumbers, SharedStrings):
@@ -363,9 +361,11 @@ class _PackedZip:
     ) -> None:
         self.file, self.package = file, ZipWriter()
         self.sheets = {sheet.rows_mark.encode(): sheet for sheet in sheets}
+        for sheet in sheets:  # made before any part is written: the rows may be left to it
+            sheet.streamed = True
 
     def writestr(self, info: ZipInfo, data: bytes) -> None:
-        if b"\x00" in data:
+        if info.filename.startswith("xl/worksheets/") and b"\x00" in data:
             for mark, sheet in self.sheets.items():
                 if (at := data.find(mark)) >= 0:
                     pieces = sheet.xml_pieces(data[:at], data[at + len(mark) :])
@@ -378,22 +378,22 @@ class _PackedZip:
 
 
 @contextmanager
-def _packing(sheets: Sequence[TableSheet]) -> Iterator[bool]:
-    """XlsxWriter's packaging with its parts zipped by ZipWriter, at zip_writer.DEFLATE_LEVEL, not zlib's default 6;
-    yields whether it is (and so whether the sheets' rows may be left to it).
+def _packing(sheets: Sequence[TableSheet]) -> Iterator[None]:
+    """XlsxWriter's packaging with its parts zipped by ZipWriter, at zip_writer.DEFLATE_LEVEL, not zlib's default 6.
 
     XlsxWriter offers no setting for either: while it zips, the name its packaging uses for zipfile.ZipFile is
-    swapped for _PackedZip. Should a later XlsxWriter no longer use it, the workbook is still written, by zipfile.
+    swapped for _PackedZip. Should a later XlsxWriter no longer use it, the workbook is still written, by zipfile
+    (the sheets' rows then go into their XML: only a _PackedZip made for them tells them to wait for it).
     """
     import xlsxwriter.workbook as packaging
 
     saved = getattr(packaging, "ZipFile", None)
     if saved is None:
-        yield False
+        yield
         return
     packaging.ZipFile = partial(_PackedZip, sheets=sheets)
     try:
-        yield True
+        yield
     finally:
         packaging.ZipFile = saved
 

@@ -110,6 +110,8 @@ class ZipWriter:
     def getvalue(self) -> bytes:
         records, offset = [], 0
         for p in self.parts:
+            if offset > ZIP32_LIMIT:
+                raise PackageTooLarge("package")
             records.append(
                 CENTRAL.pack(
                     0x02014B50,

@@ -501,6 +501,37 @@ def test_outputs_follow_the_umask_and_keep_a_replaced_files_mode(run_cli, ledger
         os.umask(old)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_the_copy_replacing_a_private_file_is_never_more_open_than_it(tmp_path, monkeypatch):
+    """Its data is written only once the temporary file has the replaced file's mode (0600 here, umask 022)."""
+    from rectification import output
+
+    target = tmp_path / "通报.docx"
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    modes = []
+    real_fdopen = os.fdopen
+
+    def fdopen(handle, *args, **kwargs):
+        stream = real_fdopen(handle, *args, **kwargs)
+        real_write = stream.write
+
+        def write(data):
+            modes.append(os.fstat(handle).st_mode & 0o777)  # as the data goes in
+            return real_write(data)
+
+        stream.write = write
+        return stream
+
+    old = os.umask(0o022)
+    monkeypatch.setattr(output.os, "fdopen", fdopen)
+    try:
+        output.write_atomically(target, b"new")
+    finally:
+        os.umask(old)
+    assert modes == [0o600] and target.stat().st_mode & 0o777 == 0o600 and target.read_bytes() == b"new"
+
+
 # -- 20. Excel's row height limit ---------------------------------------------------------------------------
 
 
