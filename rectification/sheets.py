@@ -186,14 +186,15 @@ def _plain_extent(xml: bytes) -> Extent | None:
     last_row = start = 0
     while start < len(xml):
         end = xml.find(b"<c", start + SCAN_BLOCK) if start + SCAN_BLOCK < len(xml) else -1
-        found = CELL_TAGS.findall(xml, start, end if end >= 0 else len(xml))
+        end = end if end >= 0 else len(xml)
+        found = CELL_TAGS.findall(xml, start, end)  # two set comprehensions over it beat one filtered list
         block = {letters for letters, _, closed in found if not closed}
         if b"" in block:  # a cell not written the plain way
             return None
         if block:
             columns |= block
             last_row = max(last_row, *map(int, {digits for _, digits, closed in found if not closed}))
-        start = end if end >= 0 else len(xml)
+        start = end
     if not columns:
         return Extent(0, 0, True)
     last = max(columns, key=lambda letters: (len(letters), letters))

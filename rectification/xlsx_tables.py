@@ -2,11 +2,16 @@
 
 A table's cells are written by `TableSheet` as finished `<row>` XML, the very bytes XlsxWriter's per-cell
 write_*() calls would produce (tests/test_xlsx_tables.py compares the two, part by part): XlsxWriter spends about
-8 µs a cell storing it and writing it out again at close(), this under 1 µs. Everything else about a sheet
-(columns, panes, filter, print setup, charts, the shared strings and the styles) is XlsxWriter's own. TableSheet
-leans on a few XlsxWriter internals that have not changed in years (_write_sheet_data, _get_range_data,
-_check_dimensions, _convert_date_time, str_table and its string_table and count, Format._get_xf_index); that
-test fails first if one does.
+8 µs a cell storing it and writing it out again at close(), this under 1 µs; the rows then go from it straight
+into the zip (zip_writer). Everything else about a sheet (columns, panes, filter, print setup, charts, the styles)
+is XlsxWriter's own, and so is the shared-strings part but for its plain strings, written in one go.
+
+This leans on XlsxWriter internals that have not changed in years: the worksheet's _write_sheet_data,
+_get_range_data, _check_dimensions, _convert_date_time, str_table (string_table, count) and _escape_attributes;
+Format._get_xf_index and its xf/dxf index tables, the workbook's formats and default_format_properties; the
+packager's _write_shared_strings_file and _filename, SharedStrings._write_sst_strings and _write_si; the name
+ZipFile in xlsxwriter.workbook. tests/test_xlsx_tables.py compares every part with XlsxWriter's own and fails
+first if one changes.
 """
 
 from __future__ import annotations
@@ -122,7 +127,7 @@ class Styles:
         return fmt
 
 
-_PROTOTYPES: dict[object, Format] = {}  # one made by add_format() per look, copied into each workbook
+_PROTOTYPES: dict[object, Format] = {}  # one format per look (and default properties), copied into each workbook
 
 
 def _add_format(book: Workbook, look: object, props: dict[str, object]) -> Format:
