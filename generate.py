@@ -28,9 +28,9 @@ if __name__ == "__main__":  # a half-installed .venv exits 4, not 1 ("the ledger
 
 import click
 
-from rectification.console import DescribedArgument, safe_streams
-from rectification.model import Verdict
-from rectification.output import os_error_text
+from rectification.cli.console import DescribedArgument, safe_streams
+from rectification.core.model import Verdict
+from rectification.core.names import os_error_text
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LEDGER = HERE / "workbook_template.xlsx"
@@ -108,7 +108,7 @@ def _usage_error_text(error: click.UsageError) -> str:
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
     if value is None:
         return date.today()
-    from rectification.dates import DateError, as_date
+    from rectification.core.dates import DateError, as_date
 
     try:
         parsed = as_date(value)
@@ -227,11 +227,11 @@ def cli(
             2 文件无法使用（找不到、不是 Excel 工作簿、没有整改台账表、参数有误）；
             3 通报已生成，但 PDF 或邮件未完成；4 程序组件不完整（删除 .venv 后重新运行）。
     """
-    from rectification.output import save_report
-    from rectification.pipeline import SinceUnusable, run
-    from rectification.reader import WorkbookUnusable
-    from rectification.report import Options
-    from rectification.template import TemplateUnusable
+    from rectification.analyse.report import Options
+    from rectification.app.pipeline import SinceUnusable, run
+    from rectification.files.write import save_report
+    from rectification.read.reader import WorkbookUnusable
+    from rectification.render.template import TemplateUnusable
 
     if __name__ == "__main__":
         gc.enable()  # paused while the modules loaded; on before any work and before --batch's workers inherit it
@@ -286,9 +286,9 @@ def cli(
 
 def _since(path: Path, batch: bool):
     """--since: a file for one ledger; a folder of earlier copies for --batch."""
-    from rectification.batch import since_index
-    from rectification.reader import WorkbookUnusable
-    from rectification.report import Since
+    from rectification.analyse.report import Since
+    from rectification.app.batch import since_index
+    from rectification.read.reader import WorkbookUnusable
 
     if batch:
         if not path.is_dir():
@@ -302,8 +302,8 @@ def _since(path: Path, batch: bool):
 
 
 def _read_format(path: Path):
-    from rectification.formats import FormatSource, format_rows
-    from rectification.reader import read_format_pairs
+    from rectification.read.reader import read_format_pairs
+    from rectification.settings.formats import FormatSource, format_rows
 
     sheet, pairs = read_format_pairs(path)
     return FormatSource(f"{path.name}：{sheet}", tuple(format_rows(pairs)))
@@ -311,7 +311,7 @@ def _read_format(path: Path):
 
 def _report(report, saved) -> None:
     """Verdict, findings, then the files written."""
-    from rectification.renderers import RENDERERS
+    from rectification.render.registry import RENDERERS
 
     numbers = report.analysis.figures
     errors, warnings, hints = report.counts
@@ -343,7 +343,7 @@ def _report(report, saved) -> None:
 
 
 def _progress_line(progress) -> str:
-    from rectification.compare import Change
+    from rectification.analyse.compare import Change
 
     counts = progress.counts()
     parts = "、".join(f"{change.value}{counts[change]}项" for change in Change if change is not Change.REWORDED)
@@ -359,8 +359,8 @@ def _deliver(report, saved, out_dir: Path, pdf: bool, eml: bool, send: bool, mai
     """--pdf, --eml, --send for the written notice: files and failures reported, exit 3 on any failure."""
     if not (pdf or eml or send):
         return EXIT_OK  # before the imports: mail and PDF support are not loaded for nothing
-    from rectification.delivery import Extras, Letter, deliver
-    from rectification.renderers import NOTICE
+    from rectification.deliver.delivery import Extras, Letter, deliver
+    from rectification.render.registry import NOTICE
 
     info = report.ledger.info
     if report.options.remind and (eml or send) and info is not None and not info.recipients:
@@ -400,11 +400,11 @@ def _deliver_reminders(report, saved, out_dir: Path, pdf: bool, eml: bool, send:
     """--remind with --eml/--send: a draft or a sent mail per letter; 督办清单 updated; exit 3 on a failed send."""
     from dataclasses import replace
 
-    from rectification.delivery import Extras, ReminderLetter, deliver_reminders
-    from rectification.notice import date_text
-    from rectification.output import write_noting_renames
-    from rectification.pipeline import rerender
-    from rectification.renderers import REMINDERS, SUMMARY
+    from rectification.app.pipeline import rerender
+    from rectification.deliver.delivery import Extras, ReminderLetter, deliver_reminders
+    from rectification.files.write import write_noting_renames
+    from rectification.render.notice import date_text
+    from rectification.render.registry import REMINDERS, SUMMARY
 
     if report.ledger.info is None:
         click.echo("注意：“基本信息”有误，督办提醒函未生成（落款需要发文机关）。")
@@ -457,7 +457,7 @@ def _deliver_reminders(report, saved, out_dir: Path, pdf: bool, eml: bool, send:
 
 def _ask_password(config) -> str:
     """The SMTP password, typed without echo; never stored, printed or logged."""
-    from rectification.mail import PASSWORD_ENV, MailError
+    from rectification.deliver.mail import PASSWORD_ENV, MailError
 
     try:
         return click.prompt(f"请输入邮箱 {config.user} 的密码或授权码（输入时不显示）", hide_input=True, err=True)
@@ -467,7 +467,7 @@ def _ask_password(config) -> str:
 
 def _run_batch(batch_dir: Path, out_dir: Path, options, extras: dict) -> int:
     """--batch: every ledger in the folder; 0 all produced, 1 some not, 2 none usable."""
-    from rectification.batch import FolderUnusable, run_batch, scan
+    from rectification.app.batch import FolderUnusable, run_batch, scan
 
     ctx = click.get_current_context()
     if ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT:

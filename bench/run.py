@@ -33,7 +33,7 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 README = ROOT / "README.md"
 AS_OF = date(2025, 12, 11)
 sys.path.insert(0, str(ROOT))
-from rectification.columns import LEDGER_COLUMNS  # noqa: E402
+from rectification.read.columns import LEDGER_COLUMNS  # noqa: E402
 
 HEADER = list(LEDGER_COLUMNS)  # the template's columns, in order
 NOTE = (
@@ -152,8 +152,8 @@ def summary_cells(ledger: Path) -> int:
     import io
     import zipfile
 
-    from rectification.pipeline import run
-    from rectification.report import Options
+    from rectification.analyse.report import Options
+    from rectification.app.pipeline import run
 
     data = run(ledger, Options(as_of=AS_OF)).output("summary").data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -200,7 +200,7 @@ def job(kind: str, ledger: str, out: str) -> None:
             book.get_sheet_by_name(name).to_python()
         book.close()
     elif kind == "write-floor":
-        from rectification.xlsx_tables import Row, new_workbook, table_columns, write_table
+        from rectification.render.xlsx_tables import Row, new_workbook, table_columns, write_table
 
         cells = int(ledger)  # as many cells as the 10,000-measure summary writes, 14 to a row, text and numbers
         columns = table_columns(" | ".join(f"列{c}" for c in range(14)))
@@ -212,13 +212,13 @@ def job(kind: str, ledger: str, out: str) -> None:
         book.close()
         Path(out).write_bytes(buffer.getvalue())
     else:
-        import rectification.docx_writer  # noqa: F401  (the imports a run needs, outside the timing)
-        import rectification.reader  # noqa: F401
-        import rectification.records  # noqa: F401
-        import rectification.summary  # noqa: F401
-        from rectification.output import save_report
-        from rectification.pipeline import run
-        from rectification.report import Options
+        import rectification.read.reader  # noqa: F401
+        import rectification.records.records  # noqa: F401
+        import rectification.render.docx_writer  # noqa: F401  (the imports a run needs, outside the timing)
+        import rectification.render.summary  # noqa: F401
+        from rectification.analyse.report import Options
+        from rectification.app.pipeline import run
+        from rectification.files.write import save_report
 
         marks: list[float] = []
         start = time.perf_counter()

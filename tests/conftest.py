@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import generate  # noqa: E402
-from rectification.columns import LEDGER_COLUMNS  # noqa: E402
+from rectification.read.columns import LEDGER_COLUMNS  # noqa: E402
 
 HEADER = list(LEDGER_COLUMNS)  # the template's columns, in order
 

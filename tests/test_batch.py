@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from conftest import AS_OF, INFO, measure, sample_rows, write_ledger
 
-from rectification.batch import run_batch, scan
-from rectification.model import Verdict
-from rectification.report import Options
-from rectification.rollup import rollup_name
+from rectification.analyse.report import Options
+from rectification.app.batch import run_batch, scan
+from rectification.core.model import Verdict
+from rectification.render.rollup import rollup_name
 
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
 UNIT_HEADERS = [
@@ -324,7 +324,7 @@ def test_one_long_named_unit_twice_with_long_file_names_fits_every_name(run_cli,
 
 
 def test_a_failed_move_leaves_no_temporary_file_behind(round_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    import rectification.batch
+    import rectification.app.batch
 
     moved = []
 
@@ -335,7 +335,7 @@ def test_a_failed_move_leaves_no_temporary_file_behind(round_dir: Path, tmp_path
         Path(temporary).replace(target)
         return target
 
-    monkeypatch.setattr(rectification.batch, "move_into_place", move_or_fail)
+    monkeypatch.setattr(rectification.app.batch, "move_into_place", move_or_fail)
     out = tmp_path / "output"
     with pytest.raises(PermissionError):
         run_batch(scan(round_dir), out, Options(as_of=AS_OF), workers=1)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, INFO, measure, sample_rows, write_ledger
 
-from rectification.analysis import analyse
-from rectification.checks import check
-from rectification.model import Level
-from rectification.reader import read_workbook
-from rectification.records import build_ledger
+from rectification.analyse.analysis import analyse
+from rectification.analyse.checks import check
+from rectification.core.model import Level
+from rectification.read.reader import read_workbook
+from rectification.records.records import build_ledger
 
 
 def findings_for(tmp_path: Path, rows=None, info=None, **kwargs):

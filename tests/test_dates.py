@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from rectification.dates import DateError, parse_deadline, read_date
+from rectification.core.dates import DateError, parse_deadline, read_date
 
 D = date(2025, 9, 30)
 

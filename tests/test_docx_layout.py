@@ -13,8 +13,8 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from rectification.docx_writer import DEFAULT_TEMPLATE, closing_indents, pdf_ready_copy, render_docx, text_width
-from rectification.notice import Block, BlockKind, Notice
+from rectification.render.docx_writer import DEFAULT_TEMPLATE, closing_indents, pdf_ready_copy, render_docx, text_width
+from rectification.render.notice import Block, BlockKind, Notice
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

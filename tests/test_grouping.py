@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rectification.grouping import NoteKind, RowKey, group_rows, number_text
+from rectification.records.grouping import NoteKind, RowKey, group_rows, number_text
 
 
 def keys(*rows: tuple[object, str]) -> list[RowKey]:

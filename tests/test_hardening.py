@@ -29,10 +29,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_hostile import rewrite_part, write_with_xlsxwriter
 
-from rectification import reader
-from rectification.mail import MailConfig, MailError, build_message, load_config, send
-from rectification.output import MAX_FILE_NAME_BYTES, RESERVED_NAMES, fit_name, safe_file_name
-from rectification.package import MAX_PART_BYTES
+from rectification.core.names import MAX_FILE_NAME_BYTES, RESERVED_NAMES, fit_name, safe_file_name
+from rectification.deliver.mail import MailConfig, MailError, build_message, load_config, send
+from rectification.read import reader
+from rectification.read.package import MAX_PART_BYTES
 
 SHEET = "xl/worksheets/sheet1.xml"
 TIMEOUT_SECONDS = 20
@@ -389,7 +389,7 @@ def test_a_gbk_console_gets_question_marks_not_a_traceback(tmp_path):
 
 
 def test_the_console_filter_itself():
-    from rectification.console import SafeStream
+    from rectification.cli.console import SafeStream
 
     class Sink(io.StringIO):
         encoding = "gbk"
@@ -504,7 +504,7 @@ def test_outputs_follow_the_umask_and_keep_a_replaced_files_mode(run_cli, ledger
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 def test_the_copy_replacing_a_private_file_is_never_more_open_than_it(tmp_path, monkeypatch):
     """Its data is written only once the temporary file has the replaced file's mode (0600 here, umask 022)."""
-    from rectification import output
+    from rectification.files import write as output
 
     target = tmp_path / "通报.docx"
     target.write_bytes(b"old")
@@ -648,7 +648,7 @@ def test_an_overlong_header_line_is_a_mail_error_not_an_assert():
 
 
 def test_settings_zoom_has_the_percent_the_schema_requires(run_cli, ledger_path):
-    from rectification.docx_writer import DEFAULT_TEMPLATE
+    from rectification.render.docx_writer import DEFAULT_TEMPLATE
 
     run = run_cli(str(ledger_path))
     for path in (DEFAULT_TEMPLATE, run.files(".docx")[0]):
@@ -688,7 +688,7 @@ def styles_xml_without(template: Path, target: Path, name: str) -> Path:
 
 
 def sample_notice():
-    from rectification.notice import Block, BlockKind, Notice
+    from rectification.render.notice import Block, BlockKind, Notice
 
     return Notice(
         "关于某某的通报",
@@ -710,7 +710,7 @@ EXPECTED_STYLES = ["公文标题", "一级标题", "Normal", "Normal", "发文�
     not shutil.which("soffice"), reason="LibreOffice (soffice) not installed: needed to re-save the template"
 )
 def test_a_template_resaved_by_libreoffice_keeps_every_style(tmp_path):
-    from rectification.docx_writer import DEFAULT_TEMPLATE, render_docx
+    from rectification.render.docx_writer import DEFAULT_TEMPLATE, render_docx
 
     profile = (tmp_path / "profile").as_uri()
     command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx:MS Word 2007 XML"]
@@ -727,7 +727,7 @@ def test_a_template_resaved_by_libreoffice_keeps_every_style(tmp_path):
 
 
 def test_a_template_missing_a_style_is_refused_with_its_name(tmp_path):
-    from rectification.docx_writer import DEFAULT_TEMPLATE, TemplateStyleMissing, render_docx
+    from rectification.render.docx_writer import DEFAULT_TEMPLATE, TemplateStyleMissing, render_docx
 
     broken = styles_xml_without(DEFAULT_TEMPLATE, tmp_path / "模板.docx", "一级标题")
     with pytest.raises(TemplateStyleMissing) as caught:
@@ -738,7 +738,7 @@ def test_a_template_missing_a_style_is_refused_with_its_name(tmp_path):
 
 def assert_template_refused(run_cli, ledger_path, monkeypatch, template: Path, *words: str) -> None:
     """A run with this notice template: exit 2, a sentence with these words, no file written."""
-    from rectification import docx_writer
+    from rectification.render import docx_writer
 
     monkeypatch.setattr(docx_writer, "DEFAULT_TEMPLATE", template)
     run = run_cli(str(ledger_path))
@@ -749,14 +749,14 @@ def assert_template_refused(run_cli, ledger_path, monkeypatch, template: Path, *
 
 
 def test_a_template_missing_a_style_is_exit_2_and_writes_nothing(run_cli, ledger_path, tmp_path, monkeypatch):
-    from rectification import docx_writer
+    from rectification.render import docx_writer
 
     broken = styles_xml_without(docx_writer.DEFAULT_TEMPLATE, tmp_path / "模板.docx", "成文日期")
     assert_template_refused(run_cli, ledger_path, monkeypatch, broken, "缺少样式 “成文日期”")
 
 
 def test_the_factory_template_renders_each_kind_in_its_style():
-    from rectification.docx_writer import render_docx
+    from rectification.render.docx_writer import render_docx
 
     document = docx.Document(io.BytesIO(render_docx(sample_notice())))
     assert [p.style.name for p in document.paragraphs] == EXPECTED_STYLES
@@ -774,7 +774,7 @@ def template_copy(template: Path, target: Path, change) -> Path:
 
 def test_a_template_saved_with_body_text_and_without_properties_still_renders(tmp_path):
     """A unit's template edited in Word: sample paragraphs left in its body, no docProps/core.xml."""
-    from rectification.docx_writer import DEFAULT_TEMPLATE, render_docx
+    from rectification.render.docx_writer import DEFAULT_TEMPLATE, render_docx
 
     def change(name: str, data: bytes) -> bytes | None:
         if name == "word/document.xml":
@@ -804,7 +804,7 @@ def test_a_template_saved_with_body_text_and_without_properties_still_renders(tm
     ],
 )
 def test_a_damaged_template_is_exit_2_with_a_sentence(run_cli, ledger_path, tmp_path, monkeypatch, damage):
-    from rectification import docx_writer
+    from rectification.render import docx_writer
 
     broken = tmp_path / "模板.docx"
     broken.write_bytes(damage(docx_writer.DEFAULT_TEMPLATE.read_bytes()))
@@ -817,7 +817,7 @@ def test_a_damaged_template_is_exit_2_with_a_sentence(run_cli, ledger_path, tmp_
 
 def test_a_template_replaced_on_disk_is_read_again(tmp_path):
     """The template is read once a process, but a changed file (a clerk fixing it between batch runs) is re-read."""
-    from rectification.docx_writer import DEFAULT_TEMPLATE, TemplateStyleMissing, render_docx
+    from rectification.render.docx_writer import DEFAULT_TEMPLATE, TemplateStyleMissing, render_docx
 
     template = tmp_path / "模板.docx"
     shutil.copy(DEFAULT_TEMPLATE, template)

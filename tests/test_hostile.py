@@ -305,7 +305,7 @@ def test_locked_target_is_written_under_a_new_name(run_cli, ledger_path, monkeyp
         return real_replace(source, target, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", locked)
-    monkeypatch.setattr("rectification.output.RETRY_PAUSE", 0)
+    monkeypatch.setattr("rectification.files.write.RETRY_PAUSE", 0)
     second = run_cli(str(ledger_path))
     assert second.exit_code == 0
     renamed = notice.with_name(f"{notice.stem}(2).docx")
@@ -317,7 +317,7 @@ def test_failure_while_rendering_leaves_no_partial_file(run_cli, ledger_path, mo
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("rectification.docx_writer.render_docx", broken)
+    monkeypatch.setattr("rectification.render.docx_writer.render_docx", broken)
     run = run_cli(str(ledger_path))
     assert run.exit_code == 2
     assert "抱歉，程序遇到了意外问题" in run.output and "Traceback" not in run.output

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from conftest import INFO, write_ledger
 
 import generate
-from rectification import delivery
-from rectification.mail import (
+from rectification.deliver import delivery
+from rectification.deliver.mail import (
     PASSWORD_ENV,
     Attachment,
     MailConfig,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import AS_OF, measure, write_ledger
 
-from rectification.analysis import analyse
-from rectification.notice import chinese_ordinal, compose, date_range_text
-from rectification.reader import read_workbook
-from rectification.records import build_ledger
+from rectification.analyse.analysis import analyse
+from rectification.read.reader import read_workbook
+from rectification.records.records import build_ledger
+from rectification.render.notice import chinese_ordinal, compose, date_range_text
 
 
 def paragraphs(tmp_path, rows, **info):

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Run
 
-from rectification import pdf
-from rectification.docx_writer import DEFAULT_TEMPLATE, text_width
-from rectification.pdf import PdfError, docx_to_pdf, find_soffice
+from rectification.deliver import pdf
+from rectification.deliver.pdf import PdfError, docx_to_pdf, find_soffice
+from rectification.render.docx_writer import DEFAULT_TEMPLATE, text_width
 
 TITLE = "中共武汉市东西湖区红十字会党组关于区委第九轮巡察反馈意见整改进展情况的通报"
 LINES_PER_PAGE = 22
@@ -187,7 +187,7 @@ def test_ctrl_c_during_the_conversion_ends_libreoffice_too(tmp_path):
     soffice = fake_soffice(tmp_path, SPAWNING_SOFFICE.format(pids=pids).split("\n", 1)[1])
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-        "from rectification.pdf import docx_to_pdf\n"
+        "from rectification.deliver.pdf import docx_to_pdf\n"
         f"docx_to_pdf(open({str(DEFAULT_TEMPLATE)!r}, 'rb').read(), soffice=__import__('pathlib').Path({str(soffice)!r}))\n"
     )
     python = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -214,7 +214,7 @@ def test_a_helper_that_keeps_the_output_open_does_not_keep_us_waiting(tmp_path):
     soffice = fake_soffice(tmp_path, HELPER_KEEPS_OUTPUT_OPEN.format(pid=helper))
     code = (
         f"import sys, pathlib; sys.path.insert(0, {str(ROOT)!r})\n"
-        "from rectification.pdf import PdfError, docx_to_pdf\n"
+        "from rectification.deliver.pdf import PdfError, docx_to_pdf\n"
         "try:\n"
         f"    docx_to_pdf(pathlib.Path({str(DEFAULT_TEMPLATE)!r}).read_bytes(), soffice=pathlib.Path({str(soffice)!r}), timeout=1)\n"
         "except PdfError as error:\n"

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from test_hostile import write_with_xlsxwriter
 
 import generate
-from rectification.notice import strip_leading_ordinal
-from rectification.text import paragraphs
+from rectification.core.text import paragraphs
+from rectification.render.notice import strip_leading_ordinal
 
 any_text = st.text(max_size=60) | st.sampled_from(["", " ", "\u3000", "مرحبا بالعالم", "👩‍👩‍👧 整改", "a" * 3000])
 maybe = lambda strategy: st.none() | strategy  # noqa: E731
@@ -137,7 +137,7 @@ CELL_SPELLINGS = st.sampled_from(
 
 @given(st.lists(st.tuples(st.integers(1, 300), st.integers(1, 800), CELL_SPELLINGS), min_size=1, max_size=30))
 def test_a_sheets_extent_is_the_same_on_the_fast_path_and_the_slow_one(cells):
-    from rectification.sheets import _emulated_extent, column_letters, extent
+    from rectification.read.sheets import _emulated_extent, column_letters, extent
 
     body = "".join(
         f'<row r="{r}">' + spelling.format(ref=f"{column_letters(c)}{r}") + "</row>" for r, c, spelling in cells
@@ -152,7 +152,7 @@ def test_a_sheets_extent_is_the_same_on_the_fast_path_and_the_slow_one(cells):
 def test_a_sheets_extent_is_the_same_scanned_whole_or_a_few_tags_at_a_time(cells):
     from unittest import mock
 
-    from rectification import sheets
+    from rectification.read import sheets
 
     body = "".join(
         f'<row r="{r}">' + spelling.format(ref=f"{sheets.column_letters(c)}{r}") + "</row>" for r, c, spelling in cells
@@ -183,7 +183,7 @@ MERGE_SPELLINGS = st.sampled_from(
     )
 )
 def test_merges_read_the_same_on_the_fast_path_and_the_slow_one(merges):
-    from rectification.sheets import Sheet, _scan, column_letters
+    from rectification.read.sheets import Sheet, _scan, column_letters
 
     def xml(spelled):
         body = "".join(
@@ -214,7 +214,7 @@ def test_merges_read_the_same_on_the_fast_path_and_the_slow_one(merges):
     ],
 )
 def test_uncached_formulas_are_found_however_written(formula, uncached):
-    from rectification.sheets import _uncached
+    from rectification.read.sheets import _uncached
 
     xml = (
         '<worksheet><dataValidations><dataValidation><formula1>"a,b"</formula1></dataValidation></dataValidations>'
@@ -228,7 +228,7 @@ def test_every_character_the_cleaners_remove_is_one_isprintable_refuses():
     import re
     import sys
 
-    from rectification import text
+    from rectification.core import text
 
     removable = re.compile(f"[\\x00-\\x1f{text.CONTROL_CHARS}{text.INVISIBLE_CHARS}]")
     missed = [f"U+{c:04X}" for c in range(sys.maxunicode + 1) if removable.match(chr(c)) and chr(c).isprintable()]

@@ -12,12 +12,12 @@ import pytest
 from conftest import AS_OF, HEADER, INFO, measure, write_ledger
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from rectification.analysis import analyse
-from rectification.checks import check
-from rectification.model import Level
-from rectification.notice import compose
-from rectification.reader import read_workbook
-from rectification.records import build_ledger
+from rectification.analyse.analysis import analyse
+from rectification.analyse.checks import check
+from rectification.core.model import Level
+from rectification.read.reader import read_workbook
+from rectification.records.records import build_ledger
+from rectification.render.notice import compose
 
 
 def family_rows() -> list[dict[str, object]]:

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, ROOT, sample_rows, write_ledger
 
-from rectification import output
-from rectification.batch import scan
-from rectification.model import Verdict
-from rectification.output import save_report, write_together
-from rectification.pipeline import run
-from rectification.renderers import NOTICE, RENDERERS, SUMMARY
-from rectification.report import Options
+from rectification.analyse.report import Options
+from rectification.app.batch import scan
+from rectification.app.pipeline import run
+from rectification.core.model import Verdict
+from rectification.files import write as output
+from rectification.files.write import save_report, write_together
+from rectification.render.registry import NOTICE, RENDERERS, SUMMARY
 
 
 def test_run_writes_nothing_and_returns_named_bytes(tmp_path, ledger_path):
@@ -88,7 +88,7 @@ WORKER_SCRIPT = """
 import sys, time, os
 sys.path.insert(0, {root!r})
 from concurrent.futures import ProcessPoolExecutor
-from rectification.batch import _die_with_parent
+from rectification.app.batch import _die_with_parent
 
 def job():
     print(os.getpid(), flush=True)

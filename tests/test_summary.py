@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rectification.analysis import Figures, analyse
-from rectification.model import Deadline, Finding, Ledger, Level, Light, Measure, Problem, Status
-from rectification.summary import build_summary, overdue_cells
-from rectification.text import xml_safe
-from rectification.xlsx_tables import Column, table_columns
+from rectification.analyse.analysis import Figures, analyse
+from rectification.core.model import Deadline, Finding, Ledger, Level, Light, Measure, Problem, Status
+from rectification.core.text import xml_safe
+from rectification.render.summary import build_summary, overdue_cells
+from rectification.render.xlsx_tables import Column, table_columns
 
 AS_OF = date(2025, 12, 11)
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"

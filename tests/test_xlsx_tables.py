@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from xlsxwriter.worksheet import Worksheet
 
-from rectification import xlsx_tables, zip_writer
-from rectification.xlsx_tables import Column, Row, new_workbook, table_columns, write_table
+from rectification.render import xlsx_tables, zip_writer
+from rectification.render.xlsx_tables import Column, Row, new_workbook, table_columns, write_table
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG = "很长的整改措施" * 5000  # more than 32,767 UTF-16 units: cut as XlsxWriter cuts it
@@ -76,13 +76,13 @@ def test_prepared_rows_are_the_bytes_xlsxwriter_writes() -> None:
 def test_the_summary_is_the_same_either_way(monkeypatch) -> None:
     from datetime import date as day
 
-    from rectification.pipeline import run
-    from rectification.report import Options
+    from rectification.analyse.report import Options
+    from rectification.app.pipeline import run
 
     report = run(ROOT / "workbook_template.xlsx", Options(as_of=day(2025, 12, 11)))
     fast = parts(report.output("summary").data)
     monkeypatch.setattr(xlsx_tables.TableBook, "worksheet_class", Worksheet)
-    from rectification.summary import build_summary
+    from rectification.render.summary import build_summary
 
     plain = parts(build_summary(report.analysis, report.findings))
     assert fast == plain

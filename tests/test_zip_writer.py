@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectification import zip_writer
-from rectification.zip_writer import PackageTooLarge, ZipWriter, pack, pack_pieces
+from rectification.render import zip_writer
+from rectification.render.zip_writer import PackageTooLarge, ZipWriter, pack, pack_pieces
 
 names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30)
 contents = st.binary(max_size=3000) | st.sampled_from([b"", b"<a/>" * 10_000, bytes(range(256)) * 100])

@@ -4,7 +4,7 @@ Usage: python tools/build_workbook_template.py [OUT]   (default: workbook_templa
 
 The workbook holds the example of the reference notice (区红十字会巡察整改进展情况通报): its 基本信息 and
 ledger reproduce that notice word for word. The example is data, in tools/example_ledger.json; the columns
-and 基本信息 keys are the project's own (rectification.columns); this script only lays them out.
+and 基本信息 keys are the project's own (rectification.read.columns); this script only lays them out.
 The build is deterministic: the same data gives the same file, byte for byte.
 """
 
@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script from anywhere: the package sits at the repo root
     sys.path.insert(0, str(REPO))
 
-from rectification.columns import INFO_KEYS, LEDGER_COLUMNS, OPTIONAL_INFO_KEYS, REQUIRED_COLUMNS  # noqa: E402
-from rectification.formats import DEFAULT_PRESET, DERIVED, FIGURES, FORMAT_SHEET, KEYS, PRESETS, SINCE  # noqa: E402
-from rectification.model import Status  # noqa: E402
+from rectification.core.model import Status  # noqa: E402
+from rectification.read.columns import INFO_KEYS, LEDGER_COLUMNS, OPTIONAL_INFO_KEYS, REQUIRED_COLUMNS  # noqa: E402
+from rectification.settings.formats import DEFAULT_PRESET, DERIVED, FIGURES, FORMAT_SHEET, KEYS, PRESETS, SINCE  # noqa: E402
 
 DEFAULT_OUT = REPO / "workbook_template.xlsx"
 EXAMPLE = Path(__file__).resolve().with_name("example_ledger.json")

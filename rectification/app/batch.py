@@ -1,0 +1,364 @@
+"""A whole inspection round: every ledger in a folder, in parallel, each into OUT/<发文机关>/, plus the roll-up.
+
+Workers run `pipeline.run` and send back the report's outputs as bytes with a few figures (`Outcome`); only the
+parent writes. It stages each unit's files in its folder as soon as they arrive (so it never holds more than one
+unit's bytes, however many ledgers the round has) and, once every ledger is done, moves them to their names in
+input order, so names never depend on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import re
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from rectification.analyse.analysis import Figures
+from rectification.analyse.remind import FOLDER
+from rectification.analyse.report import Options, Output, Since
+from rectification.core.model import Finding, Verdict
+from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
+from rectification.files.write import move_into_place, stage, write_noting_renames
+from rectification.render.registry import BY_KEY
+from rectification.render.rollup import UnitLine, build_rollup, rollup_name
+from rectification.render.xlsx_tables import Cell
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
+LOCK_PREFIX = "~$"
+OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
+TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
+
+
+class FolderUnusable(Exception):
+    """The batch folder cannot be scanned (exit 2); the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file in the folder that is not a ledger, and why."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class Scan:
+    ledgers: list[Path]  # sorted by name
+    skipped: list[Skipped]
+
+
+class Staged(NamedTuple):
+    """An output written in full under a temporary name in its folder, waiting for its own name."""
+
+    key: str
+    name: str
+    temporary: str
+
+
+@dataclass
+class Outcome:
+    """One ledger's result as plain, picklable data: what the console and the roll-up show."""
+
+    path: Path  # the ledger
+    verdict: Verdict | None  # None when the ledger could not be read
+    unit: str = ""  # 发文机关; "" when 基本信息 could not be read
+    message: str = ""  # why the ledger could not be read
+    detail: str = ""  # a traceback for the maintainer when the program itself failed
+    figures: Figures | None = None  # None when the ledger could not be read
+    counts: tuple[int, int, int] = (0, 0, 0)  # errors, warnings, hints
+    red: tuple[tuple[Cell, ...], ...] = ()  # summary.overdue_cells() of each red-light measure
+    since: str = ""  # --since: the earlier copy's file name
+    changes: tuple[int, ...] = ()  # --since: the count of each compare.Change
+    outputs: tuple[Output, ...] = ()  # rendered by the worker, written by the parent
+    staged: list[Staged] = field(default_factory=list)  # the outputs, written to temporary files in their folder
+    files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return self.counts[0]
+
+    def line(self) -> UnitLine:
+        return UnitLine(
+            self.path.name,
+            self.unit,
+            self.verdict,
+            self.figures,
+            self.errors,
+            self.red,
+            self.message,
+            self.since,
+            self.changes,
+        )
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]  # in file-name order
+    skipped: list[Skipped]
+    rollup_path: Path | None = None
+    round_path: Path | None = None  # the round's summary notice
+    round_findings: list[Finding] = field(default_factory=list)  # what is wrong with --format's round keys
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def tally(self) -> Counter[Verdict | None]:
+        return Counter(o.verdict for o in self.outcomes)
+
+
+def scan(folder: Path) -> Scan:
+    """The ledgers in a folder (not its subfolders), sorted by name, and the files passed over."""
+    if not folder.is_dir():
+        raise FolderUnusable(f"找不到文件夹：{folder}。请检查 --batch 后的文件夹路径。")
+    try:
+        entries = sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: p.name)
+    except OSError as error:
+        raise FolderUnusable(f"无法读取文件夹 {folder}：{error.strerror or error}") from error
+    ledgers: list[Path] = []
+    skipped: list[Skipped] = []
+    for path in entries:
+        if path.name.startswith(LOCK_PREFIX):
+            skipped.append(Skipped(path, "Excel/WPS 打开文件时生成的临时锁定文件"))
+        elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            skipped.append(Skipped(path, "不是 Excel 工作簿"))
+        elif OWN_ROLLUP.fullmatch(path.name):
+            skipped.append(Skipped(path, "本程序以前生成的各单位汇总表"))
+        else:
+            ledgers.append(path)
+    return Scan(ledgers, skipped)
+
+
+def since_index(folder: Path) -> Since:
+    """--since with --batch: the earlier copies in a folder, by 发文机关 (as their 基本信息 says) and by file name."""
+    from rectification.core.text import clean
+    from rectification.read.reader import WorkbookUnusable, read_workbook
+
+    found = scan(folder)
+    by_issuer: list[tuple[str, Path]] = []
+    for path in found.ledgers:
+        try:
+            row = read_workbook(path).info.get("发文机关")
+        except WorkbookUnusable:
+            continue  # paired by file name, or reported when its ledger is processed
+        if row and clean(row[1]):
+            by_issuer.append((clean(row[1]), path))
+    return Since(by_issuer=tuple(by_issuer), by_name=tuple((p.name, p) for p in found.ledgers))
+
+
+def run_batch(
+    found: Scan,
+    out_dir: Path,
+    options: Options,
+    progress: Callable[[Outcome], None] | None = None,
+    workers: int | None = None,
+) -> BatchResult:
+    """Process every ledger found; writes each unit's files and the roll-up; never raises for one ledger."""
+    result = BatchResult([], found.skipped)
+    if not found.ledgers:
+        return result
+    _remove_leftovers(out_dir)
+    arrived: list[Outcome] = []
+
+    def stage_outputs(outcome: Outcome) -> None:
+        arrived.append(outcome)
+        _stage_outputs(outcome, out_dir)
+
+    placed = False
+    try:
+        result.outcomes = _process_all(found.ledgers, options, progress, workers, stage_outputs)
+        _place(result.outcomes, out_dir)
+        placed = True
+    finally:  # a failed write or Ctrl-C: no temporary file stays behind
+        for staged in (s for outcome in arrived for s in outcome.staged) if not placed else ():
+            if os.path.exists(staged.temporary):
+                os.unlink(staged.temporary)
+    lines = [o.line() for o in result.outcomes]
+    rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
+    result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
+    _round_notice(result, lines, out_dir, options)
+    return result
+
+
+LEFTOVER_AGE = 600  # seconds: a temporary file this old is no other run's work in progress
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files an earlier run left when it was killed outright (SIGKILL, power cut) in the units' folders."""
+    now = time.time()
+    for pattern in ("~tmp-*", "*/~tmp-*", f"*/{FOLDER}/~tmp-*"):
+        for path in out_dir.glob(pattern):
+            with contextlib.suppress(OSError):
+                if path.is_file() and now - path.stat().st_mtime > LEFTOVER_AGE:
+                    path.unlink()
+
+
+def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
+    """The round's summary notice beside the roll-up, worded by --format (its round keys); not written when they are wrong."""
+    from rectification.render.docx_writer import render_docx
+    from rectification.render.round_notice import compose_round, round_file_name, round_format, round_values
+
+    if options.check_only:  # the round notice is a notice: --check-only writes none
+        return
+    fmt, result.round_findings = round_format(options.notice_format, any(line.since for line in lines))
+    if result.round_findings:
+        return
+    values = round_values(lines, fmt, options.as_of, options.warn_days)
+    data = render_docx(compose_round(lines, fmt, values, options.as_of))
+    result.round_path = write_noting_renames(out_dir / round_file_name(fmt, values), data, result.renamed)
+
+
+def _process_all(
+    ledgers: list[Path],
+    options: Options,
+    progress: Callable[[Outcome], None] | None,
+    workers: int | None,
+    arrived: Callable[[Outcome], None],
+) -> list[Outcome]:
+    """Every ledger's outcome in input order; arrived() hears of each as it comes, then progress()."""
+    workers = min(workers or os.cpu_count() or 1, len(ledgers))
+    done: dict[int, Outcome] = {}
+
+    def take(n: int, outcome: Outcome) -> None:
+        done[n] = outcome
+        arrived(outcome)
+        if progress:
+            progress(outcome)
+
+    if workers <= 1:
+        for n, path in enumerate(ledgers):
+            take(n, process_one(path, options))
+        return [done[n] for n in range(len(ledgers))]
+
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    try:
+        futures = {pool.submit(process_one, path, options): n for n, path in enumerate(ledgers)}
+        for future in as_completed(futures):
+            n = futures[future]
+            try:
+                outcome = future.result()
+            except Exception:  # the worker process itself died (killed, out of memory)
+                outcome = Outcome(ledgers[n], None, message="处理时程序意外退出", detail=traceback.format_exc())
+            take(n, outcome)
+    except BaseException:  # a write failed, or Ctrl-C: drop the ledgers not yet started
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return [done[n] for n in range(len(ledgers))]
+
+
+def _die_with_parent() -> None:
+    """In a worker: exit as soon as the parent is gone (killed, or its console window closed)."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def process_one(path: Path, options: Options) -> Outcome:
+    """One ledger in a worker: run the pipeline, return plain data; every failure becomes an Outcome."""
+    from rectification.analyse.compare import Change
+    from rectification.app.pipeline import run
+    from rectification.core.model import Light
+    from rectification.read.reader import WorkbookUnusable
+    from rectification.render.summary import overdue_cells
+    from rectification.render.template import TemplateUnusable
+
+    try:
+        report = run(path, options)
+    except (WorkbookUnusable, TemplateUnusable) as error:
+        return Outcome(path, None, message=str(error))
+    except Exception:  # one ledger's failure must not stop the round; detail names it for the maintainer
+        return Outcome(path, None, message="程序意外出错", detail=traceback.format_exc())
+    info = report.ledger.info
+    progress = report.progress
+    counts = progress.counts() if progress else None
+    return Outcome(
+        path,
+        report.verdict,
+        unit=info.issuer if info else "",
+        figures=report.analysis.figures,
+        counts=report.counts,
+        red=tuple(overdue_cells(t) for t in report.analysis.with_light(Light.RED)),
+        since=progress.old_name if progress else "",
+        changes=tuple(counts[c] for c in Change) if counts is not None else (),
+        outputs=report.outputs,
+    )
+
+
+def _folder(outcome: Outcome) -> str:
+    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read."""
+    return safe_file_name(outcome.unit or outcome.path.stem)
+
+
+def _stage_outputs(outcome: Outcome, out_dir: Path) -> None:
+    """Write a unit's outputs in full under temporary names in its folder, and let go of their bytes."""
+    folder = out_dir / _folder(outcome)
+    for output in outcome.outputs:
+        outcome.staged.append(Staged(output.key, output.name, stage(folder / output.name, output.data)))
+    outcome.outputs = ()
+
+
+def _place(outcomes: list[Outcome], out_dir: Path) -> None:
+    """Move each unit's staged files to their names in OUT/<发文机关>/; units sharing a folder get the ledger's
+    file name in theirs. A name already given in this batch (a.xlsx and a.xlsm; long titles cut to one name)
+    gets （2）, （3）…; a name Word or Excel keeps locked gets “name(2).ext”, noted in the outcome's renamed.
+    """
+    folders = [_folder(o) for o in outcomes]
+    shared = Counter(folder for folder, o in zip(folders, outcomes, strict=True) if o.staged)
+    used: set[str] = set()
+    for folder, outcome in zip(folders, outcomes, strict=True):
+        tag = f"（{safe_file_name(outcome.path.stem)[:TAG_CHARS]}）" if shared[folder] > 1 else ""
+        names = _free_names(folder, outcome.staged, tag, used)
+        for name, staged in zip(names, outcome.staged, strict=True):
+            target = out_dir / folder / name
+            path = move_into_place(staged.temporary, target)
+            if path != target:
+                outcome.renamed.append((target, path))
+            outcome.files.append(path)
+
+
+def _free_names(folder: str, outputs: list[Staged], tag: str, used: set[str]) -> list[str]:
+    """The outputs' names tagged, plus the first counter that frees them all: a unit's files keep one counter.
+
+    used holds “folder/name” casefolded (Windows and macOS do not tell A from a) and is updated.
+    """
+    for n in itertools.count(1):
+        tagged = [_tagged(o, tag + (f"（{n}）" if n > 1 else "")) for o in outputs]
+        keys = {f"{folder}/{name}".casefold() for name in tagged}
+        if not keys & used:
+            used |= keys
+            return tagged
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _tagged(output: Staged, tag: str) -> str:
+    """“标题.docx” → “标题（台账）.docx”; “标题_汇总.xlsx” → “标题（台账）_汇总.xlsx”; a long title is cut, not the tag.
+
+    Files not named after the title (督办/综合科.docx) take the tag before their extension.
+    """
+    if not tag:
+        return output.name
+    suffix = BY_KEY[output.key].suffix
+    if not (suffix and output.name.endswith(suffix)):
+        suffix = os.path.splitext(output.name)[1]
+    folder, _, name = output.name.rpartition("/")
+    stem = name[: len(name) - len(suffix)]
+    fitted = fit_name(stem[: MAX_NAME_CHARS - len(tag)], tag + suffix)  # within 255 bytes, tag and suffix whole
+    return f"{folder}/{fitted}" if folder else fitted

@@ -1,0 +1,143 @@
+"""The notice as PDF, made by LibreOffice (soffice) from a copy of the .docx on a line-only grid."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from rectification.render.docx_writer import pdf_ready_copy
+
+FONTCONFIG = Path(__file__).resolve().parents[2] / "fonts" / "fonts.conf"
+TIMEOUT_SECONDS = 180  # a first run on a slow office PC builds LibreOffice's caches
+SOFFICE_ENV = "SOFFICE"  # names the soffice program when it is somewhere unusual
+END_WAIT_SECONDS = 5  # after SIGKILL a process is gone at once; a process in the kernel (D state) is not waited for
+OUTPUT_KEPT_BYTES = 64 * 1024  # the end of soffice's messages is the part that says what went wrong
+
+
+class PdfError(Exception):
+    """The PDF could not be made; the message is for the user (Chinese)."""
+
+
+def soffice_candidates() -> list[Path]:
+    """Where LibreOffice usually lives on Windows and macOS, besides PATH."""
+    if sys.platform == "win32":
+        roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432")]
+        local = os.environ.get("LOCALAPPDATA")
+        folders = [Path(root) / "LibreOffice" / "program" for root in roots if root]
+        if local:
+            folders.append(Path(local) / "Programs" / "LibreOffice" / "program")
+        return [folder / "soffice.exe" for folder in folders]
+    if sys.platform == "darwin":
+        app = Path("LibreOffice.app") / "Contents" / "MacOS" / "soffice"
+        return [Path("/Applications") / app, Path.home() / "Applications" / app]
+    return [Path("/usr/bin/soffice"), Path("/usr/local/bin/soffice"), Path("/opt/libreoffice/program/soffice")]
+
+
+def find_soffice() -> Path | None:
+    """The soffice program: $SOFFICE, then PATH, then the usual install folders."""
+    named = os.environ.get(SOFFICE_ENV)
+    if named:
+        return Path(named) if Path(named).is_file() else None
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return next((path for path in soffice_candidates() if path.is_file()), None)
+
+
+def docx_to_pdf(docx_bytes: bytes, soffice: Path | None = None, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """The PDF of a notice's .docx bytes; raises PdfError with a message for the user."""
+    program = soffice or find_soffice()
+    if program is None:
+        raise PdfError(
+            "未找到 LibreOffice，未生成 PDF。"
+            "请从 https://zh-cn.libreoffice.org 下载安装 LibreOffice 后重试，或用 Word/WPS 打开通报另存为 PDF。"
+        )
+    # A helper that escaped the group may still hold the folder open (Windows): leave it rather than fail.
+    with tempfile.TemporaryDirectory(prefix="notice-pdf-", ignore_cleanup_errors=True) as work:
+        folder = Path(work)
+        source = folder / "notice.docx"  # a fixed ASCII name: the PDF then is notice.pdf
+        source.write_bytes(pdf_ready_copy(docx_bytes))
+        profile = folder / "profile"  # a private profile: a running LibreOffice or a stale lock cannot interfere
+        command = [
+            str(program),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(folder),
+            str(source),
+        ]
+        code, output = _run(command, timeout)
+        pdf = folder / "notice.pdf"
+        data = pdf.read_bytes() if pdf.is_file() else b""
+    if not data.startswith(b"%PDF"):
+        detail = output.strip().splitlines()[-1] if output.strip() else f"退出码 {code}"
+        raise PdfError(f"LibreOffice 未能生成 PDF（{detail}）。可用 Word/WPS 打开通报后另存为 PDF")
+    return data
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    if sys.platform not in ("win32", "darwin") and FONTCONFIG.is_file():
+        env["FONTCONFIG_FILE"] = str(FONTCONFIG)  # the official font names mapped to installed CJK faces
+    return env
+
+
+def _run(command: list[str], timeout: float) -> tuple[int, str]:
+    """Run soffice in its own process group; on timeout or Ctrl+C, end the group and everything it started.
+
+    Its output goes to a file, not a pipe: a helper that outlives soffice and keeps a pipe open would
+    otherwise keep us waiting after the time limit.
+    """
+    posix = os.name == "posix"
+    flags = (
+        0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    )
+    with tempfile.TemporaryFile() as log:
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=_environment(),
+                start_new_session=posix,
+                creationflags=flags,
+            )
+        except OSError as error:
+            raise PdfError(f"无法启动 LibreOffice（{command[0]}：{error.strerror or error}）") from error
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _end(process)
+            raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒未完成，已停止，可稍后重试") from None
+        except BaseException:  # Ctrl+C or a signal: LibreOffice must not stay behind
+            _end(process)
+            raise
+        _end(process)  # soffice has exited; anything it left in its group goes too
+        log.seek(0)
+        output = log.read()[-OUTPUT_KEPT_BYTES:]
+    return code, output.decode("utf-8", "replace")
+
+
+def _end(process: subprocess.Popen) -> None:
+    """Kill the process group (POSIX) or tree (Windows); wait a little, never on a pipe."""
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+            os.killpg(process.pid, signal.SIGKILL)
+    elif process.poll() is None:
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
+        process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=END_WAIT_SECONDS)

@@ -1,0 +1,149 @@
+"""Deliver files whole or not at all, even when Word or Excel holds the old one open."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rectification.analyse.report import Report
+
+from rectification.core.names import MAX_FILE_NAME_BYTES, fit_name
+
+RETRIES = 5
+RETRY_PAUSE = 0.2
+
+
+@dataclass
+class Saved:
+    """Where a report's outputs went."""
+
+    files: list[tuple[str, Path]] = field(default_factory=list)  # (renderer key, the file written), in output order
+    renamed: list[tuple[Path, Path]] = field(default_factory=list)  # (intended, written) when the target was locked
+    # (label, file) an earlier run left, which this run did not replace
+    stale: list[tuple[str, Path]] = field(default_factory=list)
+
+    def paths(self, key: str) -> list[Path]:
+        return [path for k, path in self.files if k == key]
+
+
+def save_report(report: Report, folder: Path) -> Saved:
+    """Write a report's outputs into folder, all or none; note earlier outputs this run did not replace."""
+    from rectification.render.registry import RENDERERS
+
+    saved = Saved()
+    written = write_together([(folder / o.name, o.data) for o in report.outputs], saved.renamed)
+    saved.files = [(o.key, path) for o, path in zip(report.outputs, written, strict=True)]
+    made = {key for key, _ in saved.files}
+    for renderer in RENDERERS:
+        earlier = folder / renderer.file_name(report.stem)
+        if renderer.suffix and renderer.key not in made and earlier.exists():
+            saved.stale.append((renderer.label, earlier))
+    return saved
+
+
+def write_together(files: Sequence[tuple[Path, bytes]], renamed: list[tuple[Path, Path]]) -> list[Path]:
+    """Write every file or none: each is first written in full beside its target, then moved into place.
+
+    A target Word or Excel keeps locked gets “name(2).ext”, recorded in renamed as (intended, written).
+    Returns the paths written, in order.
+    """
+    staged: list[tuple[Path, str]] = []
+    try:
+        for target, data in files:  # a full disk fails here, before any file is replaced
+            staged.append((target, stage(target, data)))
+        written = []
+        for target, temporary in staged:
+            path = move_into_place(temporary, target)
+            if path != target:
+                renamed.append((target, path))
+            written.append(path)
+        return written
+    finally:
+        for _, temporary in staged:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+
+
+def write_atomically(target: Path, data: bytes) -> Path:
+    """Write data to target via a temporary file; if target stays locked, use “name(2).ext”.
+
+    Returns the path actually written.
+    """
+    return write_together([(target, data)], [])[0]
+
+
+def write_noting_renames(target: Path, data: bytes, renamed: list[tuple[Path, Path]]) -> Path:
+    """write_atomically, recording (intended, written) in renamed when the target was locked."""
+    return write_together([(target, data)], renamed)[0]
+
+
+def stage(target: Path, data: bytes) -> str:
+    """data in a temporary file beside target; returns its path.
+
+    The file is made with a new file's mode (what the umask gives; tempfile.mkstemp's 0600 would keep others in
+    the unit out), or the mode of the file it will replace. A batch stages two files a unit, and on some disks
+    each change of a file's metadata costs a millisecond: a new file's takes none.
+    """
+    if not target.parent.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    kept: int | None = None  # the mode of the file replaced (POSIX modes only)
+    if os.name == "posix":
+        with suppress(OSError):
+            kept = stat.S_IMODE(os.stat(target).st_mode)
+    handle, temporary = _create_beside(target, 0o666 if kept is None else 0o600)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            if kept is not None:  # the replaced file's mode, set while the file is still empty: never more open
+                os.fchmod(handle, kept)
+            stream.write(data)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary
+
+
+CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _create_beside(target: Path, mode: int) -> tuple[int, str]:
+    """A new file named ~tmp-…<suffix> in target's folder, opened for writing, made with mode (the umask applied)."""
+    for _ in range(100):
+        temporary = str(target.parent / f"~tmp-{os.urandom(4).hex()}{target.suffix}")
+        try:
+            return os.open(temporary, CREATE, mode), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"无法在 {target.parent} 中创建临时文件")
+
+
+def move_into_place(temporary: str, target: Path) -> Path:
+    for candidate in _candidates(target):
+        if _replace_with_retries(temporary, candidate):
+            return candidate
+    raise PermissionError(f"无法写入 {target}")
+
+
+def _candidates(target: Path):
+    yield target
+    for n in range(2, 100):
+        candidate = target.with_name(fit_name(target.stem, f"({n}){target.suffix}", MAX_FILE_NAME_BYTES))
+        if not candidate.exists():
+            yield candidate
+
+
+def _replace_with_retries(temporary: str, target: Path) -> bool:
+    for attempt in range(RETRIES):
+        try:
+            os.replace(temporary, target)
+            return True
+        except PermissionError:  # Word/WPS/Excel locks an open file on Windows
+            if attempt + 1 < RETRIES:
+                time.sleep(RETRY_PAUSE)
+    return False

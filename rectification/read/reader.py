@@ -1,0 +1,415 @@
+"""Read a ledger workbook into plain rows: find the sheets and the header, name the cells readers drop."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from rectification.core.model import Finding, Level, Roster
+from rectification.core.names import os_error_text
+from rectification.core.text import INVISIBLE, clean, invisible_in, key, xml_safe
+from rectification.read.columns import info_key, ledger_column
+from rectification.read.package import MAX_FILE_BYTES, MB, UnsafePackage, inspect
+from rectification.read.sheets import Book, Sheet, SheetTooLarge, column_letters, open_book
+
+LEDGER_SHEET = "整改台账"
+INFO_SHEET = "基本信息"
+ROSTER_SHEET = "人员名单"
+FORMAT_SHEET = "通报格式"
+HEADER_SEARCH_ROWS = 10
+MIN_HEADER_MATCHES = 4
+READ_TIMEOUT_SECONDS = 30  # a network share or USB disk that stops answering
+NOT_REGULAR = {stat.S_IFIFO: "命名管道", stat.S_IFCHR: "设备", stat.S_IFBLK: "设备", stat.S_IFSOCK: "套接字"}
+INVISIBLE_HINT = "无需处理；若该处文字看起来不对（如次序颠倒），请在 Excel 中删除后重新输入"
+
+
+class WorkbookUnusable(Exception):
+    """The file cannot be read as a ledger at all (exit 2); the message is for the user."""
+
+
+@dataclass
+class Table:
+    """A ledger sheet: its header and its non-blank rows, merges undone."""
+
+    sheet: str
+    header_row: int
+    headers: dict[str, str]  # canonical column -> header as written
+    rows: list[tuple[int, dict[str, object]]]  # (Excel row number, canonical column -> value)
+    ignored: list[str] = field(default_factory=list)  # headers we do not use, as written
+    written: dict[int, str] = field(default_factory=dict)  # column number -> header as written
+    used: dict[int, str] = field(default_factory=dict)  # column number -> canonical column, for the columns we read
+
+
+@dataclass
+class RawWorkbook:
+    ledger: Table
+    info_sheet: str | None
+    info: dict[str, tuple[int, object]]  # canonical key -> (Excel row number, value)
+    epoch: datetime
+    roster: Roster | None = None
+    findings: list[Finding] = field(default_factory=list)
+    extra_info: dict[str, tuple[int, object]] = field(default_factory=dict)  # the unit's own 基本信息 keys
+    format_sheet: str | None = None  # the 通报格式 sheet's title, when the workbook has one
+    format_pairs: list[tuple[int, object, object]] = field(default_factory=list)  # (row, 项目, 内容)
+
+
+def read_workbook(path: Path) -> RawWorkbook:
+    """Read the ledger, 基本信息 and 人员名单 sheets; raises WorkbookUnusable with a Chinese message."""
+    book = _open(*_read_bytes(path), path.name)
+    title_findings = _clean_titles(book)
+    info_sheet = _find_sheet(book, INFO_SHEET)
+    roster_sheet = _find_sheet(book, ROSTER_SHEET)
+    format_sheet = _find_sheet(book, FORMAT_SHEET)
+    # The sheets read by title, together; 填表说明 and the like only if the ledger is not where its title says.
+    named = [s for s in book.sheets if s.title == LEDGER_SHEET] + [info_sheet, roster_sheet, format_sheet]
+    _load(book, [s for s in named if s is not None], path.name)
+    ledger_sheet, ledger = _find_ledger(book, path)
+    info, extra_info = _read_info(info_sheet) if info_sheet else ({}, {})
+    raw = RawWorkbook(
+        ledger=ledger,
+        info_sheet=info_sheet.title if info_sheet else None,
+        info=info,
+        epoch=book.epoch,
+        roster=_read_roster(roster_sheet) if roster_sheet else None,
+        extra_info=extra_info,
+        format_sheet=format_sheet.title if format_sheet else None,
+        format_pairs=pairs(format_sheet) if format_sheet else [],
+    )
+    raw.findings += title_findings
+    raw.findings += _invisible_characters(ledger, info_sheet.title if info_sheet else "", raw.info)
+    raw.findings += _ignored_columns(ledger)
+    raw.findings += _hidden_parts(ledger_sheet, ledger)
+    # Faults count only where we read: a #DIV/0! in a helper column or a title row blocks nothing.
+    raw.findings += _cell_faults(ledger_sheet, ledger, lambda r, c: r > ledger.header_row and c in ledger.used)
+    if info_sheet is not None:
+        info_rows = {row for row, _ in raw.info.values()}
+        raw.findings += _cell_faults(info_sheet, None, lambda r, c: r in info_rows)
+    return raw
+
+
+def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]]:
+    """--format: the 通报格式 sheet of another workbook, as (sheet title, (row, 项目, 内容) pairs)."""
+    try:
+        data, unpacked = _read_bytes(path)
+    except WorkbookUnusable as error:  # the reading messages speak of a ledger; this file holds a format
+        raise WorkbookUnusable(str(error).replace("台账文件", "格式文件")) from None
+    book = _open(data, unpacked, path.name)
+    sheet = _find_sheet(book, FORMAT_SHEET)
+    if sheet is None:
+        names = "、".join(s.title for s in book.sheets)
+        raise WorkbookUnusable(
+            f"{path.name} 中没有“{FORMAT_SHEET}”工作表（现有工作表：{names}）。"
+            f"请指定含“{FORMAT_SHEET}”工作表的工作簿，可从 workbook_template.xlsx 复制该表。"
+        )
+    _load(book, [sheet], path.name)
+    return sheet.title, pairs(sheet)
+
+
+def _read_bytes(path: Path) -> tuple[bytes, dict[str, bytes]]:
+    """The file's bytes, read once (the user's file is never opened for writing), and the worksheets the package
+    check unpacked; a FIFO, a device, a huge file or a path that stops answering get a sentence instead of a hang
+    or a MemoryError."""
+    outcome: list[bytes | BaseException] = []
+
+    def read() -> None:
+        try:
+            outcome.append(_read_regular_file(path))
+        except BaseException as error:  # handed to the caller's thread
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, name="read-ledger", daemon=True)
+    reader.start()
+    reader.join(READ_TIMEOUT_SECONDS)
+    if not outcome:
+        raise WorkbookUnusable(
+            f"读取 {path} 超过 {READ_TIMEOUT_SECONDS} 秒仍未完成：它所在的网络共享盘或移动硬盘没有响应。"
+            "请把台账复制到本机（如桌面）后重试。"
+        )
+    result = outcome[0]
+    if isinstance(result, WorkbookUnusable):
+        raise WorkbookUnusable(str(result)) from None
+    if isinstance(result, OSError):
+        raise WorkbookUnusable(
+            f"无法打开 {path.name}：{os_error_text(result)}。如果它正在别的程序中编辑，请先保存关闭。"
+        ) from None
+    if isinstance(result, BaseException):
+        raise result
+    try:
+        unpacked = inspect(result, path.name)
+    except UnsafePackage as error:
+        raise WorkbookUnusable(str(error)) from None
+    return result, unpacked
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """Check the path's type and size first (stat does not block on a FIFO; open would), then read."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise WorkbookUnusable(f"找不到台账文件：{path}。请检查文件名和位置。") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise WorkbookUnusable(f"{path} 是一个文件夹，不是台账文件。请指定 .xlsx 台账文件。")
+    _check_regular(path, info)
+    # O_NONBLOCK: should the path become a FIFO after stat, open returns at once instead of waiting for a writer.
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as stream:
+        _check_regular(path, os.fstat(descriptor))
+        data = stream.read(MAX_FILE_BYTES + 1)  # never more, even if the file grows meanwhile
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(path, len(data))
+    return data
+
+
+def _check_regular(path: Path, info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = NOT_REGULAR.get(stat.S_IFMT(info.st_mode), "特殊文件")
+        raise WorkbookUnusable(f"{path} 不是普通文件（而是{kind}），不能作为台账读取。请指定 .xlsx 台账文件。")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _too_big(path, info.st_size)
+
+
+def _too_big(path: Path, size: int) -> WorkbookUnusable:
+    return WorkbookUnusable(
+        f"{path.name} 有 {size / MB:,.0f} MB，超过台账文件的上限（{MAX_FILE_BYTES // MB} MB），不予读取。"
+        "正常的台账即使有十万行也只有几 MB：请确认选对了文件；如台账中插入了大量图片，请删除图片或另存一份不含图片的台账后重试。"
+    )
+
+
+def _open(data: bytes, unpacked: dict[str, bytes], name: str) -> Book:
+    with _reading(name):
+        return open_book(data, unpacked)
+
+
+def _load(book: Book, sheets: list[Sheet], name: str) -> None:
+    with _reading(name):
+        book.load(sheets)
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """The readers' exceptions as WorkbookUnusable, in Chinese."""
+    try:
+        yield
+    except ImportError:  # a broken installation, not a broken file
+        raise
+    except SheetTooLarge as error:
+        raise WorkbookUnusable(
+            f"{name} 中{error}，不像正常的台账，为安全起见不予读取。请在 Excel 或 WPS 中取消多余的合并、删除多余内容后另存再试。"
+        ) from error
+    except Exception as error:  # the readers raise many kinds for a damaged file
+        raise WorkbookUnusable(
+            f"无法读取 {name}：文件已损坏或内容不完整。请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
+        ) from error
+
+
+def _clean_titles(book: Book) -> list[Finding]:
+    """Sheet names as they show in Excel: no control or invisible characters (a name may hold ESC[2J)."""
+    findings = []
+    for sheet in book.sheets:
+        cleaned = xml_safe(sheet.title).strip() or "（无名工作表）"
+        if cleaned != sheet.title:
+            hidden = invisible_in(sheet.title)
+            what = f"看不见的特殊字符（{'、'.join(hidden[:5])}）" if hidden else "控制字符"
+            findings.append(Finding(Level.HINT, cleaned, None, "", f"工作表名称中含有{what}，已删除", "无需处理"))
+            sheet.title = cleaned
+    return findings
+
+
+def _invisible_characters(table: Table, info_sheet: str, info: dict[str, tuple[int, object]]) -> list[Finding]:
+    """Bidi overrides and zero-width characters in the cells read: text.clean drops them; say where."""
+    texts = {v for _, values in table.rows for v in values.values() if isinstance(v, str)}  # each distinct text
+    text = "".join([*texts, *(v for _, v in info.values() if isinstance(v, str))])
+    if text.isprintable() or INVISIBLE.search(text) is None:  # the usual case: one search, not one a cell
+        return []
+    cells = [
+        (table.sheet, row, table.headers[name], value) for row, values in table.rows for name, value in values.items()
+    ]
+    cells += [(info_sheet, row, name, value) for name, (row, value) in info.items()]
+    findings = []
+    for sheet, row, column, value in cells:
+        if isinstance(value, str) and INVISIBLE.search(value) and (hidden := invisible_in(value)):
+            message = f"含有看不见的特殊字符（{'、'.join(hidden[:5])}，可用来颠倒或隐藏文字），已删除"
+            findings.append(Finding(Level.HINT, sheet, row, column, message, INVISIBLE_HINT))
+    return findings
+
+
+def _column_name(table: Table | None, column: int) -> str:
+    letters = column_letters(column)
+    return table.written.get(column, f"{letters}列") if table else f"{letters}列"
+
+
+def _ignored_columns(table: Table) -> list[Finding]:
+    if not table.ignored:
+        return []
+    names = "、".join(f"“{n}”" for n in table.ignored)
+    return [Finding(Level.HINT, table.sheet, table.header_row, "", f"以下列不参与生成：{names}", "无需处理")]
+
+
+def _hidden_parts(sheet: Sheet, table: Table) -> list[Finding]:
+    """Hidden rows and columns are read like the others; say so, since the user may not see them."""
+    findings = []
+    hidden_rows = sorted(sheet.hidden_rows & {row for row, _ in table.rows})
+    if hidden_rows:
+        shown = "、".join(str(r) for r in hidden_rows[:10]) + ("等" if len(hidden_rows) > 10 else "")
+        findings.append(
+            Finding(
+                Level.HINT,
+                table.sheet,
+                hidden_rows[0],
+                "",
+                f"第{shown}行是隐藏行，已照常读入（共{len(hidden_rows)}行）",
+                "如这些行不应写入通报，请删除它们，而不是隐藏",
+            )
+        )
+    hidden_columns = [table.written[c] for c in sorted(sheet.hidden_columns & set(table.written))]
+    if hidden_columns:
+        names = "、".join(f"“{n}”" for n in hidden_columns)
+        findings.append(Finding(Level.HINT, table.sheet, table.header_row, "", f"隐藏列{names}已照常读入", "无需处理"))
+    return findings
+
+
+ERROR_VALUE_HINT = "请修正该单元格的公式（常因引用的行、列或工作表被删除），或直接填写内容"
+UNCACHED_HINT = "该文件由不计算公式的程序生成：请用 Excel 或 WPS 打开此文件，保存后再运行"
+
+
+def _cell_faults(sheet: Sheet, table: Table | None, read: Callable[[int, int], bool]) -> list[Finding]:
+    """Error values and formulas saved without a result both read as blank: name the cells."""
+    faults = [(r, c, f"是错误值 {value}", ERROR_VALUE_HINT) for r, c, value in sheet.errors]
+    faults += [(r, c, f"的公式（={formula[:40]}）没有计算结果", UNCACHED_HINT) for r, c, formula in sheet.uncached]
+    return [
+        Finding(
+            Level.ERROR,
+            sheet.title,
+            row,
+            _column_name(table, column),
+            f"单元格{column_letters(column)}{row}{what}",
+            hint,
+        )
+        for row, column, what, hint in sorted(faults)
+        if read(row, column)
+    ]
+
+
+def _header(
+    grid: dict[int, dict[int, object]],
+) -> tuple[int, dict[int, str], dict[int, str]] | None:
+    """The header row among the first rows: (row, column -> canonical, column -> written)."""
+    best: tuple[int, dict[int, str], dict[int, str]] | None = None
+    for row in sorted(r for r in grid if r <= HEADER_SEARCH_ROWS):
+        cells = grid[row]
+        mapped = {c: name for c, v in cells.items() if (name := ledger_column(v))}
+        if len(set(mapped.values())) >= MIN_HEADER_MATCHES and (best is None or len(mapped) > len(best[1])):
+            best = (
+                row,
+                mapped,
+                {c: clean(v).replace("\n", "") for c, v in cells.items()},
+            )
+    return best
+
+
+def _table(sheet: Sheet) -> Table | None:
+    found = _header(sheet.values)
+    if found is None:
+        return None
+    header_row, mapped, written = found
+    columns: dict[int, str] = {}
+    for column, name in sorted(mapped.items()):
+        if name not in columns.values():  # the first column of a name wins
+            columns[column] = name
+    headers = {name: written[column] for column, name in columns.items()}
+    ignored = [written[c] for c in sorted(written) if c not in columns]
+    rows = []
+    for row in sorted(r for r in sheet.values if r > header_row):
+        cells = sheet.values[row]
+        values = {name: cells[c] for c, name in columns.items() if c in cells}
+        if values:
+            rows.append((row, values))
+    return Table(sheet.title, header_row, headers, rows, ignored, written, columns)
+
+
+def _find_ledger(book: Book, path: Path) -> tuple[Sheet, Table]:
+    sheets = sorted(book.sheets, key=lambda s: s.title != LEDGER_SHEET)
+    for sheet in sheets:
+        _load(book, [sheet], path.name)
+        table = _table(sheet)
+        if table is not None:
+            return sheet, table
+    names = "、".join(s.title for s in book.sheets)
+    raise WorkbookUnusable(
+        f"{path.name} 中找不到整改台账：没有哪张工作表的前{HEADER_SEARCH_ROWS}行中有“问题、整改措施、责任人、整改时限”等表头"
+        f"（现有工作表：{names}）。请使用 workbook_template.xlsx 的“{LEDGER_SHEET}”格式。"
+    )
+
+
+def _find_sheet(book: Book, title: str) -> Sheet | None:
+    """The sheet with this title, allowing spaces and decorations around it."""
+    for sheet in book.sheets:
+        if sheet.title.strip() == title:
+            return sheet
+    for sheet in book.sheets:
+        if title in sheet.title:
+            return sheet
+    return None
+
+
+def pairs(sheet: Sheet) -> list[tuple[int, object, object]]:
+    """(row, label, value) of a two-column sheet: the first cell of each row, and the cell right of it (or of its merge)."""
+    merged_width = {(top, left): right - left + 1 for top, left, _, right in sheet.merged}
+    found = []
+    for row, cells in sorted(sheet.values.items()):
+        column = min(cells)
+        found.append((row, cells[column], cells.get(column + merged_width.get((row, column), 1))))
+    return found
+
+
+def _read_info(sheet: Sheet) -> tuple[dict[str, tuple[int, object]], dict[str, tuple[int, object]]]:
+    """Each known key's (row, value), and the unit's own keys (a label we do not know, with a value)."""
+    merged_width = {(top, left): right - left + 1 for top, left, _, right in sheet.merged}
+    info: dict[str, tuple[int, object]] = {}
+    for row, cells in sorted(sheet.values.items()):
+        for column in sorted(cells):  # the label may follow a number column
+            name = info_key(cells[column])
+            if name is None or name in info:
+                continue
+            info[name] = (row, cells.get(column + merged_width.get((row, column), 1)))
+            break
+    known_rows = {row for row, _ in info.values()}
+    extra: dict[str, tuple[int, object]] = {}
+    for row, label, value in pairs(sheet):
+        own = key(label)
+        if row not in known_rows and own and clean(value) and not (own == "项目" and key(value) == "内容"):
+            extra.setdefault(own, (row, value))
+    return info, extra
+
+
+def _read_roster(sheet: Sheet) -> Roster | None:
+    """姓名 | 部门 | 职务 | 邮箱 rows under a header found in the first rows; 邮箱 is optional."""
+    grid = sheet.values
+    for header_row in sorted(r for r in grid if r <= HEADER_SEARCH_ROWS):
+        names = {key(v): c for c, v in grid[header_row].items()}
+        person, department = names.get("姓名"), names.get("部门") or names.get("所在部门") or names.get("科室")
+        mailbox = next(
+            (names[n] for n in ("邮箱", "电子邮箱", "电子邮件", "邮件地址", "Email", "E-mail") if n in names), None
+        )
+        if person is None:
+            continue
+        people, departments, emails = [], [], []
+        for row in sorted(r for r in grid if r > header_row):
+            cells = grid[row]
+            name = "".join(clean(cells.get(person)).split())  # “李　华” is listed as 李华
+            unit = "".join(clean(cells.get(department)).split()) if department is not None else ""
+            if name:
+                people.append(name)
+            if unit:
+                departments.append(unit)
+            if mailbox is not None and (email := clean(cells.get(mailbox))):
+                emails.append((name, unit, email))
+        return Roster(sheet.title, tuple(people), tuple(dict.fromkeys(departments)), tuple(emails))
+    return None

@@ -1,0 +1,365 @@
+"""The notice's words: from ledger records to titled, ordered blocks of text (no layout here)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from rectification.analyse.analysis import Analysis, ReportedAspect, ReportedProblem
+from rectification.analyse.compare import PLACEHOLDERS, Progress
+from rectification.core.model import Measure, NoticeInfo
+from rectification.read.columns import INFO_KEYS
+from rectification.settings.formats import NoticeFormat, default_format
+
+
+class BlockKind(str, enum.Enum):
+    """What a paragraph is; the writer gives each kind its named style."""
+
+    TITLE = "title"
+    HEADING = "heading"  # 一、二、三、
+    SUBHEADING = "subheading"  # （一）（二）: a headline (lead), perhaps followed by text in the same paragraph
+    ITEM = "item"  # 1.关于“……”的问题。 (lead) + the problem's detail (text)
+    BODY = "body"
+    BLANK = "blank"
+    SIGNATURE = "signature"
+    DATE = "date"
+    ADDRESSEE = "addressee"  # 主送机关: flush left, ends with ：
+    TABLE = "table"  # rows of cells, the first the header
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    text: str = ""
+    lead: str = ""  # ITEM and SUBHEADING: the numbered heading sentence before the text
+    rows: tuple[tuple[str, ...], ...] = ()  # TABLE only
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Every paragraph's full text, as a reader sees it."""
+        return [b.lead + b.text for b in self.blocks]
+
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+SENTENCE_END = re.compile(r"(?:[。！？；…]|[。！？][”’）)])$")  # a closing bracket alone ends no sentence
+LEADING_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|\d+(?:[、．]|\.(?!\d))|[（(]\d+[)）])\s*")
+# A heading or category the clerk numbered: （一） 一、 1. 1、 （1）
+TYPED_NUMBER = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十百]+[、．.]|\d+[、．.](?!\d))\s*"
+)
+SECOND_LEVEL = re.compile(r"^[（(][一二三四五六七八九十百]+[)）]")  # GB/T 9704: （一） is 楷体
+FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十百]+、")  # 一、 is 黑体
+
+
+def chinese_ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 21 → 二十一, 101 → 一百零一, 110 → 一百一十 (for 一是, （一）, 一、)."""
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        head = "" if tens == 1 else CHINESE_DIGITS[tens]
+        return head + "十" + (CHINESE_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if not rest:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + CHINESE_DIGITS[rest]
+        else:
+            tail = ("一" if rest < 20 else "") + chinese_ordinal(rest)
+        return CHINESE_DIGITS[hundreds] + "百" + tail
+    return str(n)
+
+
+def percent(rate: float, places: int) -> str:
+    """0.8333 → 83.3% with one place; 0.76 → 76% with none."""
+    return f"{rate * 100:.{places}f}%"
+
+
+def date_text(d: date) -> str:
+    """2025年12月11日: Arabic digits, no leading zeros, as GB/T 9704 writes dates."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def date_range_text(start: date, end: date) -> str:
+    """2025年4月16日至6月15日: the second date drops a repeated year."""
+    tail = f"{end.month}月{end.day}日" if end.year == start.year else date_text(end)
+    return f"{date_text(start)}至{tail}"
+
+
+def written_date(value: date | str) -> str:
+    """A date as the notice prints it; an approximate one (2024年4月上旬) as written."""
+    return date_text(value) if isinstance(value, date) else value
+
+
+def period_text(start: date | str, end: date | str) -> str:
+    """The inspection's period: 2025年4月16日至6月15日, 2024年4月上旬至7月上旬; a repeated year is dropped."""
+    if isinstance(start, date) and isinstance(end, date):
+        return date_range_text(start, end)
+    first, last = written_date(start), written_date(end)
+    if not first or not last:
+        return first or last
+    year = re.match(r"\d{4}年", first)
+    if year and last.startswith(year.group()) and len(last) > len(year.group()):
+        last = last[len(year.group()) :]
+    return f"{first}至{last}"
+
+
+def inspecting_body(inspection_round: str) -> str:
+    """区委第九轮巡察 → 区委: the body that ran the round."""
+    head = inspection_round.split("第", 1)[0]
+    return head or inspection_round
+
+
+def with_full_stop(text: str) -> str:
+    text = text.strip()
+    if not text or SENTENCE_END.search(text):
+        return text
+    return text.rstrip("，,、;") + "。"
+
+
+def sentences(text: str) -> str:
+    """A cell's lines as one run of sentences: each line closed with a full stop."""
+    return "".join(with_full_stop(line) for line in text.split("\n") if line.strip())
+
+
+def problem_name(title: str) -> str:
+    """The words inside 关于“……”的问题: a title typed as 关于……的问题。 is not wrapped twice."""
+    name = title.strip().rstrip("。.；;，,")
+    if name.startswith("关于"):
+        name = name[2:]
+        name = name[: -len("的问题")] if name.endswith("的问题") else name.removesuffix("问题")
+    elif name.endswith("的问题"):
+        name = name[: -len("的问题")]
+    if name.startswith(("“", '"')) and name.endswith(("”", '"')) and len(name) > 2:
+        name = name[1:-1]
+    return single_quoted(name.strip())
+
+
+def single_quoted(text: str) -> str:
+    """Double quotes inside a quoted title become single: “一岗双责” → ‘一岗双责’."""
+    return text.replace("“", "‘").replace("”", "’").replace('"', "'")
+
+
+def strip_leading_ordinal(text: str) -> str:
+    """Drop an 一是/1./（1） the clerk typed, since the notice numbers measures itself."""
+    return LEADING_ORDINAL.sub("", text)
+
+
+def category_name(text: str) -> str:
+    """A 问题类别 as the heading names it: without the （一） or 一、 the clerk may have typed."""
+    return TYPED_NUMBER.sub("", text).strip().rstrip("。；;，,")
+
+
+def notice_values(
+    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None = None
+) -> dict[str, str]:
+    """Every notice-wide placeholder's text: the 基本信息 keys (the unit's own too), the derived ones, the figures."""
+    f, places = analysis.figures, fmt.places
+    values = dict.fromkeys(INFO_KEYS, "")
+    if progress is not None:
+        values.update({name: str(progress.count(change)) for name, change in PLACEHOLDERS.items()})
+        values["上次统计日期"] = date_text(progress.old_date)
+    values.update(info.extra)
+    values.update(
+        {
+            "标题": info.title,
+            "发文机关": info.issuer,
+            "巡察轮次": info.inspection_round,
+            "巡察组": info.inspection_group,
+            "巡察方式": info.inspection_mode,
+            "巡察开始日期": written_date(info.inspection_start),
+            "巡察结束日期": written_date(info.inspection_end),
+            "反馈日期": written_date(info.feedback_date),
+            "发文日期": date_text(info.issue_date),
+            "联系电话": info.phone,
+            "邮政地址": info.address,
+            "邮编": info.postcode,
+            "组织领导情况": "".join(info.leadership),
+            "阶段性成效": "".join(info.results),
+            "下一步工作安排": "".join(info.next_steps),
+            "收件人": info.recipients,
+            "抄送": info.cc,
+            "被巡察单位": info.inspected or info.issuer,
+            "巡察": fmt.choice("称谓"),
+            "巡察机关": inspecting_body(info.inspection_round),
+            "巡察时间": period_text(info.inspection_start, info.inspection_end),
+            "统计日期": date_text(analysis.as_of),
+            "预警天数": str(analysis.warn_days),
+            "问题数": str(f.problems),
+            "已完成问题数": str(f.problems_done),
+            "正在整改问题数": str(f.problems_open),
+            "长期坚持问题数": str(f.problems_long_term),
+            "措施数": str(f.measures),
+            "已完成措施数": str(f.done),
+            "正在推进措施数": str(f.in_progress),
+            "长期坚持措施数": str(f.ongoing),
+            "未启动措施数": str(f.not_started),
+            "问题完成率": percent(f.problem_rate, places),
+            "措施完成率": percent(f.completion_rate, places),
+            "类别数": str(f.categories),
+            "责任部门数": str(f.departments),
+            "红灯数": str(f.red),
+            "黄灯数": str(f.yellow),
+        }
+    )
+    return values
+
+
+def notice_title(
+    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None, progress: Progress | None = None
+) -> str:
+    """基本信息's 标题 when given, else the format's 标题 pattern filled."""
+    fmt = fmt or default_format()
+    pattern = fmt.pattern("标题")
+    if info.title or pattern is None:
+        return info.title
+    return pattern.fill(notice_values(info, analysis, fmt, progress)).replace("\n", "")
+
+
+def closing_blocks(signature: str, day: date) -> list[Block]:
+    """A blank line, the signature and the date (GB/T 9704's unsealed closing); nothing without a signature."""
+    if not signature:
+        return []
+    return [Block(BlockKind.BLANK), Block(BlockKind.SIGNATURE, signature), Block(BlockKind.DATE, date_text(day))]
+
+
+def numbered(index: int) -> dict[str, str]:
+    return {"序号": str(index), "中文序号": chinese_ordinal(index)}
+
+
+def lead_kind(lead: str) -> BlockKind:
+    """An item led by （一） is a second-level headline (楷体); 1. and （1） leads are items (仿宋)."""
+    return BlockKind.SUBHEADING if SECOND_LEVEL.match(lead) else BlockKind.ITEM
+
+
+class _Composer:
+    """Fills one notice's patterns; each method returns the blocks of one part."""
+
+    def __init__(self, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None) -> None:
+        self.info, self.analysis, self.fmt, self.progress = info, analysis, fmt, progress
+        self.values = notice_values(info, analysis, fmt, progress)
+
+    def fill(self, name: str, extra: Mapping[str, str] | None = None) -> str:
+        pattern = self.fmt.pattern(name)
+        if pattern is None:
+            return ""
+        return pattern.fill({**self.values, **extra} if extra else self.values)
+
+    def paragraphs(self, name: str) -> list[Block]:
+        """A pattern whose lines are paragraphs (开头, 统计句, 结束语)."""
+        return [Block(BlockKind.BODY, line) for line in self.fmt.lines(name, self.values)]
+
+    def narrative(self, texts: Sequence[str]) -> list[Block]:
+        """Paragraphs typed in 基本信息; one starting （一） is a headline, its first sentence the lead."""
+        blocks = []
+        for text in texts:
+            if SECOND_LEVEL.match(text):
+                headline, stop, rest = text.partition("。")
+                blocks.append(Block(BlockKind.SUBHEADING, rest, headline + stop))
+            else:
+                blocks.append(Block(BlockKind.BODY, text))
+        return blocks
+
+    def progress_blocks(self, measures: Sequence[Measure]) -> list[Block]:
+        """整改情况: the measures' progress as one labelled paragraph (一是……二是……) or a paragraph each."""
+        texts: list[str] = []
+        for measure in measures:
+            text = sentences(strip_leading_ordinal(measure.progress))
+            if text and (not texts or text != texts[-1]):  # a progress cell merged over measures is said once
+                texts.append(text)
+        if not texts:
+            return []
+        parts = texts if len(texts) == 1 else [f"{chinese_ordinal(i)}是{t}" for i, t in enumerate(texts, 1)]
+        label = self.fill("整改情况标签")
+        if self.fmt.choice("整改情况写法") == "合并":
+            return [Block(BlockKind.BODY, label + "".join(parts))]
+        return [Block(BlockKind.BODY, (label if i == 0 else "") + part) for i, part in enumerate(parts)]
+
+    def problem(self, item: ReportedProblem, index: int) -> list[Block]:
+        problem = item.problem
+        context = {**numbered(index), "问题": problem_name(problem.title), "问题类别": category_name(problem.category)}
+        lead = self.fill("条目标题", context)
+        mode = self.fmt.choice("具体表现")
+        if mode == "分条" and len(item.aspects) > 1:
+            blocks = [Block(lead_kind(lead), "", lead)]
+            for n, aspect in enumerate(item.aspects, 1):
+                blocks += self.aspect(aspect, n)
+            return blocks
+        detail = sentences(problem.detail) if mode != "不写" else ""
+        return [Block(lead_kind(lead), detail, lead), *self.progress_blocks(item.measures)]
+
+    def aspect(self, aspect: ReportedAspect, n: int) -> list[Block]:
+        detail = sentences(aspect.detail)
+        pattern = self.fmt.pattern("子条目标题")
+        lead = self.fill("子条目标题", {**numbered(n), "具体表现": detail})
+        text = "" if pattern is not None and "具体表现" in pattern.names else detail
+        return [Block(lead_kind(lead), text, lead), *self.progress_blocks(aspect.measures)]
+
+    def items(self) -> list[Block]:
+        if not self.fmt.grouped:
+            return [b for item in self.analysis.reported_problems for b in self.problem(item, item.index)]
+        blocks: list[Block] = []
+        restart = self.fmt.choice("条目编号") == "每类重新编号"
+        shown = [c for c in self.analysis.categories if c.reported]
+        count = 0
+        for k, category in enumerate(shown, 1):
+            context = {
+                **numbered(k),
+                "问题类别": category_name(category.name),
+                "本类问题数": str(category.problems),
+                "本类已完成问题数": str(category.problems_done),
+                "本类正在整改问题数": str(category.problems - category.problems_done),
+            }
+            heading = self.fill("分类标题", context)
+            blocks.append(Block(BlockKind.HEADING if FIRST_LEVEL.match(heading) else BlockKind.SUBHEADING, heading))
+            if self.fmt.pattern("分类统计句") is not None:
+                blocks.append(Block(BlockKind.BODY, self.fill("分类统计句", context)))
+            for j, item in enumerate(category.reported, 1):
+                count += 1
+                blocks += self.problem(item, j if restart else count)
+        return blocks
+
+    def compose(self) -> Notice:
+        info, fmt = self.info, self.fmt
+        title = notice_title(info, self.analysis, fmt, self.progress)
+        blocks = [Block(BlockKind.TITLE, title), Block(BlockKind.BLANK), *self.paragraphs("开头")]
+        count = self.paragraphs("统计句")
+        early = fmt.choice("统计句位置") == "开头之后"
+        if early:
+            blocks += count
+        sections = 0
+
+        def heading(name: str) -> list[Block]:
+            nonlocal sections
+            text = TYPED_NUMBER.sub("", self.fill(name)).strip()
+            if not text:
+                return []
+            sections += 1
+            return [Block(BlockKind.HEADING, f"{chinese_ordinal(sections)}、{text}")]
+
+        if fmt.pattern("组织领导标题") is not None:
+            blocks += heading("组织领导标题") + self.narrative(info.leadership + info.results)
+        blocks += heading("整改情况标题") + ([] if early else count) + self.items()
+        if fmt.pattern("下一步标题") is not None:
+            blocks += heading("下一步标题") + self.narrative(info.next_steps)
+        blocks += self.paragraphs("结束语")
+        if fmt.pattern("落款") is not None:
+            blocks += closing_blocks(self.fill("落款"), info.issue_date)
+        return Notice(title, tuple(blocks))
+
+
+def compose(
+    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None, progress: Progress | None = None
+) -> Notice:
+    """The notice's paragraphs in order, for a ledger that passed the checks, written in the unit's format."""
+    return _Composer(info, analysis, fmt or default_format(), progress).compose()
