@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rectification.analyse.report import Report
+from rectification.analyse.report import Output, Report
 from rectification.core.model import Verdict
 
 NOTICE, SUMMARY, REMINDERS = "notice", "summary", "reminders"
@@ -70,3 +70,8 @@ RENDERERS: tuple[Renderer, ...] = (
     Renderer(REMINDERS, "督办提醒函", lambda r: r.options.remind and r.ledger.info is not None, _reminders, 0.0),
 )
 BY_KEY = {r.key: r for r in RENDERERS}
+
+
+def render_one(report: Report, key: str) -> tuple[Output, ...]:
+    """One renderer's outputs for a report (one rendered later than the others, once delivery is known)."""
+    return tuple(Output(key, name, data) for name, data in BY_KEY[key].render(report))
