@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,12 +13,24 @@ from rectification.core.errors import EXIT_DELIVERY, EXIT_OK
 from rectification.files.write import Saved
 
 if TYPE_CHECKING:
-    from rectification.app.jobs import AskPassword, Note, Request
+    from rectification.app.request import AskPassword, Request
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence for the user about delivery, in the order it happened; crash holds a traceback for the log."""
+
+    text: str
+    error: bool = False
+    crash: str = ""
+
+
+def crash_note(text: str) -> Note:
+    """A step that failed unexpectedly after the files were written: a sentence, and the traceback for the log."""
+    return Note(text, error=True, crash=traceback.format_exc())
 
 
 def renamed_notes(pairs: list[tuple[Path, Path]]) -> list[Note]:
-    from rectification.app.jobs import Note
-
     return [
         Note(f"注意：{intended.name} 正被其他程序（Word、WPS 或 Excel）打开，已另存为 {actual.name}。")
         for intended, actual in pairs
@@ -38,8 +51,6 @@ def deliver_notice_of(
     report: Report, saved: Saved, request: Request, ask_password: AskPassword | None, checkpoint
 ) -> tuple[list[Note], int]:
     """--pdf, --eml, --send for the written notice: what was done and what failed; exit 3 on any failure."""
-    from rectification.app.jobs import Note, crash_note
-
     eml, send = request.eml, request.send
     if not (request.pdf or eml or send):
         return [], EXIT_OK  # before the imports: mail and PDF support are not loaded for nothing
@@ -85,8 +96,6 @@ def deliver_reminders_of(
 
     Returns the report with each letter's 邮件 status as delivery left it, for the summary's 督办清单.
     """
-    from rectification.app.jobs import Note, crash_note
-
     if report.ledger.info is None:
         return report, [Note("注意：“基本信息”有误，督办提醒函未生成（落款需要发文机关）。")], EXIT_OK
     if not report.reminders:

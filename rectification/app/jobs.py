@@ -8,15 +8,13 @@ can act on are `RectificationError`s; anything else is a bug the client logs.
 from __future__ import annotations
 
 import threading
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rectification.analyse.analysis import DEFAULT_WARN_DAYS
-from rectification.analyse.report import Options, Output, Report, Since
+from rectification.analyse.report import Options, Report, Since
+from rectification.app.follow_up import Note
+from rectification.app.request import AskPassword, Checkpoint, OnProgress, Request
 from rectification.core.errors import (
     EXIT_DELIVERY,
     EXIT_LEDGER_ERRORS,
@@ -30,17 +28,7 @@ from rectification.files.write import Saved
 
 if TYPE_CHECKING:
     from rectification.app.batch import BatchResult
-    from rectification.deliver.mail import MailConfig
     from rectification.settings.formats import FormatSource
-
-OnProgress = Callable[[float, str], None]  # share of the work done (0–1), and what is being done, in Chinese
-AskPassword = Callable[["MailConfig"], str]
-
-
-class Cancelled(RectificationError):
-    """The client asked to stop (the window was closed): nothing more is written."""
-
-    lead = "已取消："
 
 
 class FormatUnusable(RectificationError):
@@ -51,34 +39,6 @@ class EarlierUnusable(RectificationError):
     lead = "无法使用上次的台账："
 
 
-@dataclass(frozen=True)
-class Request:
-    """What a client asks for: the options of the command line, as data."""
-
-    source: Path  # a ledger, or with generate_batch() a folder of ledgers
-    out_dir: Path
-    as_of: date
-    warn_days: int = DEFAULT_WARN_DAYS
-    strict: bool = False
-    check_only: bool = False
-    format_path: Path | None = None  # a workbook whose 通报格式 sheet words the notice
-    since_path: Path | None = None  # the earlier ledger (a folder of them with generate_batch())
-    remind: bool = False  # 督办 letters
-    pdf: bool = False
-    eml: bool = False
-    send: bool = False
-    mail_config: Path | None = None
-
-
-@dataclass(frozen=True)
-class Note:
-    """A sentence for the user about delivery, in the order it happened; crash holds a traceback for the log."""
-
-    text: str
-    error: bool = False
-    crash: str = ""
-
-
 @dataclass
 class Generated:
     """One ledger's job: the report, where its files went, what delivery said, and the exit code it implies."""
@@ -87,19 +47,6 @@ class Generated:
     saved: Saved
     notes: list[Note] = field(default_factory=list)
     exit_code: int = EXIT_OK
-
-
-class Checkpoint:
-    """Progress for the client, and the place where a cancel request is noticed."""
-
-    def __init__(self, progress: OnProgress | None, cancel: threading.Event | None) -> None:
-        self.progress, self.cancel = progress, cancel
-
-    def __call__(self, share: float, text: str = "正在生成") -> None:
-        if self.cancel is not None and self.cancel.is_set():
-            raise Cancelled("未写入任何文件")
-        if self.progress is not None:
-            self.progress(share, text)
 
 
 def options_for(request: Request, batch: bool = False) -> Options:
@@ -254,20 +201,3 @@ def generate_batch(
         ) from None
     finally:
         install_earlier(())  # the earlier copies were this round's alone
-
-
-def crash_note(text: str) -> Note:
-    """A step that failed unexpectedly after the files were written: a sentence, and the traceback for the log."""
-    return Note(text, error=True, crash=traceback.format_exc())
-
-
-__all__ = [
-    "Cancelled",
-    "Generated",
-    "Note",
-    "Output",
-    "Request",
-    "crash_note",
-    "generate",
-    "generate_batch",
-]

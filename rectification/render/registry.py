@@ -52,8 +52,8 @@ def _summary(report: Report) -> Files:
 
 
 def _reminders(report: Report) -> Files:
-    from rectification.analyse.remind import compose_reminder
     from rectification.render.docx_writer import render_docx
+    from rectification.render.reminder import compose_reminder
 
     info = report.ledger.info
     assert info is not None, "reminders are wanted only when 基本信息 was read"
