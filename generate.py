@@ -303,7 +303,7 @@ def _since(path: Path, batch: bool):
 
 def _read_format(path: Path):
     from rectification.read.reader import read_format_pairs
-    from rectification.settings.formats import FormatSource, format_rows
+    from rectification.settings import FormatSource, format_rows
 
     sheet, pairs = read_format_pairs(path)
     return FormatSource(f"{path.name}：{sheet}", tuple(format_rows(pairs)))

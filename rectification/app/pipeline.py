@@ -55,7 +55,7 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     from rectification.records.records import build_ledger
     from rectification.render.notice import notice_title
     from rectification.render.registry import RENDERERS
-    from rectification.settings.formats import (
+    from rectification.settings import (
         FORMAT_SHEET,
         FormatSource,
         default_format,
