@@ -28,7 +28,7 @@ from rectification.files.write import Saved
 
 if TYPE_CHECKING:
     from rectification.app.batch import BatchResult
-    from rectification.settings.formats import FormatSource
+    from rectification.settings import FormatSource
 
 
 class FormatUnusable(RectificationError):
@@ -68,7 +68,7 @@ def options_for(request: Request, batch: bool = False) -> Options:
 
 def read_format(path: Path) -> FormatSource:
     from rectification.read.reader import WorkbookUnusable, read_format_pairs
-    from rectification.settings.formats import FormatSource, format_rows
+    from rectification.settings import FormatSource, format_rows
 
     try:
         sheet, pairs = read_format_pairs(path)

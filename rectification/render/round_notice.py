@@ -9,7 +9,7 @@ from rectification.analyse.compare import PLACEHOLDERS, Change
 from rectification.core.model import Finding, Verdict
 from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values, percent
 from rectification.render.rollup import UnitLine, round_figures
-from rectification.settings.formats import FormatSource, NoticeFormat, default_format, parse_format, round_rows
+from rectification.settings import FormatSource, NoticeFormat, default_format, parse_format, round_rows
 
 
 def round_format(source: FormatSource | None, with_since: bool) -> tuple[NoticeFormat, list[Finding]]:
