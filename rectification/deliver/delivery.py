@@ -91,8 +91,12 @@ def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig],
         return done
     body = default_body(letter.title, info.issuer, date_text(info.issue_date), done.pdf_path is not None)
     if extras.eml:
-        draft = build_message(letter.title, body, attachments, to, cc, draft=True)
-        done.eml_path = write_noting_renames(notice.with_suffix(".eml"), draft, done.renamed)
+        try:
+            draft = build_message(letter.title, body, attachments, to, cc, draft=True)
+        except MailError as error:
+            done.failures.append(f"邮件：{error}")
+        else:
+            done.eml_path = write_noting_renames(notice.with_suffix(".eml"), draft, done.renamed)
     if extras.send:
         try:
             config = load_config(extras.mail_config) if extras.mail_config else None
@@ -153,7 +157,12 @@ def deliver_reminders(
         )
         attachments = [Attachment(letter.path.name, letter.docx)]
         if extras.eml:
-            draft = build_message(subject, body, attachments, list(r.to), list(r.cc), draft=True)
+            try:
+                draft = build_message(subject, body, attachments, list(r.to), list(r.cc), draft=True)
+            except MailError as error:
+                done.failures.append(f"{r.addressee}的督办提醒函：{error}")
+                done.status[r.addressee] = "发送失败"
+                continue
             done.eml_paths.append(write_noting_renames(letter.path.with_suffix(".eml"), draft, done.renamed))
             done.status[r.addressee] = "草稿"
         if extras.send:

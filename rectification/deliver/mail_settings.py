@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rectification.core.names import os_error_text
-from rectification.deliver.message import MailError, _addresses
+from rectification.deliver.message import MailError, addresses_in
+from rectification.read import addresses
 
 PASSWORD_ENV = "RECTIFICATION_SMTP_PASSWORD"
 CONFIG_NAME = "mail.ini"
@@ -110,15 +111,19 @@ def load_config(path: Path) -> MailConfig:
                 "请检查是否误粘贴了其他内容"
             )
     if sender:
-        senders = _addresses(sender, f"邮件设置文件 {path.name} 中 from（发件人邮箱）中的")
+        senders = addresses_in(sender, f"邮件设置文件 {path.name} 中 from（发件人邮箱）中的")
         if len(senders) != 1:
             raise MailError(f"邮件设置文件 {path.name} 中 from（发件人邮箱）只能填写一个邮箱地址，现为“{sender}”")
         sender = senders[0]
-    elif not user.isascii():
-        raise MailError(
-            f"邮件设置文件 {path.name} 中 user“{user}”不是英文邮箱地址，不能用作发件人。"
-            "请在 from 一行填写发件人的邮箱地址"
-        )
+    if not user.isprintable():  # a continuation line in mail.ini: nothing of it may reach the server
+        raise MailError(f"邮件设置文件 {path.name} 中 user 一行含有换行或控制字符。请把 user 写在一行内")
+    if not sender and user:
+        found = addresses.parse(user)
+        if found.problems or len(found.mailboxes) != 1:
+            raise MailError(
+                f"邮件设置文件 {path.name} 中 user“{user}”不是英文邮箱地址，不能用作发件人。"
+                "请在 from 一行填写发件人的邮箱地址"
+            )
     return MailConfig(server=server, port=int(port_text), security=security, user=user, sender=sender, ca_file=ca_file)
 
 

@@ -8,20 +8,19 @@ Chinese webmail services show as ATT00001.bin. We write one filename*=utf-8''…
 from __future__ import annotations
 
 import base64
-import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
 from email.header import Header
-from email.utils import formataddr, formatdate, getaddresses
+from email.utils import formataddr, formatdate
 from pathlib import Path
 from urllib.parse import quote
 
+from rectification.read import addresses
+
 CRLF = "\r\n"
 MAX_LINE = 998  # RFC 5322 line limit, CRLF excluded
-ADDRESS_SEPARATORS = re.compile(r"[;；,，、\r\n]+")
-# ASCII only: [!-;=?A-~] is every printable character but space, <, > and @ (a header must stay 7-bit).
-PLAIN_ADDRESS = re.compile(r"[!-;=?A-~]+@[!-;=?A-~]+\.[!-;=?A-~]+")
+SUBJECT_ROOM = 78 - len("Subject: ")  # an ASCII subject longer than this is folded as encoded words
 MIME_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
@@ -46,33 +45,29 @@ class Attachment:
 
 
 def parse_addresses(text: str, label: str = "收件人") -> list[str]:
-    """'张三 <a@x.cn>；b@x.cn' → ['张三 <a@x.cn>', 'b@x.cn']; Chinese and Latin separators, newlines."""
-    return _addresses(text, f"基本信息“{label}”中的")
+    """'张三 <a@x.cn>；b@x.cn' → ['张三 <a@x.cn>', 'b@x.cn']; raises MailError for the first unusable one."""
+    return addresses_in(text, f"基本信息“{label}”中的")
 
 
-def _addresses(text: str, place: str) -> list[str]:
-    """The addresses in text, ASCII after NFKC; place starts each error message ("基本信息“收件人”中的")."""
-    text = unicodedata.normalize("NFKC", text)  # full-width letters, ＠, ．, ＜＞ and the ideographic space
-    pieces: list[str] = []
-    for piece in ADDRESS_SEPARATORS.split(text):
-        piece = piece.strip()
-        pieces += [piece] if "<" in piece else piece.split()  # "a@x.cn b@x.cn" without <…> is two addresses
-    result: list[str] = []
-    for name, address in getaddresses(pieces):
-        if "@" in address and not address.isascii():
-            raise MailError(
-                f"{place}邮箱地址“{address}”含有中文或全角字符，无法用于收发邮件。"
-                "请切换到英文（半角）输入法重新输入；中文域名的邮箱请改用对方的英文邮箱地址"
-            )
-        if not PLAIN_ADDRESS.fullmatch(address):
-            shown = name or address or text
-            raise MailError(f"{place}“{shown}”不是有效的邮箱地址，请改为 name@example.com 的形式")
-        result.append(f"{name} <{address}>" if name else address)
-    return result
+def addresses_in(text: str, place: str) -> list[str]:
+    """The addresses in text (read/addresses.py); place starts the error message ("基本信息“收件人”中的")."""
+    found = addresses.parse(text)
+    if found.problems:
+        raise MailError(f"{place}{found.problems[0]}")
+    return [str(mailbox) for mailbox in found.mailboxes]
 
 
 def bare_address(address: str) -> str:
-    return getaddresses([address])[0][1]
+    return _one(address).address
+
+
+def _one(address: str) -> addresses.Mailbox:
+    """The single mailbox an address string names; anything else (two, none, a CR LF) is refused here too."""
+    found = addresses.parse(address)
+    if found.problems or len(found.mailboxes) != 1:
+        problem = found.problems[0] if found.problems else f"“{address[:60]}”不是一个邮箱地址"
+        raise MailError(f"邮件地址无法使用：{problem}")
+    return found.mailboxes[0]
 
 
 # --- the message --------------------------------------------------------------------------------------
@@ -151,16 +146,18 @@ def _continued_filename(name: str) -> str:
 
 
 def _encoded_words(text: str) -> str:
-    if text.isascii():
+    """A header's text, 7-bit and folded: encoded words (which may break anywhere) unless it is short ASCII."""
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)  # no CR LF into a header
+    if text.isascii() and len(text) <= SUBJECT_ROOM:
         return text
-    return Header(text, "utf-8").encode(linesep=CRLF)
+    return Header(text, "utf-8", header_name="Subject").encode(linesep=CRLF)
 
 
 def _address_list(addresses: list[str]) -> str:
     parts = []
     for address in addresses:
-        name, bare = getaddresses([address])[0]
-        parts.append(formataddr((name, bare), charset="utf-8") if name else bare)
+        mailbox = _one(address)
+        parts.append(formataddr((mailbox.name, mailbox.address), charset="utf-8") if mailbox.name else mailbox.address)
     return f",{CRLF} ".join(parts)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rectification.core.model import Finding, Level, Roster
 from rectification.core.text import INVISIBLE, clean, invisible_in, key, xml_safe
+from rectification.read import addresses
 from rectification.read.access import WorkbookUnusable, read_bytes
 from rectification.read.columns import info_key, ledger_column
 from rectification.read.sheets import Book, Sheet, SheetTooLarge, column_letters, open_book
@@ -61,17 +62,21 @@ def read_workbook(path: Path) -> RawWorkbook:
     _load(book, [s for s in named if s is not None], path.name)
     ledger_sheet, ledger = _find_ledger(book, path)
     info, extra_info = _read_info(info_sheet) if info_sheet else ({}, {})
+    roster, roster_findings = _read_roster(roster_sheet) if roster_sheet else (None, [])
     raw = RawWorkbook(
         ledger=ledger,
         info_sheet=info_sheet.title if info_sheet else None,
         info=info,
         epoch=book.epoch,
-        roster=_read_roster(roster_sheet) if roster_sheet else None,
+        roster=roster,
         extra_info=extra_info,
         format_sheet=format_sheet.title if format_sheet else None,
         format_pairs=pairs(format_sheet) if format_sheet else [],
     )
     raw.findings += title_findings
+    raw.findings += roster_findings
+    if info_sheet is not None:
+        raw.findings += _recipient_findings(info_sheet.title, raw.info)
     raw.findings += _invisible_characters(ledger, info_sheet.title if info_sheet else "", raw.info)
     raw.findings += _ignored_columns(ledger)
     raw.findings += _hidden_parts(ledger_sheet, ledger)
@@ -308,8 +313,25 @@ def _read_info(sheet: Sheet) -> tuple[dict[str, tuple[int, object]], dict[str, t
     return info, extra
 
 
-def _read_roster(sheet: Sheet) -> Roster | None:
-    """姓名 | 部门 | 职务 | 邮箱 rows under a header found in the first rows; 邮箱 is optional."""
+ROSTER_MAIL_HINT = "改正前，这一行的邮箱不用于督办提醒函的邮件"
+RECIPIENT_HINT = "改正前，--eml、--send 不生成、不发送通报的邮件"
+
+
+def _recipient_findings(sheet: str, info: dict[str, tuple[int, object]]) -> list[Finding]:
+    """基本信息's 收件人 and 抄送, read by the one address parser: say which cell holds what it cannot use."""
+    findings = []
+    for name in ("收件人", "抄送"):
+        row, value = info.get(name, (0, None))
+        for problem in addresses.parse(clean(value)).problems:
+            findings.append(Finding(Level.HINT, sheet, row or None, name, problem, RECIPIENT_HINT))
+    return findings
+
+
+def _read_roster(sheet: Sheet) -> tuple[Roster | None, list[Finding]]:
+    """姓名 | 部门 | 职务 | 邮箱 rows under a header found in the first rows; 邮箱 is optional.
+
+    Each 邮箱 cell goes through the address parser: what it cannot use is a finding naming the row, never a letter.
+    """
     grid = sheet.values
     for header_row in sorted(r for r in grid if r <= HEADER_SEARCH_ROWS):
         names = {key(v): c for c, v in grid[header_row].items()}
@@ -320,6 +342,8 @@ def _read_roster(sheet: Sheet) -> Roster | None:
         if person is None:
             continue
         people, departments, emails = [], [], []
+        findings: list[Finding] = []
+        column = clean(grid[header_row].get(mailbox)) if mailbox is not None else ""
         for row in sorted(r for r in grid if r > header_row):
             cells = grid[row]
             name = "".join(clean(cells.get(person)).split())  # “李　华” is listed as 李华
@@ -328,7 +352,11 @@ def _read_roster(sheet: Sheet) -> Roster | None:
                 people.append(name)
             if unit:
                 departments.append(unit)
-            if mailbox is not None and (email := clean(cells.get(mailbox))):
-                emails.append((name, unit, email))
-        return Roster(sheet.title, tuple(people), tuple(dict.fromkeys(departments)), tuple(emails))
-    return None
+            if mailbox is not None and (text := clean(cells.get(mailbox))):
+                found = addresses.parse(text)
+                findings += [Finding(Level.HINT, sheet.title, row, column, p, ROSTER_MAIL_HINT) for p in found.problems]
+                if found.mailboxes and not found.problems:
+                    emails += [(name, unit, str(m)) for m in found.mailboxes]
+        roster = Roster(sheet.title, tuple(people), tuple(dict.fromkeys(departments)), tuple(emails))
+        return roster, findings
+    return None, []
