@@ -13,7 +13,6 @@ import itertools
 import os
 import re
 import threading
-import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from rectification.analyse.remind import FOLDER
 from rectification.analyse.report import Options, Output, Since
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
-from rectification.files.write import move_into_place, stage, write_noting_renames
+from rectification.files.write import move_into_place, remove_leftovers, stage, write_noting_renames
 from rectification.render.registry import BY_KEY
 from rectification.render.rollup import UnitLine, build_rollup, rollup_name
 from rectification.render.xlsx_tables import Cell
@@ -186,17 +185,14 @@ def run_batch(
     return result
 
 
-LEFTOVER_AGE = 600  # seconds: a temporary file this old is no other run's work in progress
-
-
 def _remove_leftovers(out_dir: Path) -> None:
-    """Temporary files an earlier run left when it was killed outright (SIGKILL, power cut) in the units' folders."""
-    now = time.time()
-    for pattern in ("~tmp-*", "*/~tmp-*", f"*/{FOLDER}/~tmp-*"):
-        for path in out_dir.glob(pattern):
-            with contextlib.suppress(OSError):
-                if path.is_file() and now - path.stat().st_mtime > LEFTOVER_AGE:
-                    path.unlink()
+    """Staged files an earlier run left when it was killed outright (SIGKILL, power cut), here and in the units'
+    folders; write.remove_leftovers() proves each its own."""
+    remove_leftovers(out_dir)
+    with contextlib.suppress(OSError):
+        for unit in (p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+            remove_leftovers(unit)
+            remove_leftovers(unit / FOLDER)
 
 
 def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
