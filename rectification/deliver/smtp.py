@@ -9,6 +9,7 @@ import smtplib
 import socket
 import ssl
 import threading
+import time
 
 from rectification.core.names import os_error_text
 from rectification.deliver.mail_settings import PORT_HINT, MailConfig
@@ -41,15 +42,18 @@ SSL_REASONS = {
     "UNSUPPORTED_PROTOCOL": "服务器只支持已淘汰的加密协议",
     "TLSV1_ALERT_PROTOCOL_VERSION": "服务器只支持已淘汰的加密协议",
 }
+LATE_MARGIN = 0.05  # seconds: a timeout this close to the deadline is the deadline's
 UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, 10051, 10065}  # and Windows' WSAENETUNREACH, WSAEHOSTUNREACH
 
 
-def send(message: bytes, recipients: list[str], config: MailConfig, password: str) -> None:
+def send(message: bytes, recipients: list[str], config: MailConfig, password: str, until: float | None = None) -> None:
     """Send by SMTP over SSL or STARTTLS, verifying the server's certificate; raises MailError.
 
     Each reply may take config.timeout seconds and the whole send config.deadline seconds: past that the
     connection is cut, so that a server that answers a byte at a time cannot keep the program waiting.
+    until (a time.monotonic() value) ends a send of several messages at one deadline: start_of_send() gives it.
     """
+    until = start_of_send(config) if until is None else until
     if not config.from_address:
         raise MailError("邮件设置文件未填写 user 或 from（发件人邮箱），无法发送")
     if not recipients:
@@ -57,14 +61,22 @@ def send(message: bytes, recipients: list[str], config: MailConfig, password: st
     where = f"{config.server}:{config.port}"
     context = _tls_context(config)
     expired = threading.Event()
+    if until - time.monotonic() <= 0:
+        raise _explained(TimeoutError(), config, where, True)
     try:
-        refused = _send_within_deadline(message, recipients, config, password, context, expired)
+        refused = _send_within_deadline(message, recipients, config, password, context, expired, until)
     except MailError:
         raise
     except Exception as error:
-        raise _explained(error, config, where, expired.is_set()) from None
+        late = expired.is_set() or time.monotonic() >= until - LATE_MARGIN  # a reply's timeout cut to the deadline
+        raise _explained(error, config, where, late) from None
     if refused:
         raise MailError(f"邮件已发送，但以下收件人被服务器拒绝：{'、'.join(refused)}")
+
+
+def start_of_send(config: MailConfig) -> float:
+    """The moment (time.monotonic()) by which a send that starts now must be done."""
+    return time.monotonic() + config.deadline
 
 
 def _send_within_deadline(
@@ -74,9 +86,11 @@ def _send_within_deadline(
     password: str,
     context: ssl.SSLContext,
     expired: threading.Event,
+    until: float,
 ) -> dict:
-    """The SMTP conversation; a watchdog cuts the socket once config.deadline has passed."""
-    timeout = min(config.timeout, config.deadline)
+    """The SMTP conversation; a watchdog cuts the socket once the deadline (until) has passed."""
+    remaining = max(until - time.monotonic(), 0.01)
+    timeout = min(config.timeout, remaining)
     if config.security == "ssl":
         client: smtplib.SMTP = smtplib.SMTP_SSL(timeout=timeout, context=context)
     else:
@@ -90,7 +104,7 @@ def _send_within_deadline(
             with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's: the reader gets EOF at once
 
-    watchdog = threading.Timer(config.deadline, cut)
+    watchdog = threading.Timer(remaining, cut)
     watchdog.daemon = True
     watchdog.start()
     try:
