@@ -42,8 +42,8 @@ def save_report(report: Report, folder: Path) -> Saved:
     from rectification.render.registry import RENDERERS
 
     saved = Saved()
-    for folder in dict.fromkeys((folder / o.name).parent for o in report.outputs):
-        remove_leftovers(folder)
+    for place in dict.fromkeys((folder / o.name).parent for o in report.outputs):
+        remove_leftovers(place)
     written = write_together([(folder / o.name, o.data) for o in report.outputs], saved.renamed)
     saved.files = [(o.key, path) for o, path in zip(report.outputs, written, strict=True)]
     made = {key for key, _ in saved.files}
