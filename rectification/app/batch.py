@@ -33,6 +33,7 @@ from rectification.render.xlsx_tables import Cell
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
 LOCK_PREFIX = "~$"
 OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
+ROUND_SUFFIXES = (".docx", ".xlsx")  # the roll-up's and the round notice's, in OUT/ beside the units' folders
 TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
 
 
@@ -299,8 +300,13 @@ def process_one(path: Path, options: Options) -> Outcome:
 
 
 def _folder(outcome: Outcome) -> str:
-    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read."""
-    return safe_file_name(outcome.unit or outcome.path.stem)
+    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read.
+
+    Never named like a file the round writes beside the units' folders (a 发文机关 of “本轮整改进展情况汇总通报.docx”
+    would take the round notice's place): a name ending in .docx or .xlsx gets “（单位）” after it.
+    """
+    name = safe_file_name(outcome.unit or outcome.path.stem)
+    return f"{name}（单位）" if name.lower().endswith(ROUND_SUFFIXES) else name
 
 
 def _stage_outputs(outcome: Outcome, out_dir: Path) -> None:
