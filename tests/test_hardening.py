@@ -31,7 +31,7 @@ from test_hostile import rewrite_part, write_with_xlsxwriter
 
 from rectification.core.names import MAX_FILE_NAME_BYTES, RESERVED_NAMES, fit_name, safe_file_name
 from rectification.deliver.mail import MailConfig, MailError, build_message, load_config, send
-from rectification.read import reader
+from rectification.read import access
 from rectification.read.package import MAX_PART_BYTES
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -277,9 +277,9 @@ def test_a_huge_file_is_refused_before_reading(tmp_path):
 
 
 def test_a_path_that_stops_answering_gets_a_sentence(run_cli, ledger_path, monkeypatch):
-    monkeypatch.setattr(reader, "READ_TIMEOUT_SECONDS", 0.2)
-    real = reader._read_regular_file
-    monkeypatch.setattr(reader, "_read_regular_file", lambda path: (time.sleep(1), real(path))[1])
+    monkeypatch.setattr(access, "READ_TIMEOUT_SECONDS", 0.2)
+    real = access._read_regular_file
+    monkeypatch.setattr(access, "_read_regular_file", lambda path: (time.sleep(1), real(path))[1])
     run = run_cli(str(ledger_path))
     assert run.exit_code == 2
     assert "超过 0.2 秒仍未完成：它所在的网络共享盘或移动硬盘没有响应" in run.output

@@ -13,7 +13,6 @@ import itertools
 import os
 import re
 import threading
-import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from rectification.analyse.report import Options, Output
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, RectificationError
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
-from rectification.files.write import move_into_place, stage, write_noting_renames
+from rectification.files.write import move_into_place, remove_leftovers, stage, write_noting_renames
 from rectification.render.registry import BY_KEY
 from rectification.render.rollup import UnitLine, build_rollup, rollup_name
 from rectification.render.xlsx_tables import Cell
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
 LOCK_PREFIX = "~$"
 OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
+ROUND_SUFFIXES = (".docx", ".xlsx")  # the roll-up's and the round notice's, in OUT/ beside the units' folders
 TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
 
 
@@ -203,17 +203,14 @@ def run_batch(
     return result
 
 
-LEFTOVER_AGE = 600  # seconds: a temporary file this old is no other run's work in progress
-
-
 def _remove_leftovers(out_dir: Path) -> None:
-    """Temporary files an earlier run left when it was killed outright (SIGKILL, power cut) in the units' folders."""
-    now = time.time()
-    for pattern in ("~tmp-*", "*/~tmp-*", f"*/{FOLDER}/~tmp-*"):
-        for path in out_dir.glob(pattern):
-            with contextlib.suppress(OSError):
-                if path.is_file() and now - path.stat().st_mtime > LEFTOVER_AGE:
-                    path.unlink()
+    """Staged files an earlier run left when it was killed outright (SIGKILL, power cut), here and in the units'
+    folders; write.remove_leftovers() proves each its own."""
+    remove_leftovers(out_dir)
+    with contextlib.suppress(OSError):
+        for unit in (p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+            remove_leftovers(unit)
+            remove_leftovers(unit / FOLDER)
 
 
 def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
@@ -332,8 +329,13 @@ def process_one(path: Path, options: Options) -> Outcome:
 
 
 def _folder(outcome: Outcome) -> str:
-    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read."""
-    return safe_file_name(outcome.unit or outcome.path.stem)
+    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read.
+
+    Never named like a file the round writes beside the units' folders (a 发文机关 of “本轮整改进展情况汇总通报.docx”
+    would take the round notice's place): a name ending in .docx or .xlsx gets “（单位）” after it.
+    """
+    name = safe_file_name(outcome.unit or outcome.path.stem)
+    return f"{name}（单位）" if name.lower().endswith(ROUND_SUFFIXES) else name
 
 
 def _stage_outputs(outcome: Outcome, out_dir: Path) -> None:
