@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from rectification.analyse.analysis import Figures
 from rectification.analyse.remind import FOLDER
 from rectification.analyse.report import Options, Output
+from rectification.analyse.round import UnitLine
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, RectificationError
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
-from rectification.files.write import move_into_place, remove_leftovers, stage, write_noting_renames
+from rectification.files.write import move_into_place, remove_leftovers, stage, write_together
 from rectification.render.registry import BY_KEY
-from rectification.render.rollup import UnitLine, build_rollup, rollup_name
 from rectification.render.xlsx_tables import Cell
 
 if TYPE_CHECKING:
@@ -196,10 +196,7 @@ def run_batch(
         for staged in (s for outcome in arrived for s in outcome.staged) if not placed else ():
             if os.path.exists(staged.temporary):
                 os.unlink(staged.temporary)
-    lines = [o.line() for o in result.outcomes]
-    rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
-    result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
-    _round_notice(result, lines, out_dir, options)
+    _write_round(result, found, out_dir, options)
     return result
 
 
@@ -213,19 +210,18 @@ def _remove_leftovers(out_dir: Path) -> None:
             remove_leftovers(unit / FOLDER)
 
 
-def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
-    """The round's summary notice beside the roll-up, worded by --format (its round keys); not written when they are wrong."""
-    from rectification.render.docx_writer import render_docx
-    from rectification.render.round_notice import compose_round, round_file_name, round_format, round_values
+def _write_round(result: BatchResult, found: Scan, out_dir: Path, options: Options) -> None:
+    """The round's outputs (the registry's ROUND_RENDERERS: roll-up, round notice) rendered, then written together."""
+    from rectification.analyse.round import analyse_round
+    from rectification.render.registry import ROLLUP, ROUND_NOTICE, render_round
 
-    if options.check_only:  # the round notice is a notice: --check-only writes none
-        return
-    fmt, result.round_findings = round_format(options.notice_format, any(line.since for line in lines))
-    if result.round_findings:
-        return
-    values = round_values(lines, fmt, options.as_of, options.warn_days)
-    data = render_docx(compose_round(lines, fmt, values, options.as_of))
-    result.round_path = write_noting_renames(out_dir / round_file_name(fmt, values), data, result.renamed)
+    lines = [o.line() for o in result.outcomes]
+    round_ = analyse_round(lines, [(s.path.name, s.reason) for s in found.skipped], options)
+    result.round_findings = list(round_.findings)
+    outputs = render_round(round_)
+    written = write_together([(out_dir / o.name, o.data) for o in outputs], result.renamed)
+    paths = {o.key: path for o, path in zip(outputs, written, strict=True)}
+    result.rollup_path, result.round_path = paths.get(ROLLUP), paths.get(ROUND_NOTICE)
 
 
 def _process_all(
