@@ -108,7 +108,8 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
         0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     )
     with tempfile.TemporaryFile() as log:
-        try:
+        process: subprocess.Popen | None = None
+        try:  # one block from the start to the end of the wait: Ctrl+C anywhere in it ends the group
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -118,15 +119,16 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
                 start_new_session=posix,
                 creationflags=flags,
             )
+            code = process.wait(timeout=timeout)
         except OSError as error:
             raise PdfError(f"无法启动 LibreOffice（{command[0]}：{error.strerror or error}）") from error
-        try:
-            code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            assert process is not None, "only the wait times out"
             _end(process)
             raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒未完成，已停止，可稍后重试") from None
         except BaseException:  # Ctrl+C or a signal: LibreOffice must not stay behind
-            _end(process)
+            if process is not None:
+                _end(process)
             raise
         _end(process)  # soffice has exited; anything it left in its group goes too
         log.seek(0)
