@@ -135,6 +135,7 @@ def notice_styles() -> list[str]:
             + '<w:jc w:val="center"/>',
             fonts(HEITI) + NOT_BOLD + size(21),
         ),
+        *official_styles(tight),
         style("paragraph", "IssuerSignature", "发文机关署名", right),
         style("paragraph", "IssueDate", "成文日期", right),
         style(
@@ -145,6 +146,48 @@ def notice_styles() -> list[str]:
             + f'<w:spacing w:before="{PAGE_NUMBER_SPACE_BEFORE}" w:after="0" w:line="280" w:lineRule="exact"/>'
             + NO_INDENT,
             fonts(SONG, SONG) + size(PAGE_NUMBER_HALF_POINTS),
+        ),
+    ]
+
+
+def official_styles(tight: str) -> list[str]:
+    """The formal version's and the attachments' parts (GB/T 9704-2012 §7.2, §8, §7.4)."""
+    off_grid = '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+    left = tight + NO_INDENT + '<w:jc w:val="left"/>'
+    red_rule = '<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="11" w:color="FF0000"/></w:pBdr>'
+    return [
+        # 发文机关标志: red, centred, 小标宋; the writer sets a long name smaller so it stays on one line.
+        style(
+            "paragraph",
+            "Masthead",
+            "发文机关标志",
+            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+            + NO_INDENT
+            + '<w:jc w:val="center"/>',
+            fonts(XIAOBIAOSONG) + NOT_BOLD + '<w:color w:val="FF0000"/>' + size(72),
+        ),
+        # 发文字号 centred, with the red rule the type area's width 4 mm below it.
+        style("paragraph", "DocNumber", "发文字号", red_rule + tight + NO_INDENT + '<w:jc w:val="center"/>'),
+        style("paragraph", "CopyNumber", "份号", left),
+        style("paragraph", "Secrecy", "密级和紧急程度", left, fonts(HEITI) + NOT_BOLD),
+        style(
+            "paragraph",
+            "Record",
+            "版记",
+            tight
+            + '<w:snapToGrid w:val="0"/><w:spacing w:before="60" w:after="60" w:line="360" w:lineRule="exact"/>'
+            + NO_INDENT
+            + '<w:jc w:val="left"/>',
+            fonts(FANGSONG) + size(PAGE_NUMBER_HALF_POINTS),
+        ),
+        style("paragraph", "AttachmentMark", "附件标识", left, fonts(HEITI) + NOT_BOLD),
+        # An attached table's header row: 仿宋 小四 bold (its cells: 表格文字, 仿宋 五号).
+        style(
+            "paragraph",
+            "AttachedHeader",
+            "附表标题行",
+            off_grid + NO_INDENT + '<w:jc w:val="center"/>',
+            fonts(FANGSONG) + '<w:b/><w:bCs/>' + size(24),
         ),
     ]
 

@@ -50,6 +50,7 @@ class Options:
     since: Since | None = None
     remind: bool = False  # --remind: a 督办 reminder per department with red or yellow measures
     remind_mail: str = ""  # with --remind: "eml" (--eml drafts) or "send" (--send), for 督办清单's 邮件 column
+    documents: frozenset[str] = frozenset()  # --report, --plan: the renderers' keys asked for besides the notice
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ class Request:
     eml: bool = False
     send: bool = False
     mail_config: Path | None = None
+    report: bool = False  # also the 整改情况报告 (the ledger attached)
+    plan: bool = False  # also the 整改方案 (the three lists attached)
 
 
 class Checkpoint:

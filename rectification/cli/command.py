@@ -155,6 +155,8 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     help="为有红灯、黄灯措施的每个责任部门（或责任领导）生成督办提醒函（输出文件夹/督办/），汇总表增加“督办清单”；"
     "与 --eml、--send 同用时按“人员名单”的邮箱生成邮件草稿或发送。",
 )
+@click.option("--report", is_flag=True, help="同时生成向巡察工作领导小组办公室报送的整改情况报告（附整改台账）。")
+@click.option("--plan", is_flag=True, help="同时生成整改方案（附问题清单、任务清单、责任清单）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF 版通报。")
 @click.option("--eml", is_flag=True, help="同时生成邮件草稿（.eml，附通报；收件人、抄送取自“基本信息”）。")
 @click.option("--send", is_flag=True, help="按邮件设置文件发送通报（密码取自环境变量或运行时输入）。")
@@ -195,6 +197,8 @@ def cli(
     strict: bool,
     check_only: bool,
     remind: bool,
+    report: bool,
+    plan: bool,
     pdf: bool,
     eml: bool,
     send: bool,
@@ -214,6 +218,7 @@ def cli(
       python generate.py 台账.xlsx --format 本轮格式.xlsx      按另一工作簿的“通报格式”写通报
       python generate.py 12月台账.xlsx --since 11月台账.xlsx   与上次报送的台账比较
       python generate.py 台账.xlsx --remind --eml              督办提醒函及邮件草稿
+      python generate.py 台账.xlsx --report --plan             整改情况报告和整改方案
 
     \b
     退出码：0 已生成（可能有警告）；1 台账有错误，未生成通报（汇总表的“检查结果”列出错误）；
@@ -236,6 +241,8 @@ def cli(
         eml,
         send,
         mail_config,
+        report,
+        plan,
     )
     if batch_dir is None:
         return run_one(request)

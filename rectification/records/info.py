@@ -74,7 +74,7 @@ def read_info(
         leadership=paragraphs(values["组织领导情况"]),
         results=paragraphs(values["阶段性成效"]),
         next_steps=paragraphs(values["下一步工作安排"]),
-        title=text["标题"].replace("\n", ""),
+        title=text["标题"],  # a break the clerk typed (Alt+Enter) is where the title's line breaks
         recipients=text["收件人"],
         cc=text["抄送"],
         inspected=text["被巡察单位"],

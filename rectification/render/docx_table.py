@@ -2,47 +2,105 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Collection, Sequence
 
 from rectification.core.text import escape_xml
 
 TEXT_WIDTH_TWIPS = 8844  # GB/T 9704's 156 mm type area
+LANDSCAPE_WIDTH_TWIPS = 12756  # the same type area turned sideways: 225 mm
+CHAR_TWIPS = 210  # one 五号 (10.5 pt) character
+CELL_MARGINS_TWIPS = 2 * 57 + 40  # the cell's left and right margins, and a little air
+HEADER_CHAR_TWIPS = 250  # one header character: 小四 (12 pt) and bold
+SHORT_WORD = 8  # a cell this short (序号, 已完成, a date) is never broken: its column is at least this wide
 BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 BORDERS = "".join(BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
 
-def column_widths(rows: Sequence[Sequence[str]], total: int = TEXT_WIDTH_TWIPS) -> list[int]:
-    """Widths in twips, shared out by each column's longest text (square roots, so long columns do not starve short ones)."""
+def text_chars(text: str) -> float:
+    """Width in characters of the longest line: CJK and full-width count 1, ASCII ½."""
+    lines = text.split("\n") or [""]
+    return max(sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H") else 1.0 for c in line) for line in lines)
+
+
+def column_widths(rows: Sequence[Sequence[str]], total: int = TEXT_WIDTH_TWIPS, char: int = CHAR_TWIPS) -> list[int]:
+    """Widths in twips measured from the content: every header and short word fits on one line.
+
+    Each column gets at least its header's width and, when every cell in it is short (序号, a status, a date),
+    its longest cell's; what is left goes to the columns whose text must wrap, by how much they would need.
+    """
     columns = len(rows[0])
-    weights = [max(max((len(r[c]) for r in rows if c < len(r)), default=1), 2) ** 0.5 for c in range(columns)]
-    widths = [int(total * w / sum(weights)) for w in weights]
+
+    def cells(c: int) -> list[float]:
+        return [text_chars(r[c]) for r in rows[1:] if c < len(r)] or [0.0]
+
+    floor = []
+    want = []
+    for c in range(columns):
+        body = cells(c)
+        least = max(text_chars(rows[0][c]) * HEADER_CHAR_TWIPS, char) + CELL_MARGINS_TWIPS
+        if max(body) <= SHORT_WORD:
+            least = max(least, max(body) * char + CELL_MARGINS_TWIPS)
+        floor.append(least)
+        want.append(max(max(body) * char + CELL_MARGINS_TWIPS, least))
+    if sum(floor) >= total:  # too many columns even for their headers: share by the floors
+        widths = [int(total * f / sum(floor)) for f in floor]
+    elif sum(want) <= total:  # everything fits on one line: spread the spare width evenly by need
+        widths = [int(w * total / sum(want)) for w in want]
+    else:  # the long columns share what the floors leave, by the square root of their need
+        spare = total - sum(floor)
+        need = [(w - f) ** 0.5 for w, f in zip(want, floor, strict=True)]
+        widths = [int(f + spare * n / sum(need)) for f, n in zip(floor, need, strict=True)]
     widths[-1] += total - sum(widths)
     return widths
 
 
-def table_xml(rows: Sequence[Sequence[str]], style: str, header_style: str) -> str:
-    """A w:tbl with the first row as its header (bold, repeated on every page); cell paragraphs take style."""
-    widths = column_widths(rows)
+def table_xml(
+    rows: Sequence[Sequence[str]],
+    style: str,
+    header_style: str,
+    total: int = TEXT_WIDTH_TWIPS,
+    groups: Sequence[object] = (),
+    merged: Collection[int] = (),
+) -> str:
+    """A w:tbl with the first row as its header (repeated on every page); cell paragraphs take style.
+
+    groups holds a key per body row: in the merged columns, a row of the same group as the row above continues
+    its cell (w:vMerge), so a problem with several measures is written once.
+    """
+    widths = column_widths(rows, total)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    body = "".join(_row(row, widths, header_style if n == 0 else style, header=n == 0) for n, row in enumerate(rows))
+    body = [_row(rows[0], widths, header_style, header=True)]
+    for n, row in enumerate(rows[1:]):
+        same = bool(groups) and n > 0 and groups[n] == groups[n - 1]
+        starts = bool(groups) and not same and n + 1 < len(groups) and groups[n + 1] == groups[n]
+        merge = {c: ("continue" if same else "restart") for c in merged} if same or starts else {}
+        body.append(_row(row, widths, style, header=False, merge=merge))
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
-        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>"
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
     )
 
 
-def _row(cells: Sequence[str], widths: Sequence[int], style: str, header: bool) -> str:
-    props = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
-    return (
-        f"<w:tr>{props}{''.join(_cell(text, width, style) for text, width in zip(cells, widths, strict=False))}</w:tr>"
+def _row(cells: Sequence[str], widths: Sequence[int], style: str, header: bool, merge: dict[int, str] | None = None) -> str:
+    # A body row may run over a page (a long 整改进展 would otherwise leave most of a page empty); the header not.
+    props = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else ""
+    merge = merge or {}
+    tcs = "".join(_cell(text, width, style, merge.get(c, "")) for c, (text, width) in enumerate(zip(cells, widths)))
+    return f"<w:tr>{props}{tcs}</w:tr>"
+
+
+def _cell(text: str, width: int, style: str, merge: str) -> str:
+    vmerge = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(merge, "")
+    shown = "" if merge == "continue" else text
+    runs = "".join(
+        (f'<w:r><w:t xml:space="preserve">{escape_xml(line)}</w:t></w:r>' if line else "")
+        + ("<w:r><w:br/></w:r>" if i < len(shown.split("\n")) - 1 else "")
+        for i, line in enumerate(shown.split("\n"))
     )
-
-
-def _cell(text: str, width: int, style: str) -> str:
-    runs = f'<w:r><w:t xml:space="preserve">{escape_xml(text)}</w:t></w:r>' if text else ""
     return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{vmerge}<w:vAlign w:val="center"/></w:tcPr>'
         f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p></w:tc>'
     )

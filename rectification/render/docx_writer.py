@@ -19,6 +19,7 @@ from rectification.core.text import escape_xml, plain, xml_safe
 from rectification.render.docx_table import table_xml
 from rectification.render.notice import Block, BlockKind, Notice
 from rectification.render.template import TemplateStyleMissing, TemplateUnusable
+from rectification.render.title_break import break_title
 from rectification.render.zip_writer import Packed, ZipWriter, pack
 
 __all__ = ["TemplateStyleMissing", "TemplateUnusable", "render_docx", "pdf_ready_copy"]
@@ -72,6 +73,7 @@ ONCE_LEVEL = zlib.Z_DEFAULT_COMPRESSION  # the template's own parts, deflated on
 REPAIR = "请运行 python tools/build_docx_template.py 恢复出厂模板"
 # Word's own hint for Chinese runs: “” and — then take the eastAsia font, not Times New Roman.
 RUN_FONTS = '<w:rFonts w:hint="eastAsia"/>'
+NOTE_LINE = ("附件：", "\u3000\u3000\u3000")  # 附件说明's lines: kept with the closing below them
 
 
 def clean_text(text: str) -> str:
@@ -116,21 +118,49 @@ def piece_xml(piece: str) -> str:
     return f"<w:t{space}>{escape_xml(piece)}</w:t>"
 
 
-def paragraph_xml(block: Block, right_chars: float | None, styles: StyleIds) -> str:
-    """The block's w:p (a TABLE block's w:tbl): its style (id), a computed right indent if any, and its runs."""
+def paragraph_xml(block: Block, right_chars: float | None, styles: StyleIds, keep: bool = False) -> str:
+    """The block's w:p (a TABLE block's w:tbl): its style (id), a computed right indent if any, and its runs.
+
+    keep: the paragraph stays on the page of the next one (w:keepNext): the closing text, signature and date.
+    """
     if block.kind is BlockKind.TABLE:
         rows = [tuple(clean_text(cell) for cell in row) for row in block.rows]
-        return table_xml(rows, styles.paragraph[BlockKind.TABLE], styles.table_header)
+        cell_style = styles.paragraph[BlockKind.TABLE]
+        return table_xml(rows, cell_style, styles.table_header, groups=block.groups, merged=block.merged)
     ind = ""
     if right_chars is not None:
         twips, hundredths = round(right_chars * BODY_CHAR_TWIPS), round(right_chars * 100)
         ind = f'<w:ind w:right="{twips}" w:rightChars="{hundredths}"/>'
     lead = clean_text(block.lead)
     text = clean_text(block.text)
+    if block.kind is BlockKind.TITLE:
+        text = break_title(text)
     runs = (run_xml(lead, styles.lead.get(block.kind, "")) if lead else "") + (run_xml(text) if text else "")
     kind = BlockKind.BODY if block.kind is BlockKind.SUBHEADING and lead and text else block.kind
     style = styles.paragraph[kind]
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{ind}</w:pPr>{runs}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{"<w:keepNext/>" if keep else ""}{ind}</w:pPr>{runs}</w:p>'
+
+
+def kept_with_next(blocks: tuple[Block, ...]) -> set[int]:
+    """The closing's paragraphs that must not be parted: the last text paragraph, the blank, the signature."""
+    kept: set[int] = set()
+    for n, block in enumerate(blocks):
+        if block.kind is BlockKind.SIGNATURE and n + 1 < len(blocks) and blocks[n + 1].kind is BlockKind.DATE:
+            kept.add(n)
+            before = n - 1
+            while before >= 0 and (blocks[before].kind is BlockKind.BLANK or blocks[before].text.startswith(NOTE_LINE)):
+                kept.add(before)
+                before -= 1
+            if before >= 0 and blocks[before].kind is not BlockKind.TABLE:
+                kept.add(before)
+    return kept
+
+
+def body_xml(notice: Notice, styles: StyleIds) -> str:
+    """Every block's XML in order, the closing kept together."""
+    indents = right_indents(notice)
+    kept = kept_with_next(notice.blocks)
+    return "".join(paragraph_xml(b, indents.get(b.kind), styles, n in kept) for n, b in enumerate(notice.blocks))
 
 
 def right_indents(notice: Notice) -> dict[BlockKind, float]:
@@ -309,12 +339,15 @@ def render_docx(notice: Notice, template: Path | None = None, now: datetime | No
     """
     loaded = load_template(template or DEFAULT_TEMPLATE)
     styles = loaded.style_ids({b.kind for b in notice.blocks})
-    indents = right_indents(notice)
-    body = "".join(paragraph_xml(b, indents.get(b.kind), styles) for b in notice.blocks)
+    return package_docx(loaded, notice, body_xml(notice, styles), now)
+
+
+def package_docx(loaded: Template, notice: Notice, body: str, now: datetime | None, tail: bytes | None = None) -> bytes:
+    """The template's parts with this body (and, if given, a body tail of its own: the last section) and properties."""
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
     stamp = when.timetuple()[:6]
     package = ZipWriter(loaded.parts)
-    package.add(pack(loaded.document_part, loaded.head + body.encode() + loaded.tail, stamp))
+    package.add(pack(loaded.document_part, loaded.head + body.encode() + (loaded.tail if tail is None else tail), stamp))
     package.add(pack(loaded.core_part, core_properties(loaded.core, notice, when), stamp))
     return package.getvalue()
 
@@ -325,7 +358,7 @@ def core_properties(core: bytes, notice: Notice, when: datetime) -> bytes:
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")  # W3CDTF, UTC
     root = ElementTree.fromstring(core)
     values = {
-        "dc:title": clean_text(notice.title)[:255],  # python-docx's limit, kept
+        "dc:title": clean_text(notice.title).replace("\n", "")[:255],  # python-docx's limit, kept
         "dc:creator": issuer[:255],
         "cp:lastModifiedBy": issuer[:255],
         "cp:revision": "1",

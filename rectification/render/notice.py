@@ -36,6 +36,8 @@ class Block:
     text: str = ""
     lead: str = ""  # ITEM and SUBHEADING: the numbered heading sentence before the text
     rows: tuple[tuple[str, ...], ...] = ()  # TABLE only
+    groups: tuple[str, ...] = ()  # TABLE: a key per body row; rows of one group share the merged columns' cells
+    merged: tuple[int, ...] = ()  # TABLE: the columns written once per group (序号, 问题)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def notice_values(
     values.update(info.extra)
     values.update(
         {
-            "标题": info.title,
+            "标题": info.title.replace("\n", ""),
             "发文机关": info.issuer,
             "巡察轮次": info.inspection_round,
             "巡察组": info.inspection_group,
@@ -222,7 +224,7 @@ def notice_title(
     fmt = fmt or default_format()
     pattern = fmt.pattern("标题")
     if info.title or pattern is None:
-        return info.title
+        return info.title.replace("\n", "")
     return pattern.fill(notice_values(info, analysis, fmt, progress)).replace("\n", "")
 
 
@@ -346,7 +348,8 @@ class _Composer:
     def compose(self) -> Notice:
         info, fmt = self.info, self.fmt
         title = notice_title(info, self.analysis, fmt, self.progress)
-        blocks = [Block(BlockKind.TITLE, title), Block(BlockKind.BLANK), *self.paragraphs("开头")]
+        typed = info.title or title  # as typed: a break the clerk made is kept
+        blocks = [Block(BlockKind.TITLE, typed), Block(BlockKind.BLANK), *self.paragraphs("开头")]
         count = self.paragraphs("统计句")
         early = fmt.choice("统计句位置") == "开头之后"
         if early:

@@ -16,6 +16,7 @@ from rectification.core.model import Verdict
 
 NOTICE, SUMMARY, REMINDERS = "notice", "summary", "reminders"
 ROLLUP, ROUND_NOTICE = "rollup", "round_notice"
+REPORT, PLAN, PARTY_NOTICE = "report", "plan", "party_notice"
 Subject = TypeVar("Subject", Report, Round)
 
 
@@ -72,10 +73,48 @@ def _reminders(report: Report) -> Files:
     ]
 
 
+def _asked(key: str, format_key: str) -> Callable[[Report], bool]:
+    """A document written with the notice, when its option was given or its 通报格式 key says 是."""
+
+    def wanted(report: Report) -> bool:
+        asked = key in report.options.documents or report.notice_format.choice(format_key) == "是"
+        return asked and report.verdict is Verdict.PRODUCED
+
+    return wanted
+
+
+def _official(compose: str) -> Callable[[Report], Files]:
+    def render(report: Report) -> Files:
+        from rectification.render import upward
+        from rectification.render.docx_official import render_official
+
+        info = report.ledger.info
+        assert info is not None, "a ledger that passed the checks has its 基本信息"
+        if compose == "report":
+            document = upward.compose_report(info, report.analysis, report.notice_format, report.progress)
+        elif compose == "plan":
+            document = upward.compose_plan(info, report.analysis, report.notice_format)
+        else:
+            from rectification.render.notice import compose as compose_notice
+
+            notice = compose_notice(info, report.analysis, report.notice_format, report.progress)
+            document = upward.party_notice(notice, info, report.analysis, report.notice_format)
+        return [(report.stem + BY_KEY[compose if compose != "party" else PARTY_NOTICE].suffix, render_official(document))]
+
+    return render
+
+
+def _party_wanted(report: Report) -> bool:
+    return report.verdict is Verdict.PRODUCED and report.notice_format.choice("红头文件") in ("党内通报", "全部")
+
+
 RENDERERS: tuple[Renderer[Report], ...] = (
     Renderer(NOTICE, "通报", lambda r: r.verdict is Verdict.PRODUCED, _notice, 0.04, ".docx"),
     Renderer(SUMMARY, "汇总表", lambda r: True, _summary, 0.52, "_汇总.xlsx"),
     Renderer(REMINDERS, "督办提醒函", lambda r: r.options.remind and r.ledger.info is not None, _reminders, 0.0),
+    Renderer(PARTY_NOTICE, "党内通报", _party_wanted, _official("party"), 0.0, "_党内通报.docx"),
+    Renderer(REPORT, "整改情况报告", _asked(REPORT, "整改报告"), _official(REPORT), 0.0, "_整改情况报告.docx"),
+    Renderer(PLAN, "整改方案", _asked(PLAN, "整改方案"), _official(PLAN), 0.0, "_整改方案.docx"),
 )
 BY_KEY = {r.key: r for r in RENDERERS}
 

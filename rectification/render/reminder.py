@@ -7,6 +7,7 @@ from datetime import timedelta
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.analyse.remind import Reminder
 from rectification.core.model import NoticeInfo
+from rectification.render.ledger_table import deadline_words
 from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, date_text, notice_values
 from rectification.settings import NoticeFormat
 
@@ -38,7 +39,9 @@ def compose_reminder(reminder: Reminder, info: NoticeInfo, analysis: Analysis, f
         Block(BlockKind.ADDRESSEE, f"{reminder.addressee}："),
     ]
     blocks += [Block(BlockKind.BODY, line) for line in fill("督办正文")]
-    blocks.append(Block(BlockKind.TABLE, rows=(TABLE_HEADER, *map(table_row, reminder.tracked))))
+    rows = (TABLE_HEADER, *map(table_row, reminder.tracked))
+    groups = tuple(str(t.problem.row) for t in reminder.tracked)
+    blocks.append(Block(BlockKind.TABLE, rows=rows, groups=groups, merged=(0, 1)))  # the problem once per group
     blocks += [Block(BlockKind.BODY, line) for line in fill("督办要求")]
     blocks += closing_blocks("".join(fill("督办落款")), analysis.as_of)
     return Notice(title, tuple(blocks))
@@ -47,5 +50,5 @@ def compose_reminder(reminder: Reminder, info: NoticeInfo, analysis: Analysis, f
 def table_row(t: Tracked) -> tuple[str, ...]:
     m = t.measure
     status = m.status.value if m.status else ""
-    deadline = m.deadline.text if m.deadline else ""
+    deadline = deadline_words(m.deadline)  # one date style, whatever was typed
     return (t.problem.number, t.problem.title, m.text, m.leader, m.person, deadline, status, t.assessment.days_text)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from rectification.settings.document_keys import DOCUMENT_DEFAULTS, DOCUMENT_ROWS
+
 FORMAT_SHEET = "通报格式"
 OMIT = "不写"
 
@@ -170,6 +172,7 @@ KEYS: tuple[Key, ...] = (
         "区委巡察工作领导小组办公室",
         where=Where.ROUND,
     ),
+    *(Key(name, kind, about, example, choices) for name, kind, about, example, choices in DOCUMENT_ROWS),
 )
 KEYS_BY_NAME = {k.name: k for k in KEYS}
 
@@ -212,6 +215,7 @@ BASE: dict[str, str] = {
     "制定整改措施{措施数}项，已完成{已完成措施数}项，完成率{措施完成率}。\n"
     "逾期未完成的整改措施{红灯数}项，涉及单位：{红灯单位名单}。\n整改尚未全部完成的单位：{未完成单位名单}。",
     "汇总通报落款": "{巡察}工作领导小组办公室",
+    **DOCUMENT_DEFAULTS,  # the report, the plan and the formal version (settings.document_keys)
 }
 GROUPED = {"分类": "是", "统计句": COUNT_SENTENCE, "具体表现": "分条"}
 PRESETS: dict[str, dict[str, str]] = {
