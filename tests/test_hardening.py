@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from conftest import INFO, ROOT, write_ledger
 from hypothesis import given
@@ -667,10 +668,18 @@ def test_generated_documents_validate_against_the_open_xml_schemas(run_cli, tmp_
     """openxml-audit carries the Open XML SDK's schemas and semantic rules (document, styles, settings,
     numbering, footers, core properties; sheets, styles, shared strings, charts, drawings)."""
     audit = pytest.importorskip("openxml_audit", reason="openxml-audit is in requirements-dev.txt")
-    run = run_cli(str(ROOT / "workbook_template.xlsx"))
+    # The new documents too (issue 23): the report, the plan, and the 党内 version with its 红头 and 版记.
+    ledger = tmp_path / "台账.xlsx"
+    book = openpyxl.load_workbook(ROOT / "workbook_template.xlsx")
+    formal = {"红头文件": "全部", "发文字号": "某局党组〔2025〕12号", "份号": "000001", "版记抄送": "区纪委"}
+    for row in book["通报格式"].iter_rows(min_row=2):
+        if row[0].value in formal:
+            row[1].value = formal[row[0].value]
+    book.save(ledger)
+    run = run_cli(str(ledger), "--report", "--plan")
     assert run.exit_code == 0, run.output
     files = run.files(".docx") + run.files(".xlsx")
-    assert len(files) == 2
+    assert len(files) == 5, run.output
     for path in files:
         result = audit.OpenXmlValidator(file_format=audit.FileFormat.OFFICE_2019, max_errors=20).validate(str(path))
         problems = [f"{e.path}: {e.description}" for e in result.errors]

@@ -38,7 +38,7 @@ def reference_paragraphs() -> list[str]:
 
 def notice_paragraphs(path) -> list[str]:
     document = docx.Document(BytesIO(path.read_bytes()))
-    return [p.text.replace(" ", "") for p in document.paragraphs if p.text.strip()]
+    return [p.text.replace(" ", "").replace("\n", "") for p in document.paragraphs if p.text.strip()]
 
 
 @pytest.fixture(scope="module")

@@ -99,7 +99,7 @@ def test_a_letter_per_department_with_red_or_yellow_measures(run_cli, tmp_path):
     assert table == [
         TABLE_HEADER,
         ["5", "公开不及时", "及时公开", "孙八", "钱七", "立行立改", "正在推进", "立行立改未完成"],  # red first
-        ["4", "台账不全", "补齐台账", "孙八", "钱七", "2025-12-16", "正在推进", "剩余5天"],
+        ["4", "台账不全", "补齐台账", "孙八", "钱七", "2025年12月16日", "正在推进", "剩余5天"],  # one date style
     ]
     assert letter(folder / "综合科.docx")[1][1] == [
         "3",
@@ -107,7 +107,7 @@ def test_a_letter_per_department_with_red_or_yellow_measures(run_cli, tmp_path):
         "开展宣传周",
         "王明",
         "赵六",
-        "2025年11月底前",
+        "2025年11月30日",
         "正在推进",
         "逾期11天",
     ]
