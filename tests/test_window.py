@@ -3,6 +3,7 @@ where there is no tkinter or no display to be had)."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -139,13 +140,10 @@ def window(display, tmp_path, monkeypatch):
         return w
 
     yield make
-    try:
+    with contextlib.suppress(tk.TclError):  # unless the test closed it
         root.destroy()
-    except tk.TclError:
-        pass  # the test closed it
-    # Its variables die here, in the main thread: a collection in the next test's worker thread would end them
-    # where tkinter may not be called.
-    del root
+    # The window's variables die here, in the main thread: a collection in the next test's worker thread would end
+    # them where tkinter may not be called.
     gc.collect()
 
 
