@@ -15,6 +15,17 @@ from rectification.core.errors import RectificationError
 if TYPE_CHECKING:
     from rectification.deliver.mail import MailConfig
 
+MAX_WARN_DAYS = 365
+
+
+def parse_warn_days(text: object) -> int | None:
+    """预警天数 typed as ASCII digits (not “²” or “٣”, which isdigit() takes), 0 to MAX_WARN_DAYS; else None."""
+    value = str(text).strip()
+    if not (value.isascii() and value.isdigit()) or len(value.lstrip("0")) > 3 or int(value) > MAX_WARN_DAYS:
+        return None
+    return int(value)
+
+
 OnProgress = Callable[[float, str], None]  # share of the work done (0–1), and what is being done, in Chinese
 AskPassword = Callable[["MailConfig"], str]
 

@@ -38,7 +38,7 @@ class _Upward(_Composer):
     """The report's and the plan's parts, from the notice's composer (its fill, narrative and items)."""
 
     def __init__(self, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None) -> None:
-        super().__init__(info, analysis, fmt, progress)
+        super().__init__(info, analysis, fmt, progress, None)
         self.sections = 0
 
     def heading(self, text: str) -> list[Block]:
