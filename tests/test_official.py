@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import INFO, measure, sample_rows, write_ledger
+from conftest import INFO, sample_rows, write_ledger
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FORMAL = {"红头文件": "全部", "发文字号": "某局党组[2025]第012号", "份号": "000012", "密级": "秘密★1年",
@@ -54,7 +54,9 @@ def formal_run(run_cli, tmp_path):
 def test_nothing_new_unless_asked(run_cli, ledger_path):
     run = run_cli(str(ledger_path))
     assert run.exit_code == 0, run.output
-    assert [p.name.endswith(("_整改情况报告.docx", "_整改方案.docx", "_党内通报.docx")) for p in run.files(".docx")] == [False]
+    assert [
+        p.name.endswith(("_整改情况报告.docx", "_整改方案.docx", "_党内通报.docx")) for p in run.files(".docx")
+    ] == [False]
 
 
 def test_the_report_attaches_the_ledger_on_landscape_pages(run_cli, ledger_path):
@@ -121,7 +123,10 @@ def test_a_problem_is_written_once_in_its_rows(run_cli, tmp_path):
 @pytest.mark.parametrize(
     ("title", "lines"),
     [
-        ("中共某某区财政局党组关于区委第九轮巡察反馈意见整改进展情况的通报", ["中共某某区财政局党组关于区委第九轮", "巡察反馈意见整改进展情况的通报"]),
+        (
+            "中共某某区财政局党组关于区委第九轮巡察反馈意见整改进展情况的通报",
+            ["中共某某区财政局党组关于区委第九轮", "巡察反馈意见整改进展情况的通报"],
+        ),
         ("关于本轮巡察整改进展情况的通报", ["关于本轮巡察整改进展情况的通报"]),
         ("我局关于\n巡察整改的通报", ["我局关于", "巡察整改的通报"]),  # a typed break is kept
     ],

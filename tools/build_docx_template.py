@@ -187,7 +187,7 @@ def official_styles(tight: str) -> list[str]:
             "AttachedHeader",
             "附表标题行",
             off_grid + NO_INDENT + '<w:jc w:val="center"/>',
-            fonts(FANGSONG) + '<w:b/><w:bCs/>' + size(24),
+            fonts(FANGSONG) + "<w:b/><w:bCs/>" + size(24),
         ),
     ]
 

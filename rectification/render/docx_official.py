@@ -81,7 +81,9 @@ class _Ids:
             names += [ATTACHMENT_MARK, ATTACHED_HEADER, TABLE_TEXT]
         aliases = {BODY: ("正文",)}  # Normal as some editors name it
         found = {
-            n: next((i for a in (n, *aliases.get(n, ())) if (i := loaded.styles.get(("paragraph", _style_key(a))))), None)
+            n: next(
+                (i for a in (n, *aliases.get(n, ())) if (i := loaded.styles.get(("paragraph", _style_key(a))))), None
+            )
             for n in names
         }
         missing = [n for n, v in found.items() if v is None]
@@ -182,7 +184,9 @@ def record_xml(formal: Formal, ids: _Ids) -> str:
     if formal.copied_to:
         rows.append(f"<w:tr>{cell('抄送：' + formal.copied_to, TEXT_WIDTH_TWIPS, sides)}</w:tr>")
     printed = cell(formal.printed_by, half, '<w:ind w:left="280" w:leftChars="100"/>')
-    printed += cell(formal.printed_on, TEXT_WIDTH_TWIPS - half, '<w:ind w:right="280" w:rightChars="100"/><w:jc w:val="right"/>')
+    printed += cell(
+        formal.printed_on, TEXT_WIDTH_TWIPS - half, '<w:ind w:right="280" w:rightChars="100"/><w:jc w:val="right"/>'
+    )
     rows.append(f"<w:tr>{printed}</w:tr>")
     # The page holds the 版记 alone: a blank line as tall as the rest of the type area puts its last rule on the
     # type area's bottom edge, in Word and LibreOffice alike (LibreOffice ignores a section's bottom alignment).
@@ -192,5 +196,6 @@ def record_xml(formal: Formal, ids: _Ids) -> str:
         f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/>{borders}'
         '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
         f'</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{TEXT_WIDTH_TWIPS - half}"/>'
-        f"</w:tblGrid>{''.join(rows)}</w:tbl>" + paragraph(ids[BODY], props='<w:spacing w:line="20" w:lineRule="exact"/>')
+        f"</w:tblGrid>{''.join(rows)}</w:tbl>"
+        + paragraph(ids[BODY], props='<w:spacing w:line="20" w:lineRule="exact"/>')
     )

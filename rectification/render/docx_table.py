@@ -84,11 +84,15 @@ def table_xml(
     )
 
 
-def _row(cells: Sequence[str], widths: Sequence[int], style: str, header: bool, merge: dict[int, str] | None = None) -> str:
+def _row(
+    cells: Sequence[str], widths: Sequence[int], style: str, header: bool, merge: dict[int, str] | None = None
+) -> str:
     # A body row may run over a page (a long 整改进展 would otherwise leave most of a page empty); the header not.
     props = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else ""
     merge = merge or {}
-    tcs = "".join(_cell(text, width, style, merge.get(c, "")) for c, (text, width) in enumerate(zip(cells, widths)))
+    tcs = "".join(
+        _cell(text, width, style, merge.get(c, "")) for c, (text, width) in enumerate(zip(cells, widths, strict=False))
+    )
     return f"<w:tr>{props}{tcs}</w:tr>"
 
 

@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 from rectification.core.names import os_error_text
 from rectification.core.text import escape_xml, plain, xml_safe
 from rectification.render.docx_table import table_xml
+from rectification.render.keeping import kept_with_next
 from rectification.render.notice import Block, BlockKind, Notice
 from rectification.render.template import TemplateStyleMissing, TemplateUnusable
 from rectification.render.title_break import break_title
@@ -73,7 +74,6 @@ ONCE_LEVEL = zlib.Z_DEFAULT_COMPRESSION  # the template's own parts, deflated on
 REPAIR = "请运行 python tools/build_docx_template.py 恢复出厂模板"
 # Word's own hint for Chinese runs: “” and — then take the eastAsia font, not Times New Roman.
 RUN_FONTS = '<w:rFonts w:hint="eastAsia"/>'
-NOTE_LINE = ("附件：", "\u3000\u3000\u3000")  # 附件说明's lines: kept with the closing below them
 
 
 def clean_text(text: str) -> str:
@@ -139,21 +139,6 @@ def paragraph_xml(block: Block, right_chars: float | None, styles: StyleIds, kee
     kind = BlockKind.BODY if block.kind is BlockKind.SUBHEADING and lead and text else block.kind
     style = styles.paragraph[kind]
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{"<w:keepNext/>" if keep else ""}{ind}</w:pPr>{runs}</w:p>'
-
-
-def kept_with_next(blocks: tuple[Block, ...]) -> set[int]:
-    """The closing's paragraphs that must not be parted: the last text paragraph, the blank, the signature."""
-    kept: set[int] = set()
-    for n, block in enumerate(blocks):
-        if block.kind is BlockKind.SIGNATURE and n + 1 < len(blocks) and blocks[n + 1].kind is BlockKind.DATE:
-            kept.add(n)
-            before = n - 1
-            while before >= 0 and (blocks[before].kind is BlockKind.BLANK or blocks[before].text.startswith(NOTE_LINE)):
-                kept.add(before)
-                before -= 1
-            if before >= 0 and blocks[before].kind is not BlockKind.TABLE:
-                kept.add(before)
-    return kept
 
 
 def body_xml(notice: Notice, styles: StyleIds) -> str:
@@ -347,7 +332,9 @@ def package_docx(loaded: Template, notice: Notice, body: str, now: datetime | No
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
     stamp = when.timetuple()[:6]
     package = ZipWriter(loaded.parts)
-    package.add(pack(loaded.document_part, loaded.head + body.encode() + (loaded.tail if tail is None else tail), stamp))
+    package.add(
+        pack(loaded.document_part, loaded.head + body.encode() + (loaded.tail if tail is None else tail), stamp)
+    )
     package.add(pack(loaded.core_part, core_properties(loaded.core, notice, when), stamp))
     return package.getvalue()
 

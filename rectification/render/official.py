@@ -99,7 +99,9 @@ def estimated_lines(blocks: tuple[Block, ...]) -> int:
     total = 0
     for block in blocks:
         if block.kind is BlockKind.TITLE:
-            total += sum(max(1, math.ceil(width(line) / TITLE_CHARS_PER_LINE)) for line in break_title(block.text).split("\n"))
+            total += sum(
+                max(1, math.ceil(width(line) / TITLE_CHARS_PER_LINE)) for line in break_title(block.text).split("\n")
+            )
         elif block.kind is BlockKind.TABLE:
             total += math.ceil(len(block.rows) * 1.5)
         else:

@@ -97,9 +97,11 @@ def _official(compose: str) -> Callable[[Report], Files]:
         else:
             from rectification.render.notice import compose as compose_notice
 
-            notice = compose_notice(info, report.analysis, report.notice_format, report.progress)
+            notice = compose_notice(info, report.analysis, report.notice_format, report.progress, report.values)
             document = upward.party_notice(notice, info, report.analysis, report.notice_format)
-        return [(report.stem + BY_KEY[compose if compose != "party" else PARTY_NOTICE].suffix, render_official(document))]
+        return [
+            (report.stem + BY_KEY[compose if compose != "party" else PARTY_NOTICE].suffix, render_official(document))
+        ]
 
     return render
 
@@ -140,7 +142,9 @@ ROUND_RENDERERS: tuple[Renderer[Round], ...] = (
 
 def render_round(round_: Round) -> tuple[Output, ...]:
     """The round's outputs, every one rendered before any is written."""
-    return tuple(Output(r.key, name, data) for r in ROUND_RENDERERS if r.wanted(round_) for name, data in r.render(round_))
+    return tuple(
+        Output(r.key, name, data) for r in ROUND_RENDERERS if r.wanted(round_) for name, data in r.render(round_)
+    )
 
 
 def render_one(report: Report, key: str) -> tuple[Output, ...]:

@@ -141,7 +141,10 @@ def three_lists(titles: list[str], analysis: Analysis) -> tuple[Attachment, ...]
             p = t.problem
             problems.append((p.number or str(seen[p.row]), category_name(p.category), p.title, p.detail))
     groups = tuple(str(t.problem.row) for t in analysis.tracked)
-    tasks = tuple((t.problem.number, t.problem.title, t.measure.text, deadline_words(t.measure.deadline)) for t in analysis.tracked)
+    tasks = tuple(
+        (t.problem.number, t.problem.title, t.measure.text, deadline_words(t.measure.deadline))
+        for t in analysis.tracked
+    )
     owners = tuple(
         (t.problem.number, t.measure.text, t.measure.leader, t.measure.department, t.measure.person)
         for t in analysis.tracked

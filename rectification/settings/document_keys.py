@@ -8,7 +8,11 @@ never asks for these documents is checked exactly as before.
 from __future__ import annotations
 
 YES, NO, OMIT = "是", "否", "不写"  # OMIT: settings.keys.OMIT, a part left out
-FORMAL_CHOICES = ("不用", "党内通报", "全部")  # 党内通报: the notice again, as a 红头 document; 全部: the report and plan too
+FORMAL_CHOICES = (
+    "不用",
+    "党内通报",
+    "全部",
+)  # 党内通报: the notice again, as a 红头 document; 全部: the report and plan too
 LEDGER_COLUMNS_SHOWN = "序号、问题、整改措施、责任领导、责任部门、责任人、整改时限、整改状态、完成时间、整改进展"
 
 DOCUMENT_ROWS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
@@ -19,13 +23,25 @@ DOCUMENT_ROWS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("报告写法", "choice", "报告中问题整改情况逐个写，还是只按类别概述", "概述", ("逐条", "概述")),
     ("报告结束语", "section", "整改情况报告正文最后一段；留空或写“不写”则没有", "特此报告。", ()),
     ("附件标题", "pattern", "报告所附整改台账的标题", "{发文机关}巡察整改台账", ()),
-    ("附件列", "label", f"附件台账显示哪些列，用顿号隔开；可选：{LEDGER_COLUMNS_SHOWN}、问题具体表现、佐证材料、预警", "序号、问题、整改措施、整改状态", ()),
+    (
+        "附件列",
+        "label",
+        f"附件台账显示哪些列，用顿号隔开；可选：{LEDGER_COLUMNS_SHOWN}、问题具体表现、佐证材料、预警",
+        "序号、问题、整改措施、整改状态",
+        (),
+    ),
     ("整改方案", "choice", "是否同时生成整改方案（附问题清单、任务清单、责任清单）", YES, (YES, NO)),
     ("方案标题", "pattern", "整改方案的标题", "{发文机关}关于{巡察轮次}反馈意见的整改方案", ()),
     ("方案开头", "section", "整改方案的开头段落；留空或写“不写”则没有", "为切实抓好……制定本方案。", ()),
     ("红头文件", "choice", "党内通报：另生成红头的党内通报；全部：报告和方案也用红头", "党内通报", FORMAL_CHOICES),
     ("发文机关标志", "pattern", "红头上的发文机关标志（红色小标宋）", "{发文机关}文件", ()),
-    ("发文字号", "section", "发文字号，写作 机关代字〔年份〕序号号，如 某财党组〔2025〕12号；留空或写“不写”则不印", "某财党组〔2025〕12号", ()),
+    (
+        "发文字号",
+        "section",
+        "发文字号，写作 机关代字〔年份〕序号号，如 某财党组〔2025〕12号；留空或写“不写”则不印",
+        "某财党组〔2025〕12号",
+        (),
+    ),
     ("份号", "section", "份号（6位数字）；留空或写“不写”则不印", "000001", ()),
     ("密级", "section", "密级和保密期限；留空或写“不写”则不印", "秘密★1年", ()),
     ("紧急程度", "section", "紧急程度；留空或写“不写”则不印", "特急", ()),
