@@ -272,20 +272,34 @@ def test_round_notice_figures_match_hand_counts(run_cli, round_dir):
     path = run.out_dir / "本轮整改进展情况汇总通报.docx"
     assert f"本轮汇总通报：{path}" in run.output
     texts = [p.text for p in docx.Document(str(path)).paragraphs if p.text]
-    assert texts[0] == "关于本轮巡察整改进展情况的通报"
+    assert texts[0] == "关于区委第三轮巡察整改进展情况的通报"  # the round named (issue 23)
     assert texts[1] == (
-        "截至2025年12月11日，本轮巡察共3个单位报送了整改台账。巡察反馈的8个问题已完成整改6个、正在整改2个"
-        "（其中长期坚持0个），总体完成率75.0%；制定整改措施11项，已完成9项，完成率81.8%。"
+        "截至2025年12月11日，区委第三轮巡察共3个单位报送了整改台账。巡察反馈的8个问题已完成整改6个、正在整改2个"
+        "（其中长期坚持0个），问题整改完成率75.0%；制定整改措施11项，已完成9项，措施完成率81.8%。"
     )
     assert texts[2] == f"逾期未完成的整改措施1项，涉及单位：{UNIT_B}（1项）。"
     assert texts[3] == f"整改尚未全部完成的单位：{UNIT_B}。"
     assert texts[5:9] == [
-        f"1.{UNIT_A}：问题2个，已完成整改2个，完成率100.0%；整改措施3项，红灯0项、黄灯0项。",
-        f"2.{UNIT_B}：问题4个，已完成整改2个，完成率50.0%；整改措施5项，红灯1项、黄灯1项。",
-        "3.中共某某区丙局党组：问题2个，已完成整改2个，完成率100.0%；整改措施3项，红灯0项、黄灯0项。台账有错误，尚未生成通报。",
+        f"1.{UNIT_A}：问题2个，已完成整改2个，问题整改完成率100.0%；整改措施3项。",
+        f"2.{UNIT_B}：问题4个，已完成整改2个，问题整改完成率50.0%；整改措施5项，其中逾期未完成1项、临近到期1项。",
+        "3.中共某某区丙局党组：问题2个，已完成整改2个，问题整改完成率100.0%；整改措施3项。台账有错误，尚未生成通报。",
         "4.（未读出发文机关）（4损坏.xlsx）：台账无法读取，未纳入统计。",
     ]
-    assert texts[-2:] == ["巡察工作领导小组办公室", "2025年12月11日"]
+    assert texts[-2:] == ["区委巡察工作领导小组办公室", "2025年12月11日"]
+
+
+def test_round_notice_tells_two_ledgers_of_one_unit_apart(run_cli, tmp_path):
+    folder = tmp_path / "本轮"
+    folder.mkdir()
+    write_ledger(folder / "甲局一.xlsx", info={**INFO, "发文机关": UNIT_A})
+    write_ledger(folder / "甲局二.xlsx", info={**INFO, "发文机关": UNIT_A})
+    write_ledger(folder / "乙局.xlsx", info={**INFO, "发文机关": UNIT_B})
+    run = run_cli("--batch", str(folder))
+    texts = [p.text for p in docx.Document(str(run.out_dir / "本轮整改进展情况汇总通报.docx")).paragraphs if p.text]
+    assert "共2个单位报送了整改台账" in texts[1]
+    units = [t.split(".", 1)[1].split("：")[0] for t in texts if t[:1].isdigit() and "：问题" in t]
+    assert sorted(units) == sorted([f"{UNIT_A}（甲局一.xlsx）", f"{UNIT_A}（甲局二.xlsx）", UNIT_B])
+    assert not any("红灯" in t or "黄灯" in t for t in texts)
 
 
 def test_round_notice_in_the_rounds_own_words(run_cli, round_dir, tmp_path):

@@ -29,6 +29,7 @@ class UnitLine:
     message: str = ""  # why the file could not be read
     since: str = ""  # --since: the earlier copy it was compared with
     changes: tuple[int, ...] = ()  # --since: how many of each compare.Change, in Change order
+    inspection_round: str = ""  # 巡察轮次 as its 基本信息 has it
 
     @property
     def state(self) -> str:

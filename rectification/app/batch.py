@@ -88,6 +88,7 @@ class Outcome:
     files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
     folder: Path | None = None  # the unit's folder, OUT/<发文机关>/
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
+    inspection_round: str = ""  # 巡察轮次: the round notice's title and signature name the round
 
     @property
     def errors(self) -> int:
@@ -104,6 +105,7 @@ class Outcome:
             self.message,
             self.since,
             self.changes,
+            self.inspection_round,
         )
 
 
@@ -315,6 +317,7 @@ def process_one(path: Path, options: Options) -> Outcome:
         path,
         report.verdict,
         unit=info.issuer if info else "",
+        inspection_round=info.inspection_round if info else "",
         figures=report.analysis.figures,
         counts=report.counts,
         red=tuple(overdue_cells(t) for t in report.analysis.with_light(Light.RED)),

@@ -13,6 +13,7 @@ from rectification.core.errors import EXIT_DELIVERY, EXIT_OK
 from rectification.files.write import Saved
 
 if TYPE_CHECKING:
+    from rectification.analyse.remind import Reminder
     from rectification.app.request import AskPassword, Request
 
 
@@ -116,7 +117,14 @@ def deliver_reminders_of(
 
     by_name = {o.name: o.data for o in report.outputs if o.key == REMINDERS}
     paths = dict(zip(by_name, saved.paths(REMINDERS), strict=True))
-    letters = [ReminderLetter(r, paths[r.file_name], by_name[r.file_name]) for r in report.reminders if r.file_name]
+    from rectification.render.reminder import letter_title, reminder_values
+
+    def letter(r: Reminder) -> ReminderLetter:
+        values = {**report.values, **reminder_values(r, report.analysis, report.notice_format)}
+        title = letter_title(report.notice_format, values)
+        return ReminderLetter(r, paths[r.file_name], by_name[r.file_name], title, values["督办称谓"])
+
+    letters = [letter(r) for r in report.reminders if r.file_name]
     extras = Extras(eml=request.eml, send=request.send, mail_config=request.mail_config)
     try:
         done = deliver_reminders(

@@ -131,6 +131,8 @@ class ReminderLetter:
     reminder: Reminder
     path: Path
     docx: bytes
+    title: str = ""  # the letter's own title (督办标题): the mail names the letter by it
+    addressed_as: str = "你部门"  # 督办称谓: 你部门, or 您 for a leader
 
 
 @dataclass
@@ -162,10 +164,13 @@ def deliver_reminders(
         if not r.to:
             done.status[r.addressee] = "无邮箱"
             continue
-        title = letter.path.stem
+        title = letter.title or letter.path.stem
         subject = f"{r.addressee}：督办提醒（{as_of_text}）"
+        counts = "、".join(
+            c for c in (f"{r.red}项已逾期" if r.red else "", f"{r.yellow}项即将到期" if r.yellow else "") if c
+        )
         body = (
-            f"{r.addressee}：\n\n截至{as_of_text}，由你们负责的{word}整改措施中有{r.red}项已逾期、{r.yellow}项即将到期，"
+            f"{r.addressee}：\n\n截至{as_of_text}，{letter.addressed_as}负责的{word}整改措施中{counts}，"
             f"详见附件《{title}》，请抓紧办理并按要求反馈。\n\n{issuer}\n{as_of_text}\n"
         )
         attachments = [Attachment(letter.path.name, letter.docx)]

@@ -8,10 +8,12 @@ from datetime import timedelta
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.analyse.remind import Reminder
 from rectification.core.model import NoticeInfo
+from rectification.render.clauses import without_zero_clauses
 from rectification.render.ledger_table import deadline_words
 from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, date_text, notice_values
-from rectification.settings import NoticeFormat
+from rectification.settings import NoticeFormat, Pattern
 
+ZERO_COUNTS = ("本单红灯数", "本单黄灯数")  # a clause counting none is left out of the letter
 TABLE_HEADER = ("序号", "问题", "整改措施", "责任领导", "责任人", "整改时限", "状态", "逾期/剩余天数")
 
 
@@ -19,6 +21,7 @@ def reminder_values(reminder: Reminder, analysis: Analysis, fmt: NoticeFormat) -
     """The letter's own placeholders (scope REMINDER), beside the notice-wide ones."""
     return {
         "督办对象": reminder.addressee,
+        "督办称谓": "您" if fmt.choice("督办对象") == "责任领导" else "你部门",
         "本单措施数": str(len(reminder.tracked)),
         "本单红灯数": str(reminder.red),
         "本单黄灯数": str(reminder.yellow),
@@ -39,9 +42,12 @@ def compose_reminder(
     values = {**notice_wide, **reminder_values(reminder, analysis, fmt)}
 
     def fill(name: str) -> list[str]:
-        return fmt.lines(name, values)
+        if fmt.pattern(name) is None:
+            return []
+        text = Pattern.parse(without_zero_clauses(fmt.values[name], values, ZERO_COUNTS)).fill(values)
+        return [line.strip() for line in text.split("\n") if line.strip()]
 
-    title = "".join(fill("督办标题"))
+    title = letter_title(fmt, values)
     blocks = [
         Block(BlockKind.TITLE, title),
         Block(BlockKind.BLANK),
@@ -54,6 +60,11 @@ def compose_reminder(
     blocks += [Block(BlockKind.BODY, line) for line in fill("督办要求")]
     blocks += closing_blocks("".join(fill("督办落款")), analysis.as_of)
     return Notice(title, tuple(blocks))
+
+
+def letter_title(fmt: NoticeFormat, values: Mapping[str, str]) -> str:
+    """The letter's title (督办标题 filled): the mail that carries it names it so."""
+    return "".join(fmt.lines("督办标题", values))
 
 
 def table_row(t: Tracked) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from rectification.analyse.analysis import STATES, Figures
 from rectification.analyse.compare import Change
 from rectification.analyse.round import Round, UnitLine
 from rectification.core.model import Verdict
+from rectification.render.chart_axis import count_axis
 from rectification.render.summary import STATE_COLOURS
 from rectification.render.xlsx_tables import Cell, Row, Tint, new_workbook, table_columns, write_table
 
@@ -47,7 +48,9 @@ def build_rollup(round_: Round) -> bytes:
         write_table(book.add_worksheet(PROGRESS_SHEET), styles, PROGRESS_COLUMNS, progress_rows(lines), filtered=True)
     units.set_footer(f"&L统计日期：{as_of.isoformat()}&C第 &P 页，共 &N 页")
     if lines:
-        _insert_chart(book, units, len(lines))
+        _insert_chart(
+            book, units, len(lines), max((line.figures.measures for line in lines if line.figures), default=0)
+        )
     book.close()
     return buffer.getvalue()
 
@@ -93,9 +96,9 @@ def file_rows(lines: Sequence[UnitLine], skipped: Sequence[tuple[str, str]]) -> 
     return rows or [Row(("", "全部文件均已处理"))]
 
 
-def _insert_chart(book: Workbook, sheet: Worksheet, count: int) -> None:
-    """A stacked column per unit: its measures by state."""
-    chart = book.add_chart({"type": "column", "subtype": "stacked"})
+def _insert_chart(book: Workbook, sheet: Worksheet, count: int, largest: int) -> None:
+    """A stacked bar per unit, its measures by state: the names read across, however many units (40 and more)."""
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
     for k, (state, colour) in enumerate(zip(STATES, STATE_COLOURS, strict=True)):
         column = FIRST_STATE_COLUMN + k
         chart.add_series(
@@ -109,6 +112,9 @@ def _insert_chart(book: Workbook, sheet: Worksheet, count: int) -> None:
         )
     chart.set_title({"name": "各单位整改措施状态", "name_font": {"size": 12, "bold": True}})
     chart.set_legend({"position": "bottom"})
-    chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_size({"width": max(480, 60 * count + 160), "height": 320})
+    # A bar chart's x axis is XlsxWriter's value axis: whole counts. Its y axis, the units, top down as the table
+    # lists them, the counts' axis staying below the bars.
+    chart.set_x_axis(count_axis(largest))
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
+    chart.set_size({"width": 720, "height": max(320, 22 * count + 140)})
     sheet.insert_chart(count + 3, 0, chart)

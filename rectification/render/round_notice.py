@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
 from rectification.analyse.compare import PLACEHOLDERS, Change
 from rectification.analyse.round import Round, UnitLine
 from rectification.core.model import Verdict
-from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values, percent
+from rectification.render.notice import (
+    Block,
+    BlockKind,
+    Notice,
+    closing_blocks,
+    inspecting_body,
+    notice_values,
+    percent,
+)
 from rectification.settings import NoticeFormat
 
 
@@ -32,9 +41,12 @@ def round_values(round_: Round) -> dict[str, str]:
     if compared:  # --since: every compared unit's changes added up
         totals = [sum(column) for column in zip(*compared, strict=True)]
         values.update({name: str(totals[list(Change).index(change)]) for name, change in PLACEHOLDERS.items()})
+    named = Counter(line.inspection_round for line in read if line.inspection_round).most_common(1)
+    round_name = named[0][0] if named else f"本轮{values['巡察']}"
+    values.update({"巡察轮次": round_name, "巡察机关": inspecting_body(round_name) if named else ""})
     values.update(
         {
-            "单位数": str(len(read)),
+            "单位数": str(len({line.name for line in read})),  # two ledgers of one 发文机关 are one unit
             "红灯单位名单": "、".join(red) or "无",
             "未完成单位名单": "、".join(open_units) or "无",
             "已生成单位数": str(sum(1 for line in lines if line.verdict is Verdict.PRODUCED)),
@@ -75,16 +87,20 @@ def compose_round(lines: Sequence[UnitLine], fmt: NoticeFormat, values: dict[str
     ]
     blocks.append(Block(BlockKind.BODY, "各单位整改进展情况如下："))
     places = fmt.places
+    shared = {name for name, count in Counter(line.name for line in lines).items() if count > 1}
     for n, line in enumerate(lines, 1):
         f = line.figures
+        # A 发文机关 with several ledgers is told apart by each ledger's file name.
+        name = f"{line.name}（{line.file}）" if line.name in shared else line.name
         if f is None:
             text = f"{line.name}（{line.file}）：台账无法读取，未纳入统计。"
         else:
             rate = percent(f.problem_rate, places)
-            text = (
-                f"{line.name}：问题{f.problems}个，已完成整改{f.problems_done}个，完成率{rate}；"
-                f"整改措施{f.measures}项，红灯{f.red}项、黄灯{f.yellow}项。"
-            )
+            text = f"{name}：问题{f.problems}个，已完成整改{f.problems_done}个，问题整改完成率{rate}；整改措施{f.measures}项"
+            late = [
+                c for c in (f"逾期未完成{f.red}项" if f.red else "", f"临近到期{f.yellow}项" if f.yellow else "") if c
+            ]
+            text += f"，其中{'、'.join(late)}。" if late else "。"
             if line.verdict is Verdict.BLOCKED:
                 text += "台账有错误，尚未生成通报。"
         blocks.append(Block(BlockKind.BODY, f"{n}.{text}"))

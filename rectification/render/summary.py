@@ -11,6 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 from rectification.analyse.analysis import STATES, Analysis, Assessment, Figures, Tally, Tracked
 from rectification.analyse.compare import Change, Progress
 from rectification.core.model import Finding, Level, Light
+from rectification.render.chart_axis import count_axis
 from rectification.render.xlsx_tables import Cell, Column, Row, Tint, new_workbook, table_columns, write_table
 
 if TYPE_CHECKING:  # only --remind loads the letters' module
@@ -80,7 +81,8 @@ def build_summary(
         sheets.append((REMINDER_SHEET, columns, _reminder_rows(reminders), True))
     for name, columns, rows, filtered in sheets:
         write_table(book.add_worksheet(name), styles, columns, rows, filtered)
-    _insert_chart(book, book.get_worksheet_by_name(SUMMARY_SHEET))
+    f = analysis.figures
+    _insert_chart(book, book.get_worksheet_by_name(SUMMARY_SHEET), max(f.done, f.in_progress, f.ongoing, f.not_started))
     book.close()
     return buffer.getvalue()
 
@@ -193,7 +195,7 @@ def _days(a: Assessment) -> Cell:
     return a.days_left
 
 
-def _insert_chart(book: Workbook, sheet: Worksheet) -> None:
+def _insert_chart(book: Workbook, sheet: Worksheet, largest: int) -> None:
     """A column chart of the four measure states, beside the figures."""
     first = 3  # 已完成 is the third figure, below the header
     chart = book.add_chart({"type": "column"})
@@ -209,5 +211,5 @@ def _insert_chart(book: Workbook, sheet: Worksheet) -> None:
     )
     chart.set_title({"name": "整改措施状态", "name_font": {"size": 12, "bold": True}})
     chart.set_legend({"none": True})
-    chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_y_axis(count_axis(largest))  # whole counts: never 0.5 or 1.5
     sheet.insert_chart(1, 3, chart, {"x_offset": 10})
