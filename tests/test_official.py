@@ -157,11 +157,23 @@ def test_table_columns_fit_headers_and_short_words():
     from rectification.render.docx_table import CELL_MARGINS_TWIPS, HEADER_CHAR_TWIPS, column_widths
 
     rows = [("序号", "问题", "整改状态", "整改进展"), ("1", "很长的问题" * 8, "正在推进", "很长的进展" * 20)]
-    widths = column_widths(rows)
+    widths = column_widths(rows, header_char=HEADER_CHAR_TWIPS)
     assert sum(widths) == 8844
     assert widths[0] >= 2 * HEADER_CHAR_TWIPS + CELL_MARGINS_TWIPS
     assert widths[2] >= 4 * HEADER_CHAR_TWIPS + CELL_MARGINS_TWIPS
     assert widths[3] > widths[1]
+
+
+def test_a_letters_columns_keep_headers_and_status_words_whole():
+    from rectification.render.docx_table import CELL_MARGINS_TWIPS, CHAR_TWIPS, column_widths
+    from rectification.render.reminder import TABLE_HEADER
+
+    rows = [TABLE_HEADER, ("6", "公开不及时", "制定学习计划", "王明", "李华", "立行立改", "正在推进", "立行立改未完成")]
+    widths = column_widths(rows)
+    assert sum(widths) == 8844
+    for header, width in zip(TABLE_HEADER, widths, strict=True):  # 五号 headers on one line
+        assert width >= len(header.replace("/", "")) * CHAR_TWIPS + CELL_MARGINS_TWIPS - CHAR_TWIPS // 2, header
+    assert widths[6] >= 4 * CHAR_TWIPS + CELL_MARGINS_TWIPS  # 正在推进 whole
 
 
 def test_document_numbers_are_written_as_the_standard_has_them():

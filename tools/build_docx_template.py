@@ -121,7 +121,8 @@ def notice_styles() -> list[str]:
             "paragraph",
             "TableText",
             "表格文字",
-            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+            # No space between CJK and digits (autoSpace): a date measured to fit its column stays on one line.
+            '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
             + NO_INDENT
             + '<w:jc w:val="left"/>',
             fonts(FANGSONG) + size(21),
@@ -130,7 +131,7 @@ def notice_styles() -> list[str]:
             "paragraph",
             "TableHeader",
             "表格标题行",
-            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+            '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
             + NO_INDENT
             + '<w:jc w:val="center"/>',
             fonts(HEITI) + NOT_BOLD + size(21),
@@ -186,7 +187,7 @@ def official_styles(tight: str) -> list[str]:
             "paragraph",
             "AttachedHeader",
             "附表标题行",
-            off_grid + NO_INDENT + '<w:jc w:val="center"/>',
+            tight + off_grid + NO_INDENT + '<w:jc w:val="center"/>',
             fonts(FANGSONG) + "<w:b/><w:bCs/>" + size(24),
         ),
     ]

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from rectification.core.text import escape_xml
-from rectification.render.docx_table import LANDSCAPE_WIDTH_TWIPS, TEXT_WIDTH_TWIPS, table_xml
+from rectification.render.docx_table import HEADER_CHAR_TWIPS, LANDSCAPE_WIDTH_TWIPS, TEXT_WIDTH_TWIPS, table_xml
 from rectification.render.docx_writer import (
     DEFAULT_TEMPLATE,
     REPAIR,
@@ -37,7 +37,8 @@ MASTHEAD_HALF_POINTS = 72  # the template's size (36 pt); a long name is set sma
 TYPE_WIDTH_POINTS = TEXT_WIDTH_TWIPS / 20
 LINE_TWIPS = 579
 TYPE_HEIGHT_TWIPS = 12756  # 225 mm
-RECORD_ROW_TWIPS = 480  # a 版记 row: the 版记 style's exact 18 pt line and 3 pt above and below
+RECORD_ROW_TWIPS = 600  # a 版记 row: the 版记 style's exact 18 pt line, 3 pt above and below, and its rules
+RECORD_SLACK_TWIPS = 1000  # room for how readers round row heights: the 版记 never runs onto a page of its own
 RULE_THICK, RULE_THIN = 8, 6  # eighths of a point: 0.35 mm ≈ 1 pt, 0.25 mm ≈ 0.75 pt
 SECT = re.compile(r"<w:sectPr\b.*?</w:sectPr>", re.DOTALL)
 LANDSCAPE_PAGE = '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>'
@@ -147,7 +148,13 @@ def attachment_xml(label: str, attachment: Attachment, ids: _Ids) -> str:
     """附件 flush left in 黑体, the title centred (a blank line between), then the table across the page."""
     rows = [tuple(clean_text(c) for c in row) for row in attachment.rows]
     table = table_xml(
-        rows, ids[TABLE_TEXT], ids[ATTACHED_HEADER], LANDSCAPE_WIDTH_TWIPS, attachment.groups, attachment.merged
+        rows,
+        ids[TABLE_TEXT],
+        ids[ATTACHED_HEADER],
+        LANDSCAPE_WIDTH_TWIPS,
+        attachment.groups,
+        attachment.merged,
+        header_char=HEADER_CHAR_TWIPS,
     )
     title = break_title(clean_text(attachment.title), per_line=LANDSCAPE_WIDTH_TWIPS / 440)
     return (
@@ -190,7 +197,7 @@ def record_xml(formal: Formal, ids: _Ids) -> str:
     rows.append(f"<w:tr>{printed}</w:tr>")
     # The page holds the 版记 alone: a blank line as tall as the rest of the type area puts its last rule on the
     # type area's bottom edge, in Word and LibreOffice alike (LibreOffice ignores a section's bottom alignment).
-    drop = TYPE_HEIGHT_TWIPS - RECORD_ROW_TWIPS * len(rows) - 240
+    drop = TYPE_HEIGHT_TWIPS - RECORD_ROW_TWIPS * len(rows) - RECORD_SLACK_TWIPS
     spacer = paragraph(ids[BODY], props=f'<w:spacing w:before="{drop}" w:after="0" w:line="20" w:lineRule="exact"/>')
     return spacer + (
         f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/>{borders}'

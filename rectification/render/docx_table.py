@@ -11,7 +11,8 @@ TEXT_WIDTH_TWIPS = 8844  # GB/T 9704's 156 mm type area
 LANDSCAPE_WIDTH_TWIPS = 12756  # the same type area turned sideways: 225 mm
 CHAR_TWIPS = 210  # one 五号 (10.5 pt) character
 CELL_MARGINS_TWIPS = 2 * 57 + 40  # the cell's left and right margins, and a little air
-HEADER_CHAR_TWIPS = 250  # one header character: 小四 (12 pt) and bold
+HEADER_CHAR_TWIPS = 250  # one header character of an attached table: 小四 (12 pt) and bold
+SHORT_WORD_HARD = 4  # a cell this short (序号, a name, 正在推进) is never broken
 SHORT_WORD = 8  # a cell this short (序号, 已完成, a date) is never broken: its column is at least this wide
 BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 BORDERS = "".join(BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -23,36 +24,57 @@ def text_chars(text: str) -> float:
     return max(sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H") else 1.0 for c in line) for line in lines)
 
 
-def column_widths(rows: Sequence[Sequence[str]], total: int = TEXT_WIDTH_TWIPS, char: int = CHAR_TWIPS) -> list[int]:
-    """Widths in twips measured from the content: every header and short word fits on one line.
+def column_widths(
+    rows: Sequence[Sequence[str]],
+    total: int = TEXT_WIDTH_TWIPS,
+    char: int = CHAR_TWIPS,
+    header_char: int = CHAR_TWIPS,
+) -> list[int]:
+    """Widths in twips measured from the content: headers and short words (序号, a name, 已完成) never break.
 
-    Each column gets at least its header's width and, when every cell in it is short (序号, a status, a date),
-    its longest cell's; what is left goes to the columns whose text must wrap, by how much they would need.
+    Three floors, each kept when the table has room for it: the header and every cell of at most SHORT_WORD_HARD
+    characters on one line; then every cell of at most SHORT_WORD (a date) too; then all of it. What a floor
+    leaves goes to the columns that must wrap, by the square root of what they would need.
     """
-    columns = len(rows[0])
 
-    def cells(c: int) -> list[float]:
-        return [text_chars(r[c]) for r in rows[1:] if c < len(r)] or [0.0]
+    def longest(c: int) -> float:
+        return max((text_chars(r[c]) for r in rows[1:] if c < len(r)), default=0.0)
 
-    floor = []
-    want = []
-    for c in range(columns):
-        body = cells(c)
-        least = max(text_chars(rows[0][c]) * HEADER_CHAR_TWIPS, char) + CELL_MARGINS_TWIPS
-        if max(body) <= SHORT_WORD:
-            least = max(least, max(body) * char + CELL_MARGINS_TWIPS)
-        floor.append(least)
-        want.append(max(max(body) * char + CELL_MARGINS_TWIPS, least))
-    if sum(floor) >= total:  # too many columns even for their headers: share by the floors
-        widths = [int(total * f / sum(floor)) for f in floor]
-    elif sum(want) <= total:  # everything fits on one line: spread the spare width evenly by need
+    def fit(chars: float) -> int:
+        return round(chars * char) + CELL_MARGINS_TWIPS
+
+    hard, soft, want = [], [], []
+    for c in range(len(rows[0])):
+        body = longest(c)
+        hard.append(
+            max(
+                round(text_chars(rows[0][c]) * header_char) + CELL_MARGINS_TWIPS,
+                fit(body if body <= SHORT_WORD_HARD else 1),
+            )
+        )
+        soft.append(max(hard[-1], fit(body) if body <= SHORT_WORD else 0))
+        want.append(max(soft[-1], fit(body)))
+    floor = soft if sum(soft) < total else hard
+    if sum(want) <= total:  # everything fits on one line: the spare width shared by need
         widths = [int(w * total / sum(want)) for w in want]
-    else:  # the long columns share what the floors leave, by the square root of their need
-        spare = total - sum(floor)
-        need = [(w - f) ** 0.5 for w, f in zip(want, floor, strict=True)]
-        widths = [int(f + spare * n / sum(need)) for f, n in zip(floor, need, strict=True)]
+    elif sum(floor) >= total:  # too many columns even for their headers: share by the floors
+        widths = [int(total * f / sum(floor)) for f in floor]
+    else:
+        widths = _share(floor, want, total)
     widths[-1] += total - sum(widths)
     return widths
+
+
+def _share(floor: list[int], want: list[int], total: int) -> list[int]:
+    """The floors, plus what they leave shared by the square root of each column's need, none past its want."""
+    widths = [float(f) for f in floor]
+    for _ in range(len(floor)):  # a column given more than it wants hands the rest on
+        spare = total - sum(widths)
+        need = [(w - x) ** 0.5 if w > x else 0.0 for w, x in zip(want, widths, strict=True)]
+        if spare < 1 or not any(need):
+            break
+        widths = [min(x + spare * n / sum(need), float(w)) for x, n, w in zip(widths, need, want, strict=True)]
+    return [int(w) for w in widths]
 
 
 def table_xml(
@@ -62,13 +84,14 @@ def table_xml(
     total: int = TEXT_WIDTH_TWIPS,
     groups: Sequence[object] = (),
     merged: Collection[int] = (),
+    header_char: int = CHAR_TWIPS,
 ) -> str:
     """A w:tbl with the first row as its header (repeated on every page); cell paragraphs take style.
 
     groups holds a key per body row: in the merged columns, a row of the same group as the row above continues
     its cell (w:vMerge), so a problem with several measures is written once.
     """
-    widths = column_widths(rows, total)
+    widths = column_widths(rows, total, header_char=header_char)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     body = [_row(rows[0], widths, header_style, header=True)]
     for n, row in enumerate(rows[1:]):
