@@ -203,3 +203,29 @@ def test_the_new_documents_render_in_libreoffice(formal_run, tmp_path):
         sizes = re.findall(r"size:\s+([\d.]+) x ([\d.]+)", info)
         landscape = [w for w, h in sizes if float(w) > float(h)]
         assert bool(landscape) == (suffix != "_党内通报.docx"), (suffix, sizes)
+
+
+@pytest.mark.parametrize(("largest", "step", "top"), [(0, 1, 1), (5, 1, 6), (9, 2, 10), (40, 5, 45), (250, 50, 300)])
+def test_chart_axes_count_in_whole_steps(largest, step, top):
+    from rectification.render.chart_axis import count_axis
+
+    axis = count_axis(largest)
+    assert (axis["major_unit"], axis["max"], axis["num_format"]) == (step, top, "0")
+
+
+def test_the_summary_chart_has_a_whole_number_axis(run_cli, ledger_path):
+    run = run_cli(str(ledger_path))
+    with zipfile.ZipFile(run.files("_汇总.xlsx")[0]) as book:
+        chart = next(book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart"))
+    assert '<c:majorUnit val="1"/>' in chart and 'formatCode="0"' in chart
+
+
+def test_the_rollup_chart_is_a_bar_per_unit_top_down(run_cli, tmp_path):
+    folder = tmp_path / "本轮"
+    folder.mkdir()
+    for n in range(12):
+        write_ledger(folder / f"台账{n:02d}.xlsx", info={**INFO, "发文机关": f"中共某某区第{n + 1}局党组委员会"})
+    run = run_cli("--batch", str(folder))
+    with zipfile.ZipFile(next(run.out_dir.glob("各单位整改进展汇总_*.xlsx"))) as book:
+        chart = next(book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart"))
+    assert '<c:barDir val="bar"/>' in chart and '<c:orientation val="maxMin"/>' in chart

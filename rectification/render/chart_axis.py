@@ -10,5 +10,5 @@ def count_axis(largest: int, ticks: int = 8) -> dict[str, object]:
     step = 1
     while -(-max(largest, 1) // step) > ticks:
         step = next(s * 10 ** (len(str(step)) - 1) for s in (2, 5, 10) if s * 10 ** (len(str(step)) - 1) > step)
-    top = max(step, -(-largest // step) * step)
+    top = (largest // step + 1) * step  # a step above the tallest bar: room for its label
     return {"min": 0, "max": top, "major_unit": step, "num_format": "0", "major_gridlines": GRIDLINES}
