@@ -12,7 +12,8 @@ from rectification.analyse.compare import Progress
 from rectification.core.model import Finding, Ledger, Level, Verdict
 from rectification.settings.formats import FormatSource, NoticeFormat
 
-if TYPE_CHECKING:  # only --remind loads the letters' module
+if TYPE_CHECKING:  # only --remind loads the letters' module, only --merge the merge's
+    from rectification.analyse.merge import MergePlan
     from rectification.analyse.remind import Reminder
 
 
@@ -74,6 +75,7 @@ class Report:
     notice_format: NoticeFormat
     progress: Progress | None = None  # --since: what changed since the earlier copy
     reminders: tuple[Reminder, ...] = ()  # --remind: a letter per department (or leader) with red or yellow measures
+    merge: MergePlan | None = None  # --merge: what the returned copies brought (the summary's 合并情况)
     outputs: tuple[Output, ...] = ()
 
     def count(self, level: Level) -> int:

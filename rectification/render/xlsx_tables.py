@@ -57,6 +57,7 @@ MAX_ROW_HEIGHT = 409  # points: Excel's largest row height
 HEADER_WIDTH_CAP = 14  # longer headers wrap rather than widen a column of short values
 CELL = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center", "valign": "vcenter"}
+UNLOCKED = {"locked": False, "bg_color": "#FFF9E5"}  # editable under sheet protection, and tinted so it shows
 Tint = Literal["red", "yellow", "total", "heading"]
 # A row's look: red/yellow as Excel's Bad/Neutral cell styles, a bold total, a sub-heading like the header.
 TINTS: dict[Tint, dict[str, object]] = {
@@ -82,6 +83,7 @@ Cell = str | int | float | date | None
 class Column(NamedTuple):
     header: str
     tinted: bool = True  # takes the row's red/yellow fill
+    locked: bool = True  # False: editable once the sheet is protected (a department's 填报 columns)
 
 
 class Row(NamedTuple):
@@ -112,18 +114,19 @@ class Styles:
 
     def __init__(self, book: Workbook) -> None:
         self.book = book
-        self.cache: dict[tuple[type | None, Tint | None], Format] = {}
-        self.by_type: dict[tuple[type, Tint | None], Format] = {}
+        self.cache: dict[tuple[type | None, Tint | None, bool], Format] = {}
+        self.by_type: dict[tuple[type, Tint | None, bool], Format] = {}
         self.header = _add_format(book, "header", {**CELL, **HEADER})
 
-    def get(self, value: Cell, tint: Tint | None) -> Format:
-        fmt = self.by_type.get((type(value), tint))
+    def get(self, value: Cell, tint: Tint | None, locked: bool = True) -> Format:
+        fmt = self.by_type.get((type(value), tint, locked))
         if fmt is None:
             kind = next((t for t in NUMBER_FORMATS if isinstance(value, t)), None)
-            if (kind, tint) not in self.cache:
+            if (kind, tint, locked) not in self.cache:
                 props = {**CELL, **(NUMBER_FORMATS[kind] if kind else {}), **(TINTS[tint] if tint else {})}
-                self.cache[kind, tint] = _add_format(self.book, (kind, tint), props)
-            fmt = self.by_type[type(value), tint] = self.cache[kind, tint]
+                props |= {} if locked else UNLOCKED
+                self.cache[kind, tint, locked] = _add_format(self.book, (kind, tint, locked), props)
+            fmt = self.by_type[type(value), tint, locked] = self.cache[kind, tint, locked]
         return fmt
 
 
@@ -165,7 +168,7 @@ def write_table(
             sheet.write_string(0, c, column.header, styles.header)
         for r, (values, row) in enumerate(zip(cells, rows, strict=True), 1):
             for c, (value, column) in enumerate(zip(values, columns, strict=False)):
-                _write(sheet, r, c, value, styles.get(value, row.tint if column.tinted else None))
+                _write(sheet, r, c, value, styles.get(value, row.tint if column.tinted else None, column.locked))
     sheet.freeze_panes(1, 0)
     if filtered:
         sheet.autofilter(0, 0, sum(1 for row in rows if row.tint != "total"), len(columns) - 1)
@@ -232,7 +235,7 @@ class TableSheet(_PlainNumbers, Worksheet):
                 kind = value.__class__
                 s = row_attrs[c].get(kind)
                 if s is None:
-                    fmt = styles.get(value, tint if columns[c].tinted else None)
+                    fmt = styles.get(value, tint if columns[c].tinted else None, columns[c].locked)
                     s = row_attrs[c][kind] = f' s="{fmt._get_xf_index()}"'
                 if isinstance(value, str) and value:  # the common cell first
                     if len(value) > MAX_STRING // 2:

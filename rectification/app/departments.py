@@ -1,0 +1,265 @@
+"""Departments fill in their own rows: --split hands each one a workbook, --merge takes the copies back.
+
+Job-level functions for the command line (and a window): each runs the stages, writes its files whole or not at
+all, and returns a result whose lines the caller prints and whose exit code it returns. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from rectification.analyse.analysis import DEFAULT_WARN_DAYS, analyse
+from rectification.analyse.merge import REFUSALS, LedgerNow, MergePlan, MergeProblem, Trouble, plan_merge
+from rectification.analyse.report import Options, Report
+from rectification.analyse.split import FOLDER, Grouping, SplitPlan, plan_split
+from rectification.core.identity import EDITABLE, ledger_fingerprint, measure_key
+from rectification.core.model import Ledger
+from rectification.core.text import xml_safe
+from rectification.read.reader import RawWorkbook, WorkbookUnusable, _read_bytes, read_workbook
+from rectification.read.returned import ReturnUnusable, read_returned
+from rectification.read.sheets import open_book
+from rectification.records.records import build_ledger
+
+EXIT_MERGED, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+MERGED_MARK = "_合并_"
+
+
+@dataclass
+class SplitResult:
+    exit_code: int
+    lines: list[str] = field(default_factory=list)  # what to tell the user, in order
+    written: list[Path] = field(default_factory=list)
+    plan: SplitPlan | None = None
+
+
+@dataclass
+class MergeResult:
+    exit_code: int
+    lines: list[str] = field(default_factory=list)
+    merged_ledger: Path | None = None  # the new ledger beside the original
+    plan: MergePlan | None = None
+    report: Report | None = None  # the merged ledger checked like any ledger (its outputs not yet saved)
+
+
+def split_ledger(
+    ledger_path: Path,
+    out_dir: Path,
+    grouping: Grouping = "责任部门",
+    as_of: date | None = None,
+    warn_days: int = DEFAULT_WARN_DAYS,
+    made: datetime | None = None,
+) -> SplitResult:
+    """A workbook per department (or leader) in out_dir/填报/, and an .eml draft where 人员名单 has its address."""
+    from rectification.deliver.mail import Attachment, MailError, build_message, parse_addresses
+    from rectification.files.write import write_together
+    from rectification.render.department_book import render_department_book
+
+    try:
+        raw = read_workbook(ledger_path)
+    except WorkbookUnusable as error:
+        return SplitResult(EXIT_UNUSABLE, [f"无法使用台账：{error}"])
+    ledger, _ = build_ledger(raw)
+    analysis = analyse(ledger, as_of or date.today(), warn_days)
+    if not analysis.tracked:
+        return SplitResult(EXIT_PROBLEMS, [f"{ledger_path.name} 中没有整改措施，无法拆分。"])
+    plan = plan_split(ledger, dict(raw.ledger.rows), analysis, grouping, _reply_days(raw), ledger_path.name, made)
+    files: list[tuple[Path, bytes]] = []
+    lines, no_address = [], []
+    for handout in plan.handouts:
+        book = render_department_book(plan, handout)
+        target = out_dir / handout.file_name
+        files.append((target, book))
+        try:
+            to = [a for text in handout.to for a in parse_addresses(text)]
+            cc = [a for text in handout.cc for a in parse_addresses(text)]
+        except MailError:
+            to = cc = []
+        if not to:
+            no_address.append(handout.group)
+            continue
+        subject, body = _mail_text(plan, handout.group, len(handout.rows))
+        draft = build_message(subject, body, [Attachment(target.name, book)], to, cc, draft=True)
+        files.append((target.with_suffix(".eml"), draft))
+    renamed: list[tuple[Path, Path]] = []
+    try:
+        written = write_together(files, renamed)
+    except OSError as error:
+        from rectification.core.names import os_error_text
+
+        return SplitResult(EXIT_UNUSABLE, [f"无法写入输出文件夹 {out_dir}：{os_error_text(error)}。"], plan=plan)
+    lines.append(
+        f"已按{plan.grouping}拆分为{len(plan.handouts)}份填报表（共{len(analysis.tracked)}项措施），"
+        f"在 {out_dir / FOLDER}；反馈期限 {plan.reply_by.isoformat()}。"
+    )
+    drafts = sum(1 for p in written if p.suffix == ".eml")
+    if drafts:
+        lines.append(f"邮件草稿：{drafts}份（双击即在 Outlook 等邮件程序中打开，检查后发送）。")
+    if no_address:
+        lines.append(
+            f"注意：以下对象在“人员名单”中没有（有效的）邮箱，未生成邮件草稿，请另行发送：{'、'.join(no_address)}。"
+        )
+    lines += [f"注意：{a.name} 正被其他程序打开，已另存为 {b.name}。" for a, b in renamed]
+    if plan.ungrouped:
+        rows = "、".join(map(str, plan.ungrouped[:10])) + ("等" if len(plan.ungrouped) > 10 else "")
+        lines.append(f"注意：第{rows}行没有填写{plan.grouping}，未分到任何填报表，请补填后重新拆分。")
+    return SplitResult(EXIT_PROBLEMS if plan.ungrouped else EXIT_MERGED, lines, written, plan)
+
+
+def merge_returns(ledger_path: Path, sources: list[Path], options: Options) -> MergeResult:
+    """Merge the returned copies into a NEW ledger beside the original, then check it (and render its outputs)
+    like any ledger. The caller saves result.report's outputs (save_report) and prints result.lines."""
+    from rectification.app.pipeline import run
+    from rectification.files.write import write_noting_renames
+
+    try:
+        raw = read_workbook(ledger_path)
+        data, _ = _read_bytes(ledger_path)
+    except WorkbookUnusable as error:
+        return MergeResult(EXIT_UNUSABLE, [f"无法使用台账：{error}"])
+    ledger, _ = build_ledger(raw)
+    files, skipped = _returned_files(sources, ledger_path)
+    if not files:
+        return MergeResult(EXIT_UNUSABLE, [*skipped, "没有找到交回的填报表（.xlsx）。请指定填报表所在的文件夹或文件。"])
+    copies, unusable = [], []
+    for path in files:
+        try:
+            copies.append(read_returned(path))
+        except ReturnUnusable as error:
+            unusable.append((path.name, str(error)))
+    plan = plan_merge(_ledger_now(raw, ledger), copies, unusable)
+    if not plan.groups:
+        lines = [*skipped, *problem_lines(plan), "没有可以合并的填报表，未生成合并后的台账。"]
+        return MergeResult(EXIT_UNUSABLE, lines, plan=plan)
+    try:
+        merged_bytes = _patched(data, raw, plan)
+    except WorkbookUnusable as error:
+        return MergeResult(EXIT_UNUSABLE, [str(error)], plan=plan)
+    renamed: list[tuple[Path, Path]] = []
+    merged = write_noting_renames(merged_path(ledger_path, options.as_of), merged_bytes, renamed)
+    lines = [*skipped, *group_lines(plan), *problem_lines(plan), f"合并后的台账：{merged}（原台账未改动）"]
+    lines += [f"注意：{a.name} 正被其他程序打开，已另存为 {b.name}。" for a, b in renamed]
+    report = run(merged, options)
+    report = _with_merge_sheet(report, plan)
+    troubled = bool(plan.problems) or report.verdict.name == "BLOCKED"
+    return MergeResult(EXIT_PROBLEMS if troubled else EXIT_MERGED, lines, merged, plan, report)
+
+
+def merged_path(ledger_path: Path, on: date) -> Path:
+    """<台账名>_合并_<YYYY-MM-DD>.xlsx beside the original."""
+    return ledger_path.with_name(f"{ledger_path.stem}{MERGED_MARK}{on.isoformat()}.xlsx")
+
+
+def group_lines(plan: MergePlan) -> list[str]:
+    return [
+        f"{g.group}（{g.file}）：{g.rows}行，更新{g.updated}行，未变{g.unchanged}行"
+        + (f"，问题{g.problems}处" if g.problems else "")
+        for g in plan.groups
+    ]
+
+
+def problem_lines(plan: MergePlan) -> list[str]:
+    return [problem_text(p) for p in plan.problems]
+
+
+def problem_text(p: MergeProblem) -> str:
+    place = " ".join(part for part in (p.file, p.where) if part)
+    values = (
+        f"（台账：{p.ledger_value or '空'}；交回：{p.returned_value or '空'}）" if p.trouble is Trouble.CONFLICT else ""
+    )
+    if p.trouble is Trouble.LOCKED_CHANGED:
+        values = f"（原为：{p.ledger_value or '空'}；改为：{p.returned_value or '空'}）"
+    row = f"，台账第{p.row}行" if p.row else ""
+    return f"[{p.trouble.value}] {place}{row}：{p.message}{values}"
+
+
+def _reply_days(raw: RawWorkbook) -> int:
+    """督办反馈天数 of the ledger's own 通报格式 (the reminders' 反馈期限), else the default."""
+    from rectification.settings.formats import default_format, format_rows, parse_format
+
+    if raw.format_sheet:
+        fmt, findings = parse_format(format_rows(raw.format_pairs), raw.format_sheet, raw.extra_info)
+        if not findings:
+            return fmt.reply_days
+    return default_format().reply_days
+
+
+def _mail_text(plan: SplitPlan, group: str, count: int) -> tuple[str, str]:
+    sender = plan.issuer or "台账管理部门"
+    subject = f"{group}：请填报巡察整改进展（{plan.reply_by.month}月{plan.reply_by.day}日前反馈）"
+    body = (
+        f"{group}：\n\n附件是你部门负责的{count}项巡察整改措施的填报表，请按“填报说明”填写整改状态、完成时间、"
+        f"整改进展和佐证材料，于{plan.reply_by.year}年{plan.reply_by.month}月{plan.reply_by.day}日前保存后发回。"
+        f"请勿增删行或修改锁定的列。\n\n{sender}\n"
+    )
+    return subject, body
+
+
+def _returned_files(sources: list[Path], ledger_path: Path) -> tuple[list[Path], list[str]]:
+    """The .xlsx files named, or in the folders named (not in sub-folders); Office's ~$ lock files and the tool's
+    own merged ledgers are skipped, and said so."""
+    files, skipped = [], []
+    for source in sources:
+        if source.is_dir():
+            for path in sorted(source.iterdir()):
+                if not path.is_file() or path.suffix.lower() != ".xlsx":
+                    continue
+                if path.name.startswith("~$") or MERGED_MARK in path.stem or path.resolve() == ledger_path.resolve():
+                    skipped.append(f"跳过 {xml_safe(path.name)}（锁定文件、台账本身或合并后的台账）。")
+                    continue
+                files.append(path)
+        elif source.exists():
+            files.append(source)
+        else:
+            skipped.append(f"找不到 {xml_safe(str(source))}，已跳过。")
+    return list(dict.fromkeys(files)), skipped
+
+
+def _ledger_now(raw: RawWorkbook, ledger: Ledger) -> LedgerNow:
+    issuer = ledger.info.issuer if ledger.info else ""
+    keys = {m.row: measure_key(p.number, m.text) for p in ledger.problems for m in p.measures}
+    fingerprint = ledger_fingerprint(issuer, ledger.ledger_sheet, list(keys.values()))
+    editable = tuple(c for c in EDITABLE if c in ledger.headers)
+    return LedgerNow(fingerprint, issuer, keys, dict(raw.ledger.rows), editable, raw.epoch)
+
+
+def _patched(data: bytes, raw: RawWorkbook, plan: MergePlan) -> bytes:
+    """The ledger package with the plan's edits; cells that cannot be written join the plan's problems."""
+    from rectification.render.ledger_patch import PatchCell, PatchRefused, patch_package
+
+    numbers = {name: column for column, name in raw.ledger.used.items()}
+    by_place = {(e.row, numbers[e.column]): e for e in plan.edits}
+    cells = [PatchCell(row, column, e.value) for (row, column), e in by_place.items()]
+    book = open_book(data)
+    part = next(p for title, p in book.parts if xml_safe(title).strip() == raw.ledger.sheet)
+    try:
+        patched, refused = patch_package(data, part, cells)
+    except PatchRefused:
+        raise WorkbookUnusable(
+            f"台账的“{raw.ledger.sheet}”工作表写法特殊（行或单元格没有写明位置），无法只改动填报的单元格。"
+            "请用 Excel 或 WPS 打开台账另存一次后再合并。"
+        ) from None
+    groups = {g.group: g for g in plan.groups}
+    for cell, why in refused:
+        edit = by_place[cell.row, cell.column]
+        group = groups.get(edit.group)
+        plan.edits.remove(edit)
+        file, _, where = edit.source.rpartition(" ")
+        plan.note(Trouble.NOT_WRITTEN, group, file, why, where=where, row=edit.row, column=edit.column)
+    for group in plan.groups:  # a row counts as updated when a value of it went in
+        group.updated = len({e.row for e in plan.edits if e.group == group.group})
+        group.unchanged = group.rows - group.updated
+    return patched
+
+
+def _with_merge_sheet(report: Report, plan: MergePlan) -> Report:
+    """The summary again, with the 合并情况 sheet."""
+    from rectification.app.pipeline import rerender
+    from rectification.render.registry import SUMMARY
+
+    return rerender(replace(report, merge=plan), SUMMARY)
+
+
+def refused_files(plan: MergePlan) -> list[str]:
+    return [p.file for p in plan.problems if p.trouble in REFUSALS]
