@@ -124,7 +124,7 @@ def plan_merge(now: LedgerNow, copies: list[ReturnedCopy], unusable: list[tuple[
             by_group.setdefault(copy.fact("填报对象"), []).append(copy)
     by_key = _rows_by_key(now)
     for group_name, group_copies in by_group.items():
-        newest = max(group_copies, key=lambda c: (c.saved_at or EPOCH, c.name))
+        newest = max(group_copies, key=_newest_first)
         result = GroupResult(group_name, newest.name)
         plan.groups.append(result)
         for other in group_copies:
@@ -138,6 +138,15 @@ def plan_merge(now: LedgerNow, copies: list[ReturnedCopy], unusable: list[tuple[
                 )
         _merge_copy(plan, now, newest, result, by_key)
     return plan
+
+
+def _newest_first(copy: ReturnedCopy) -> tuple[datetime, float, str]:
+    """By its own save time; a copy that does not say, or a tie, by the file's time."""
+    try:
+        mtime = copy.path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return (copy.saved_at or EPOCH, mtime, copy.name)
 
 
 def _same_ledger(plan: MergePlan, now: LedgerNow, copy: ReturnedCopy) -> bool:
