@@ -20,9 +20,10 @@ from departments_helpers import (
 from openpyxl import load_workbook
 
 from rectification.analyse.merge import Trouble
-from rectification.analyse.report import Options
 from rectification.app.departments import merge_returns, merged_path, split_ledger
+from rectification.app.request import Request
 from rectification.core.identity import DATA_SHEET, DUE_HEADER, GUIDE_SHEET, IDENTITY_HEADER, MARK_SHEET, parse_identity
+from rectification.read.reader import WorkbookUnusable
 from rectification.render.merge_sheet import MERGE_SHEET
 from rectification.render.registry import SUMMARY
 
@@ -32,13 +33,13 @@ MADE = datetime(2025, 12, 11, 9, 0)
 @pytest.fixture
 def split(tmp_path: Path):
     ledger = write_department_ledger(tmp_path / "台账.xlsx")
-    result = split_ledger(ledger, tmp_path / "out", as_of=AS_OF, made=MADE)
+    result = split_ledger(Request(ledger, tmp_path / "out", AS_OF), made=MADE)
     assert result.exit_code == 0, result.lines
     return ledger, tmp_path / "out" / "填报"
 
 
 def merge(ledger: Path, *sources: Path):
-    return merge_returns(ledger, list(sources), Options(as_of=AS_OF))
+    return merge_returns(Request(ledger, ledger.parent / "output", AS_OF), sources)
 
 
 def troubles(result) -> list[Trouble]:
@@ -87,7 +88,7 @@ def _letter(header: list[object], name: str) -> str:
 def test_split_writes_a_mail_draft_where_the_roster_has_an_address_and_names_the_others(tmp_path):
     ledger = write_department_ledger(tmp_path / "台账.xlsx")
     before = ledger.read_bytes()
-    result = split_ledger(ledger, tmp_path / "out", as_of=AS_OF, made=MADE)
+    result = split_ledger(Request(ledger, tmp_path / "out", AS_OF), made=MADE)
     drafts = sorted(p.name for p in (tmp_path / "out" / "填报").glob("*.eml"))
     assert drafts == ["综合科.eml"]
     text = (tmp_path / "out" / "填报" / "综合科.eml").read_bytes()
@@ -98,7 +99,7 @@ def test_split_writes_a_mail_draft_where_the_roster_has_an_address_and_names_the
 
 def test_split_by_leader(tmp_path):
     ledger = write_department_ledger(tmp_path / "台账.xlsx")
-    result = split_ledger(ledger, tmp_path / "out", grouping="责任领导", as_of=AS_OF, made=MADE)
+    result = split_ledger(Request(ledger, tmp_path / "out", AS_OF), grouping="责任领导", made=MADE)
     assert result.exit_code == 0
     assert [p.name for p in (tmp_path / "out" / "填报").glob("*.xlsx")] == ["王明.xlsx"]
 
@@ -145,7 +146,7 @@ def test_merge_takes_the_filled_in_cells_and_leaves_every_other_part_alone(split
     assert after[1][header.index("整改进展")] == "印发了年度学习计划"
     assert after[3][header.index("整改进展")] == "已起草修订稿"
     assert [(g.group, g.updated, g.unchanged) for g in result.plan.groups] == [("综合科", 1, 1), ("财务科", 1, 1)]
-    summary = result.report.output(SUMMARY)
+    summary = result.generated.report.output(SUMMARY)
     assert summary is not None
     book = load_workbook(__import__("io").BytesIO(summary.data))
     assert MERGE_SHEET in book.sheetnames
@@ -209,7 +210,7 @@ def test_every_problem_is_listed_and_none_applied(split, tmp_path):
             for row in __import__("departments_helpers").department_rows()
         ],
     )
-    split_ledger(other, tmp_path / "other", as_of=AS_OF, made=MADE)
+    split_ledger(Request(other, tmp_path / "other", AS_OF), made=MADE)
     shutil.copy(tmp_path / "other" / "填报" / "综合科.xlsx", back / "别的台账_综合科.xlsx")
     (back / "坏文件.xlsx").write_bytes(b"not a workbook")
     load_workbook(ledger).save(back / "不是填报表.xlsx")
@@ -263,7 +264,7 @@ def test_a_value_changed_in_the_ledger_since_the_split_is_a_conflict_and_the_led
 def test_a_copy_from_an_earlier_split_is_refused(split, tmp_path):
     ledger, folder = split
     old = fill(folder / "综合科.xlsx", tmp_path / "旧拆分.xlsx", set_cells({("制定学习计划", "整改进展"): "旧"}))
-    split_ledger(ledger, tmp_path / "again", as_of=AS_OF, made=datetime(2025, 12, 12, 9, 0))
+    split_ledger(Request(ledger, tmp_path / "again", AS_OF), made=datetime(2025, 12, 12, 9, 0))
     new = fill(
         tmp_path / "again" / "填报" / "财务科.xlsx",
         tmp_path / "新拆分.xlsx",
@@ -284,12 +285,13 @@ def test_nothing_usable_is_exit_2_and_writes_no_ledger(split, tmp_path):
     assert result.exit_code == 2 and result.merged_ledger is None
     assert not merged_path(ledger, AS_OF).exists()
     assert merge(ledger, tmp_path / "empty").exit_code == 2
-    assert merge(tmp_path / "没有这个台账.xlsx", tmp_path / "back").exit_code == 2
+    with pytest.raises(WorkbookUnusable):
+        merge(tmp_path / "没有这个台账.xlsx", tmp_path / "back")
 
 
 def test_messy_ledger_split_and_merge_keeps_its_layout(tmp_path):
     ledger = write_messy_ledger(tmp_path / "台账.xlsx")
-    result = split_ledger(ledger, tmp_path / "out", as_of=AS_OF, made=MADE)
+    result = split_ledger(Request(ledger, tmp_path / "out", AS_OF), made=MADE)
     assert result.exit_code == 0, result.lines
     folder = tmp_path / "out" / "填报"
     assert sorted(p.name for p in folder.glob("*.xlsx")) == ["综合科.xlsx", "财务科.xlsx"]
@@ -316,7 +318,7 @@ def test_messy_ledger_split_and_merge_keeps_its_layout(tmp_path):
     before = ledger.read_bytes()
     merged = merge(ledger, back)
     assert ledger.read_bytes() == before
-    assert merged.exit_code == 0, [str(f) for f in merged.report.findings]
+    assert merged.exit_code == 0, [str(f) for f in merged.generated.report.findings]
     rows = ledger_values(merged.merged_ledger, "整改台账（2025）")
     assert rows[3][7] == "已完成" and rows[4][7] is None  # written into the merge's first cell
     assert rows[4][8] == "2025-12-02" and rows[4][9] == "开展了研讨"
@@ -331,7 +333,7 @@ def test_messy_ledger_split_and_merge_keeps_its_layout(tmp_path):
 
 def test_a_merged_cell_the_rows_disagree_on_is_listed_not_written(tmp_path):
     ledger = write_messy_ledger(tmp_path / "台账.xlsx")
-    split_ledger(ledger, tmp_path / "out", as_of=AS_OF, made=MADE)
+    split_ledger(Request(ledger, tmp_path / "out", AS_OF), made=MADE)
     copy = fill(
         tmp_path / "out" / "填报" / "综合科.xlsx",
         tmp_path / "综合科.xlsx",
@@ -358,6 +360,50 @@ def test_merged_ledger_is_checked_and_its_notice_made(split, tmp_path):
         ),
     )
     result = merge(ledger, copy)
-    assert result.report is not None and result.report.source == result.merged_ledger
-    assert result.report.analysis.figures.done == 2
-    assert {o.key for o in result.report.outputs} == {"notice", "summary"}
+    assert result.exit_code == 0 and result.generated is not None
+    report = result.generated.report
+    assert report.source == result.merged_ledger and report.analysis.figures.done == 2
+    assert {o.key for o in report.outputs} == {"notice", "summary"}
+    written = sorted(p.name for p in (ledger.parent / "output").iterdir())
+    assert written == [
+        "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报.docx",
+        "中共某某区某某局党组关于区委第三轮巡察反馈意见整改进展情况的通报_汇总.xlsx",
+    ]
+    summary = load_workbook(ledger.parent / "output" / written[1])
+    assert summary.sheetnames[-1] == MERGE_SHEET
+    assert [c.value for c in summary[MERGE_SHEET][2]][:3] == ["财务科", "财务科.xlsx", "已合并"]
+    assert result.generated.saved.paths("summary") == [ledger.parent / "output" / written[1]]
+
+
+# -- the command line ---------------------------------------------------------------------------------
+
+
+def test_cli_split_then_merge(tmp_path, run_cli):
+    ledger = write_department_ledger(tmp_path / "台账.xlsx")
+    split = run_cli(str(ledger), "--split")
+    assert split.exit_code == 0, split.output
+    assert "已按责任部门拆分为3份填报表" in split.output
+    folder = split.out_dir / "填报"
+    back = tmp_path / "交回"
+    back.mkdir()
+    fill(folder / "财务科.xlsx", back / "财务科.xlsx", set_cells({("修订制度", "整改状态"): "状态不明"}))
+    merged = run_cli(str(ledger), "--merge", str(back))
+    assert merged.exit_code == 1, merged.output
+    lines = merged.output.splitlines()
+    assert lines[0] == "合并情况："
+    assert "  财务科（财务科.xlsx）：2行，更新0行，未变2行，问题1处" in lines
+    assert any(
+        line.startswith("  [整改状态无法识别] 财务科.xlsx J2，台账第4行：整改状态“状态不明”无法识别") for line in lines
+    )
+    assert any(line.startswith("已生成通报：") for line in lines)
+    assert (tmp_path / "台账_合并_2025-12-11.xlsx").exists()
+
+
+def test_cli_split_by_leader_and_usage_errors(tmp_path, run_cli):
+    ledger = write_department_ledger(tmp_path / "台账.xlsx")
+    assert run_cli(str(ledger), "--split", "领导").exit_code == 0
+    assert run_cli(str(ledger), "--split", "--merge", str(tmp_path)).exit_code == 2
+    bad = run_cli(str(ledger), "--split", "科室")
+    assert bad.exit_code == 2 and "--split" in bad.output
+    missing = run_cli(str(tmp_path / "没有.xlsx"), "--split")
+    assert missing.exit_code == 2 and "无法使用台账：找不到台账文件" in missing.output

@@ -19,11 +19,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rectification.analyse.analysis import Figures
 from rectification.analyse.remind import FOLDER
-from rectification.analyse.report import Options, Output, Since
+from rectification.analyse.report import Options, Output
+from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, RectificationError
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
 from rectification.files.write import move_into_place, stage, write_noting_renames
@@ -31,14 +32,19 @@ from rectification.render.registry import BY_KEY
 from rectification.render.rollup import UnitLine, build_rollup, rollup_name
 from rectification.render.xlsx_tables import Cell
 
+if TYPE_CHECKING:
+    from rectification.app.since import EarlierCopy
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
 LOCK_PREFIX = "~$"
 OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
 TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
 
 
-class FolderUnusable(Exception):
+class FolderUnusable(RectificationError):
     """The batch folder cannot be scanned (exit 2); the message is for the user."""
+
+    lead = "无法使用文件夹："
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Outcome:
     outputs: tuple[Output, ...] = ()  # rendered by the worker, written by the parent
     staged: list[Staged] = field(default_factory=list)  # the outputs, written to temporary files in their folder
     files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
+    folder: Path | None = None  # the unit's folder, OUT/<发文机关>/
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
 
     @property
@@ -112,9 +119,22 @@ class BatchResult:
     def tally(self) -> Counter[Verdict | None]:
         return Counter(o.verdict for o in self.outcomes)
 
+    @property
+    def exit_code(self) -> int:
+        """0 every ledger produced; 1 some need the clerk (or the round's keys are wrong); 2 none usable."""
+        tally = self.tally()
+        unreadable, blocked = tally[None], tally[Verdict.BLOCKED]
+        if unreadable == len(self.outcomes):  # no ledger at all, or none readable
+            return EXIT_UNUSABLE
+        return EXIT_LEDGER_ERRORS if unreadable or blocked or self.round_findings else EXIT_OK
+
 
 def scan(folder: Path) -> Scan:
     """The ledgers in a folder (not its subfolders), sorted by name, and the files passed over."""
+    if folder.is_file():
+        raise FolderUnusable(
+            f"{folder} 是一个文件，不是文件夹。批量处理请指定各单位台账所在的文件夹；只处理这一份台账时，直接指定它（不加 --batch）。"
+        )
     if not folder.is_dir():
         raise FolderUnusable(f"找不到文件夹：{folder}。请检查 --batch 后的文件夹路径。")
     try:
@@ -135,28 +155,25 @@ def scan(folder: Path) -> Scan:
     return Scan(ledgers, skipped)
 
 
-def since_index(folder: Path) -> Since:
-    """--since with --batch: the earlier copies in a folder, by 发文机关 (as their 基本信息 says) and by file name."""
-    from rectification.core.text import clean
-    from rectification.read.reader import WorkbookUnusable, read_workbook
+def load_earlier(folder: Path, workers: int | None = None) -> list[EarlierCopy]:
+    """--since with --batch: every earlier copy in the folder read once, in parallel; each ledger pairs with one."""
+    from rectification.app.since import read_earlier
 
-    found = scan(folder)
-    by_issuer: list[tuple[str, Path]] = []
-    for path in found.ledgers:
-        try:
-            row = read_workbook(path).info.get("发文机关")
-        except WorkbookUnusable:
-            continue  # paired by file name, or reported when its ledger is processed
-        if row and clean(row[1]):
-            by_issuer.append((clean(row[1]), path))
-    return Since(by_issuer=tuple(by_issuer), by_name=tuple((p.name, p) for p in found.ledgers))
+    paths = scan(folder).ledgers
+    workers = min(workers or os.cpu_count() or 1, len(paths))
+    if workers <= 1:
+        return [read_earlier(path) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+        return list(pool.map(read_earlier, paths, chunksize=8))
 
 
 def run_batch(
     found: Scan,
     out_dir: Path,
     options: Options,
-    progress: Callable[[Outcome], None] | None = None,
+    progress: Callable[[float, str], None] | None = None,
     workers: int | None = None,
 ) -> BatchResult:
     """Process every ledger found; writes each unit's files and the roll-up; never raises for one ledger."""
@@ -217,7 +234,7 @@ def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, opt
 def _process_all(
     ledgers: list[Path],
     options: Options,
-    progress: Callable[[Outcome], None] | None,
+    progress: Callable[[float, str], None] | None,
     workers: int | None,
     arrived: Callable[[Outcome], None],
 ) -> list[Outcome]:
@@ -229,7 +246,7 @@ def _process_all(
         done[n] = outcome
         arrived(outcome)
         if progress:
-            progress(outcome)
+            progress(len(done) / len(ledgers), f"已处理 {outcome.path.name}")
 
     if workers <= 1:
         for n, path in enumerate(ledgers):
@@ -238,7 +255,11 @@ def _process_all(
 
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    from rectification.app.since import EARLIER_COPIES
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(tuple(EARLIER_COPIES.values()),)
+    )
     try:
         futures = {pool.submit(process_one, path, options): n for n, path in enumerate(ledgers)}
         for future in as_completed(futures):
@@ -253,6 +274,14 @@ def _process_all(
         raise
     pool.shutdown()
     return [done[n] for n in range(len(ledgers))]
+
+
+def _start_worker(earlier: tuple[EarlierCopy, ...]) -> None:
+    """A worker's start: the batch's earlier copies (read once by the parent's pool), and an exit with the parent."""
+    from rectification.app.since import install_earlier
+
+    install_earlier(earlier)
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:
@@ -326,6 +355,7 @@ def _place(outcomes: list[Outcome], out_dir: Path) -> None:
     for folder, outcome in zip(folders, outcomes, strict=True):
         tag = f"（{safe_file_name(outcome.path.stem)[:TAG_CHARS]}）" if shared[folder] > 1 else ""
         names = _free_names(folder, outcome.staged, tag, used)
+        outcome.folder = out_dir / folder
         for name, staged in zip(names, outcome.staged, strict=True):
             target = out_dir / folder / name
             path = move_into_place(staged.temporary, target)

@@ -6,23 +6,31 @@ all, and returns a result whose lines the caller prints and whose exit code it r
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rectification.analyse.analysis import DEFAULT_WARN_DAYS, analyse
+from rectification.analyse.analysis import analyse
 from rectification.analyse.merge import REFUSALS, LedgerNow, MergePlan, MergeProblem, Trouble, plan_merge
-from rectification.analyse.report import Options, Report
-from rectification.analyse.split import FOLDER, Grouping, SplitPlan, plan_split
+from rectification.analyse.split import FOLDER, Grouping, Handout, SplitPlan, plan_split
+from rectification.app.request import AskPassword, OnProgress, Request
+from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, OutputUnwritable
 from rectification.core.identity import EDITABLE, ledger_fingerprint, measure_key
 from rectification.core.model import Ledger
+from rectification.core.names import os_error_text
 from rectification.core.text import xml_safe
-from rectification.read.reader import RawWorkbook, WorkbookUnusable, _read_bytes, read_workbook
+from rectification.read.reader import RawWorkbook, _read_bytes, read_workbook
 from rectification.read.returned import ReturnUnusable, read_returned
 from rectification.read.sheets import open_book
 from rectification.records.records import build_ledger
 
-EXIT_MERGED, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+if TYPE_CHECKING:
+    from rectification.app.jobs import Generated
+
+EXIT_MERGED, EXIT_PROBLEMS = EXIT_OK, EXIT_LEDGER_ERRORS  # 2: EXIT_UNUSABLE
 MERGED_MARK = "_合并_"
 
 
@@ -40,86 +48,67 @@ class MergeResult:
     lines: list[str] = field(default_factory=list)
     merged_ledger: Path | None = None  # the new ledger beside the original
     plan: MergePlan | None = None
-    report: Report | None = None  # the merged ledger checked like any ledger (its outputs not yet saved)
+    generated: Generated | None = None  # the merged ledger through the front door: checked, notice, summary
 
 
-def split_ledger(
-    ledger_path: Path,
-    out_dir: Path,
-    grouping: Grouping = "责任部门",
-    as_of: date | None = None,
-    warn_days: int = DEFAULT_WARN_DAYS,
-    made: datetime | None = None,
-) -> SplitResult:
-    """A workbook per department (or leader) in out_dir/填报/, and an .eml draft where 人员名单 has its address."""
-    from rectification.deliver.mail import Attachment, MailError, build_message, parse_addresses
-    from rectification.files.write import write_together
+def split_ledger(request: Request, grouping: Grouping = "责任部门", made: datetime | None = None) -> SplitResult:
+    """A workbook per department (or leader) of request.source in request.out_dir/填报/, and an .eml draft where
+    人员名单 has its address. Raises WorkbookUnusable for the ledger, OutputUnwritable for the folder."""
     from rectification.render.department_book import render_department_book
 
-    try:
-        raw = read_workbook(ledger_path)
-    except WorkbookUnusable as error:
-        return SplitResult(EXIT_UNUSABLE, [f"无法使用台账：{error}"])
+    raw = read_workbook(request.source)
     ledger, _ = build_ledger(raw)
-    analysis = analyse(ledger, as_of or date.today(), warn_days)
+    analysis = analyse(ledger, request.as_of, request.warn_days)
     if not analysis.tracked:
-        return SplitResult(EXIT_PROBLEMS, [f"{ledger_path.name} 中没有整改措施，无法拆分。"])
-    plan = plan_split(ledger, dict(raw.ledger.rows), analysis, grouping, _reply_days(raw), ledger_path.name, made)
+        return SplitResult(EXIT_PROBLEMS, [f"{request.source.name} 中没有整改措施，无法拆分。"])
+    rows = dict(raw.ledger.rows)
+    plan = plan_split(ledger, rows, analysis, grouping, _reply_days(raw), request.source.name, made)
     files: list[tuple[Path, bytes]] = []
-    lines, no_address = [], []
+    no_address = []
     for handout in plan.handouts:
         book = render_department_book(plan, handout)
-        target = out_dir / handout.file_name
+        target = request.out_dir / handout.file_name
         files.append((target, book))
-        try:
-            to = [a for text in handout.to for a in parse_addresses(text)]
-            cc = [a for text in handout.cc for a in parse_addresses(text)]
-        except MailError:
-            to = cc = []
-        if not to:
+        draft = _draft(plan, handout, target.name, book)
+        if draft is None:
             no_address.append(handout.group)
-            continue
-        subject, body = _mail_text(plan, handout.group, len(handout.rows))
-        draft = build_message(subject, body, [Attachment(target.name, book)], to, cc, draft=True)
-        files.append((target.with_suffix(".eml"), draft))
+        else:
+            files.append((target.with_suffix(".eml"), draft))
     renamed: list[tuple[Path, Path]] = []
-    try:
-        written = write_together(files, renamed)
-    except OSError as error:
-        from rectification.core.names import os_error_text
-
-        return SplitResult(EXIT_UNUSABLE, [f"无法写入输出文件夹 {out_dir}：{os_error_text(error)}。"], plan=plan)
-    lines.append(
+    written = _write(files, renamed, request.out_dir)
+    lines = [
         f"已按{plan.grouping}拆分为{len(plan.handouts)}份填报表（共{len(analysis.tracked)}项措施），"
-        f"在 {out_dir / FOLDER}；反馈期限 {plan.reply_by.isoformat()}。"
-    )
+        f"在 {request.out_dir / FOLDER}；反馈期限 {plan.reply_by.isoformat()}。"
+    ]
     drafts = sum(1 for p in written if p.suffix == ".eml")
     if drafts:
         lines.append(f"邮件草稿：{drafts}份（双击即在 Outlook 等邮件程序中打开，检查后发送）。")
     if no_address:
-        lines.append(
-            f"注意：以下对象在“人员名单”中没有（有效的）邮箱，未生成邮件草稿，请另行发送：{'、'.join(no_address)}。"
-        )
+        names = "、".join(no_address)
+        lines.append(f"注意：以下对象在“人员名单”中没有（有效的）邮箱，未生成邮件草稿，请另行发送：{names}。")
     lines += [f"注意：{a.name} 正被其他程序打开，已另存为 {b.name}。" for a, b in renamed]
     if plan.ungrouped:
-        rows = "、".join(map(str, plan.ungrouped[:10])) + ("等" if len(plan.ungrouped) > 10 else "")
-        lines.append(f"注意：第{rows}行没有填写{plan.grouping}，未分到任何填报表，请补填后重新拆分。")
+        shown = "、".join(map(str, plan.ungrouped[:10])) + ("等" if len(plan.ungrouped) > 10 else "")
+        lines.append(f"注意：第{shown}行没有填写{plan.grouping}，未分到任何填报表，请补填后重新拆分。")
     return SplitResult(EXIT_PROBLEMS if plan.ungrouped else EXIT_MERGED, lines, written, plan)
 
 
-def merge_returns(ledger_path: Path, sources: list[Path], options: Options) -> MergeResult:
-    """Merge the returned copies into a NEW ledger beside the original, then check it (and render its outputs)
-    like any ledger. The caller saves result.report's outputs (save_report) and prints result.lines."""
-    from rectification.app.pipeline import run
-    from rectification.files.write import write_noting_renames
+def merge_returns(
+    request: Request,
+    returned: Sequence[Path],
+    progress: OnProgress | None = None,
+    ask_password: AskPassword | None = None,
+    cancel: threading.Event | None = None,
+) -> MergeResult:
+    """Merge the returned copies (files, or folders of them) into a NEW ledger beside request.source, then run it
+    through the front door like any ledger (its notice, summary, PDF and mail as the request asks), the summary
+    with a 合并情况 sheet. Raises WorkbookUnusable for the ledger, OutputUnwritable for the output."""
+    from rectification.app.jobs import generate
 
-    try:
-        raw = read_workbook(ledger_path)
-        data, _ = _read_bytes(ledger_path)
-    except WorkbookUnusable as error:
-        return MergeResult(EXIT_UNUSABLE, [f"无法使用台账：{error}"])
+    raw = read_workbook(request.source)
+    data, _ = _read_bytes(request.source)
     ledger, _ = build_ledger(raw)
-    files, skipped = _returned_files(sources, ledger_path)
+    files, skipped = _returned_files(returned, request.source)
     if not files:
         return MergeResult(EXIT_UNUSABLE, [*skipped, "没有找到交回的填报表（.xlsx）。请指定填报表所在的文件夹或文件。"])
     copies, unusable = [], []
@@ -127,23 +116,20 @@ def merge_returns(ledger_path: Path, sources: list[Path], options: Options) -> M
         try:
             copies.append(read_returned(path))
         except ReturnUnusable as error:
-            unusable.append((path.name, str(error)))
+            unusable.append((path.name, error.message))
     plan = plan_merge(_ledger_now(raw, ledger), copies, unusable)
     if not plan.groups:
         lines = [*skipped, *problem_lines(plan), "没有可以合并的填报表，未生成合并后的台账。"]
         return MergeResult(EXIT_UNUSABLE, lines, plan=plan)
-    try:
-        merged_bytes = _patched(data, raw, plan)
-    except WorkbookUnusable as error:
-        return MergeResult(EXIT_UNUSABLE, [str(error)], plan=plan)
+    merged_bytes = _patched(data, raw, plan)
     renamed: list[tuple[Path, Path]] = []
-    merged = write_noting_renames(merged_path(ledger_path, options.as_of), merged_bytes, renamed)
+    merged = _write([(merged_path(request.source, request.as_of), merged_bytes)], renamed, request.source.parent)[0]
     lines = [*skipped, *group_lines(plan), *problem_lines(plan), f"合并后的台账：{merged}（原台账未改动）"]
     lines += [f"注意：{a.name} 正被其他程序打开，已另存为 {b.name}。" for a, b in renamed]
-    report = run(merged, options)
-    report = _with_merge_sheet(report, plan)
-    troubled = bool(plan.problems) or report.verdict.name == "BLOCKED"
-    return MergeResult(EXIT_PROBLEMS if troubled else EXIT_MERGED, lines, merged, plan, report)
+    generated = generate(replace(request, source=merged), progress, ask_password, cancel)
+    _add_merge_sheet(generated, plan, request.out_dir)
+    code = EXIT_PROBLEMS if plan.problems else generated.exit_code
+    return MergeResult(code, lines, merged, plan, generated)
 
 
 def merged_path(ledger_path: Path, on: date) -> Path:
@@ -174,6 +160,32 @@ def problem_text(p: MergeProblem) -> str:
     return f"[{p.trouble.value}] {place}{row}：{p.message}{values}"
 
 
+def _draft(plan: SplitPlan, handout: Handout, name: str, book: bytes) -> bytes | None:
+    """The copy as an .eml draft to the department's addresses (as the 督办 reminders address them), or None."""
+    from rectification.deliver.mail import Attachment, MailError, build_message, parse_addresses
+
+    try:
+        to = [a for text in handout.to for a in parse_addresses(text)]
+        cc = [a for text in handout.cc for a in parse_addresses(text)]
+    except MailError:  # an address the roster got wrong: no draft, and the console says so
+        return None
+    if not to:
+        return None
+    subject, body = _mail_text(plan, handout.group, len(handout.rows))
+    return build_message(subject, body, [Attachment(name, book)], to, cc, draft=True)
+
+
+def _write(files: list[tuple[Path, bytes]], renamed: list[tuple[Path, Path]], folder: Path) -> list[Path]:
+    from rectification.files.write import write_together
+
+    try:
+        return write_together(files, renamed)
+    except OSError as error:
+        raise OutputUnwritable(
+            f"无法写入 {folder}：{os_error_text(error)}。请关闭占用的文件，或换一个可写的文件夹（--out）。"
+        ) from None
+
+
 def _reply_days(raw: RawWorkbook) -> int:
     """督办反馈天数 of the ledger's own 通报格式 (the reminders' 反馈期限), else the default."""
     from rectification.settings.formats import default_format, format_rows, parse_format
@@ -196,7 +208,7 @@ def _mail_text(plan: SplitPlan, group: str, count: int) -> tuple[str, str]:
     return subject, body
 
 
-def _returned_files(sources: list[Path], ledger_path: Path) -> tuple[list[Path], list[str]]:
+def _returned_files(sources: Sequence[Path], ledger_path: Path) -> tuple[list[Path], list[str]]:
     """The .xlsx files named, or in the folders named (not in sub-folders); Office's ~$ lock files and the tool's
     own merged ledgers are skipped, and said so."""
     files, skipped = [], []
@@ -226,20 +238,14 @@ def _ledger_now(raw: RawWorkbook, ledger: Ledger) -> LedgerNow:
 
 def _patched(data: bytes, raw: RawWorkbook, plan: MergePlan) -> bytes:
     """The ledger package with the plan's edits; cells that cannot be written join the plan's problems."""
-    from rectification.render.ledger_patch import PatchCell, PatchRefused, patch_package
+    from rectification.render.ledger_patch import PatchCell, patch_package
 
     numbers = {name: column for column, name in raw.ledger.used.items()}
     by_place = {(e.row, numbers[e.column]): e for e in plan.edits}
     cells = [PatchCell(row, column, e.value) for (row, column), e in by_place.items()]
     book = open_book(data)
     part = next(p for title, p in book.parts if xml_safe(title).strip() == raw.ledger.sheet)
-    try:
-        patched, refused = patch_package(data, part, cells)
-    except PatchRefused:
-        raise WorkbookUnusable(
-            f"台账的“{raw.ledger.sheet}”工作表写法特殊（行或单元格没有写明位置），无法只改动填报的单元格。"
-            "请用 Excel 或 WPS 打开台账另存一次后再合并。"
-        ) from None
+    patched, refused = patch_package(data, part, cells)
     groups = {g.group: g for g in plan.groups}
     for cell, why in refused:
         edit = by_place[cell.row, cell.column]
@@ -253,12 +259,19 @@ def _patched(data: bytes, raw: RawWorkbook, plan: MergePlan) -> bytes:
     return patched
 
 
-def _with_merge_sheet(report: Report, plan: MergePlan) -> Report:
-    """The summary again, with the 合并情况 sheet."""
-    from rectification.app.pipeline import rerender
-    from rectification.render.registry import SUMMARY
+def _add_merge_sheet(generated: Generated, plan: MergePlan, out_dir: Path) -> None:
+    """The summary again, now with the 合并情况 sheet, in place of the one generate() wrote."""
+    from rectification.files.write import save_outputs
+    from rectification.render.registry import SUMMARY, render_one
 
-    return rerender(replace(report, merge=plan), SUMMARY)
+    report = replace(generated.report, merge=plan)
+    outputs = render_one(report, SUMMARY)
+    generated.report = replace(report, outputs=tuple(o for o in report.outputs if o.key != SUMMARY) + outputs)
+    generated.saved.files = [(key, path) for key, path in generated.saved.files if key != SUMMARY]
+    try:
+        save_outputs(outputs, out_dir, generated.saved)
+    except OSError as error:
+        raise OutputUnwritable(f"汇总表未能写入 {out_dir}：{os_error_text(error)}。") from None
 
 
 def refused_files(plan: MergePlan) -> list[str]:

@@ -24,6 +24,7 @@ from email.utils import formataddr, formatdate, getaddresses
 from pathlib import Path
 from urllib.parse import quote
 
+from rectification.core.errors import EXIT_DELIVERY, RectificationError
 from rectification.core.names import os_error_text
 
 PASSWORD_ENV = "RECTIFICATION_SMTP_PASSWORD"
@@ -89,8 +90,10 @@ MIME_TYPES = {
 }
 
 
-class MailError(Exception):
+class MailError(RectificationError):
     """The e-mail could not be built or sent; the message is for the user (Chinese) and never holds a password."""
+
+    exit_code = EXIT_DELIVERY
 
 
 @dataclass(frozen=True)

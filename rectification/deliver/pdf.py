@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from rectification.core.errors import EXIT_DELIVERY, RectificationError
 from rectification.render.docx_writer import pdf_ready_copy
 
 FONTCONFIG = Path(__file__).resolve().parents[2] / "fonts" / "fonts.conf"
@@ -20,8 +21,10 @@ END_WAIT_SECONDS = 5  # after SIGKILL a process is gone at once; a process in th
 OUTPUT_KEPT_BYTES = 64 * 1024  # the end of soffice's messages is the part that says what went wrong
 
 
-class PdfError(Exception):
+class PdfError(RectificationError):
     """The PDF could not be made; the message is for the user (Chinese)."""
+
+    exit_code = EXIT_DELIVERY
 
 
 def soffice_candidates() -> list[Path]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rectification.analyse.report import Report
+    from rectification.analyse.report import Output, Report
 
 from rectification.core.names import MAX_FILE_NAME_BYTES, fit_name
 
@@ -33,19 +33,27 @@ class Saved:
         return [path for k, path in self.files if k == key]
 
 
-def save_report(report: Report, folder: Path) -> Saved:
-    """Write a report's outputs into folder, all or none; note earlier outputs this run did not replace."""
+def save_report(report: Report, folder: Path, pending: frozenset[str] = frozenset()) -> Saved:
+    """Write a report's outputs into folder, all or none; note earlier outputs this run did not replace.
+
+    pending: renderers' keys whose outputs come later (save_outputs), not to be taken for stale.
+    """
     from rectification.render.registry import RENDERERS
 
     saved = Saved()
-    written = write_together([(folder / o.name, o.data) for o in report.outputs], saved.renamed)
-    saved.files = [(o.key, path) for o, path in zip(report.outputs, written, strict=True)]
-    made = {key for key, _ in saved.files}
+    save_outputs(report.outputs, folder, saved)
+    made = {key for key, _ in saved.files} | pending
     for renderer in RENDERERS:
         earlier = folder / renderer.file_name(report.stem)
         if renderer.suffix and renderer.key not in made and earlier.exists():
             saved.stale.append((renderer.label, earlier))
     return saved
+
+
+def save_outputs(outputs: Sequence[Output], folder: Path, saved: Saved) -> None:
+    """Write outputs into folder, all or none, adding them (and any renamed for a lock) to saved."""
+    written = write_together([(folder / o.name, o.data) for o in outputs], saved.renamed)
+    saved.files += [(o.key, path) for o, path in zip(outputs, written, strict=True)]
 
 
 def write_together(files: Sequence[tuple[Path, bytes]], renamed: list[tuple[Path, Path]]) -> list[Path]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from rectification.core.errors import RectificationError
 from rectification.core.model import Finding, Level, Roster
 from rectification.core.names import os_error_text
 from rectification.core.text import INVISIBLE, clean, invisible_in, key, xml_safe
@@ -29,8 +30,10 @@ NOT_REGULAR = {stat.S_IFIFO: "命名管道", stat.S_IFCHR: "设备", stat.S_IFBL
 INVISIBLE_HINT = "无需处理；若该处文字看起来不对（如次序颠倒），请在 Excel 中删除后重新输入"
 
 
-class WorkbookUnusable(Exception):
+class WorkbookUnusable(RectificationError):
     """The file cannot be read as a ledger at all (exit 2); the message is for the user."""
+
+    lead = "无法使用台账："
 
 
 @dataclass

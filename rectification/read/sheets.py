@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rectification.core.dates import WINDOWS_1900
+from rectification.core.errors import RectificationError
 from rectification.read.package import MAX_PART_BYTES
 
 SCAN_BLOCK = 1 << 18  # bytes of sheet XML the cell-extent scan takes at a time
@@ -88,7 +89,7 @@ SELF_CLOSING_ROW = re.compile(rb"<" + PREFIX + rb"row(?=[\s/>])" + ATTRS + rb"(?
 ROW_START = re.compile(rb"<(" + PREFIX + rb")row(?=[\s>])" + ATTRS + rb"(?<!/)>")
 
 
-class SheetTooLarge(ValueError):
+class SheetTooLarge(RectificationError, ValueError):
     """A sheet no reader can take within the time and memory a desk PC has; the message is Chinese."""
 
 

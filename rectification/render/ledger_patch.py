@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from rectification.core.dates import WINDOWS_1900
 from rectification.core.text import escape_xml, xml_safe
+from rectification.read.reader import WorkbookUnusable
 from rectification.read.sheets import MAC_1904, column_letters, column_number
 
 ROW = re.compile(rb"<(?P<p>[A-Za-z_][\w.-]*:)?row(?=[\s>/])(?P<a>[^>]*)>")
@@ -36,6 +37,7 @@ XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
 XF_NUM_FMT = re.compile(rb"""numFmtId\s*=\s*["']([0-9]+)["']""")
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}  # built-in date formats (CJK too)
 DATE_CODE = re.compile(r"[ymd]", re.I)
+UNPATCHABLE = "台账工作表的写法特殊（行或单元格没有写明位置），无法只改动填报的单元格。请用 Excel 或 WPS 打开台账另存一次后再合并。"
 QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
@@ -46,7 +48,7 @@ class PatchCell:
     value: str | date
 
 
-class PatchRefused(ValueError):
+class PatchRefused(WorkbookUnusable):
     """The ledger sheet is written in a way cells cannot be found in safely (no r= on rows or cells)."""
 
 
@@ -113,13 +115,13 @@ def patch_sheet(
     for match in ROW.finditer(xml):
         number = ROW_NUMBER.search(match["a"])
         if number is None:
-            raise PatchRefused("rows without r=")
+            raise PatchRefused(UNPATCHABLE)
         row = int(number[1])
         if row not in wanted or match["a"].endswith(b"/"):
             continue
         end = xml.find(b"</" + (match["p"] or b"") + b"row>", match.end())
         if end < 0:
-            raise PatchRefused("an unclosed row")
+            raise PatchRefused(UNPATCHABLE)
         body, notes = _patch_row(xml[match.end() : end], wanted.pop(row), match["p"] or b"", date_styles, epoch)
         pieces += [xml[at : match.end()], body]
         refused += notes
@@ -137,7 +139,7 @@ def _patch_row(
     for match in CELL.finditer(body):
         ref = CELL_REF.search(match[1])
         if ref is None:
-            raise PatchRefused("cells without r=")
+            raise PatchRefused(UNPATCHABLE)
         closing = b"</" + prefix + b"c>"
         end = match.end() if match[1].endswith(b"/") else body.find(closing, match.end()) + len(closing)
         found.append((column_number(ref[1]), match.start(), end, match[1]))

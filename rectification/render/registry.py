@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rectification.analyse.report import Report
+from rectification.analyse.report import Output, Report
 from rectification.core.model import Verdict
 
 NOTICE, SUMMARY, REMINDERS = "notice", "summary", "reminders"
@@ -53,8 +53,8 @@ def _summary(report: Report) -> Files:
 
 
 def _reminders(report: Report) -> Files:
-    from rectification.analyse.remind import compose_reminder
     from rectification.render.docx_writer import render_docx
+    from rectification.render.reminder import compose_reminder
 
     info = report.ledger.info
     assert info is not None, "reminders are wanted only when 基本信息 was read"
@@ -71,3 +71,8 @@ RENDERERS: tuple[Renderer, ...] = (
     Renderer(REMINDERS, "督办提醒函", lambda r: r.options.remind and r.ledger.info is not None, _reminders, 0.0),
 )
 BY_KEY = {r.key: r for r in RENDERERS}
+
+
+def render_one(report: Report, key: str) -> tuple[Output, ...]:
+    """One renderer's outputs for a report (one rendered later than the others, once delivery is known)."""
+    return tuple(Output(key, name, data) for name, data in BY_KEY[key].render(report))

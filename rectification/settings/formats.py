@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from rectification.core.errors import RectificationError
 from rectification.core.model import Finding, Level
 from rectification.core.text import clean, key
 from rectification.read.columns import INFO_KEYS
@@ -21,7 +22,7 @@ OMIT = "不写"
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
-class PatternError(ValueError):
+class PatternError(RectificationError, ValueError):
     """A pattern's braces do not pair up; the message is for the user."""
 
 
