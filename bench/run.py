@@ -69,7 +69,7 @@ STATES = ("已完成", "已完成", "正在推进", "长期坚持", "未启动")
 # -- ledgers ------------------------------------------------------------------------------------
 
 
-def build_ledger(path: Path, problems: int, per_problem: int = 5) -> Path:
+def build_ledger(path: Path, problems: int, per_problem: int = 5, departments: int = 13) -> Path:
     """A ledger as Excel writes one (shared strings, date cells): problems × per_problem measures.
 
     Every status appears; some measures are overdue (red), so the checks and the late-items sheets have work.
@@ -88,7 +88,7 @@ def build_ledger(path: Path, problems: int, per_problem: int = 5) -> Path:
             values = {
                 "整改措施": f"措施{k + 1}：制定学习计划并开展专题研讨，建立健全长效机制",
                 "责任领导": f"领导{p % 7}",
-                "责任部门": f"部门{p % 13}",
+                "责任部门": f"部门{p % departments}",
                 "责任人": f"责任人{p % 29}",
                 "整改时限": datetime(2026 if month < 9 else 2025, month, 28),
                 "整改状态": status,

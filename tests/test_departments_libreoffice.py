@@ -132,4 +132,6 @@ def test_a_split_workbook_prints_through_libreoffice(tmp_path, soffice):
     pdf = libreoffice(soffice, tmp_path / "out" / "填报" / "财务科.xlsx", tmp_path / "pdf", "pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     assert "整改措施" in text and "修订制度" in text and "开展制度培训" in text
-    assert "行标识（请勿修改）" not in text and "ZG1|" not in text and "台账指纹" not in text  # hidden columns and the hidden sheet do not print
+    assert (
+        "行标识（请勿修改）" not in text and "ZG1|" not in text and "台账指纹" not in text
+    )  # hidden columns and the hidden sheet do not print

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
-from rectification.analyse.split import handed_values
+from rectification.analyse.split import Value, handed_values
 from rectification.core.dates import DateError, read_date
-from rectification.core.identity import CONTEXT, cell_text
+from rectification.core.identity import CONTEXT, cell_text, check
 from rectification.core.text import clean
 from rectification.read.returned import ReturnedCopy, ReturnedRow
 from rectification.records.records import parse_status
@@ -100,6 +100,7 @@ class LedgerNow:
     issuer: str
     keys: dict[int, str]  # ledger row -> measure key
     rows: dict[int, dict[str, object]]  # ledger row -> raw values
+    context: dict[int, dict[str, Value]]  # ledger row -> the locked columns as a copy would show them now
     editable: tuple[str, ...]  # the editable columns the ledger has
     epoch: datetime | None = None
 
@@ -153,7 +154,8 @@ def _same_ledger(plan: MergePlan, now: LedgerNow, copy: ReturnedCopy) -> bool:
     if copy.fact("台账指纹") == now.fingerprint:
         return True
     issuer = copy.fact("发文机关")
-    known = sum(1 for r in copy.rows if r.identity and r.identity.measure in now.keys.values())
+    keys = set(now.keys.values())
+    known = sum(1 for r in copy.rows if r.identity and r.identity.measure in keys)
     if (issuer and now.issuer and issuer != now.issuer) or not known:
         source = f"{issuer or '未知单位'}的台账 {copy.fact('台账文件')}"
         plan.note(Trouble.OTHER_LEDGER, None, copy.name, f"{copy.name} 拆分自{source}，与本台账的措施对不上，未合并")
@@ -172,68 +174,69 @@ def _merge_copy(
     plan: MergePlan, now: LedgerNow, copy: ReturnedCopy, result: GroupResult, by_key: dict[str, list[int]]
 ) -> None:
     seen: set[str] = set()
+    handed = set(copy.handed)
+    checked = copy.checked
     for returned in copy.rows:
         identity = returned.identity
-        text = str(identity) if identity else ""
-        if identity is None or text not in copy.handed or text in seen:
+        ours = identity is not None and identity.split == copy.fact("拆分编号") and identity.handed in handed
+        if identity is None or not ours or identity.handed in seen or len(identity.checks) != len(checked):
             what = clean(returned.values.get("整改措施")) or "（无措施内容）"
-            why = "与上一行的行标识相同（复制的行）" if text in seen else "没有行标识"
-            plan.note(
-                Trouble.ROW_ADDED,
-                result,
-                copy.name,
-                f"新增的行“{what[:40]}”{why}，未并入台账",
-                where=f"第{returned.row}行",
-            )
+            why = "与上一行的行标识相同（复制的行）" if identity and identity.handed in seen else "没有本表的行标识"
+            message = f"新增的行“{what[:40]}”{why}，未并入台账"
+            plan.note(Trouble.ROW_ADDED, result, copy.name, message, where=f"第{returned.row}行")
             continue
-        seen.add(text)
+        seen.add(identity.handed)
         result.rows += 1
         rows = by_key.get(identity.measure, [])
         row = identity.row if identity.row in rows else rows[0] if len(rows) == 1 else None
         if row is None:
-            what = clean(copy.handed[text].get("整改措施"))[:40]
-            plan.note(
-                Trouble.MEASURE_GONE,
-                result,
-                copy.name,
-                f"措施“{what}”在台账中已找不到（拆分后被改写或删除），本行未并入",
-                where=f"第{returned.row}行",
-                row=identity.row,
-            )
+            what = clean(returned.values.get("整改措施"))[:40]
+            message = f"措施“{what}”在台账中已找不到（拆分后被改写或删除），本行未并入"
+            plan.note(Trouble.MEASURE_GONE, result, copy.name, message, where=f"第{returned.row}行", row=identity.row)
             continue
-        _locked(plan, copy, returned, copy.handed[text], result, row)
-        taken = _editable(plan, now, copy, returned, copy.handed[text], result, row)
-        if taken:
+        checks = dict(zip(checked, identity.checks, strict=True))
+        _locked(plan, now, copy, returned, checks, result, row)
+        if _editable(plan, now, copy, returned, checks, result, row):
             result.updated += 1
         else:
             result.unchanged += 1
-    for text, values in copy.handed.items():
+    for text in copy.handed:
         if text not in seen:
-            what = clean(values.get("整改措施"))[:40]
-            plan.note(
-                Trouble.ROW_DELETED, result, copy.name, f"措施“{what}”的行在交回的副本中被删除，台账中该措施保持原样"
-            )
+            row_text, _, key = text.partition("|")
+            rows = by_key.get(key, [])
+            what = clean(now.context.get(rows[0], {}).get("整改措施")) if rows else f"台账第{row_text}行的措施"
+            message = f"措施“{what[:40]}”的行在交回的副本中被删除，台账中该措施保持原样"
+            plan.note(Trouble.ROW_DELETED, result, copy.name, message, row=rows[0] if rows else None)
 
 
 def _locked(
-    plan: MergePlan, copy: ReturnedCopy, returned: ReturnedRow, handed: dict[str, object], result: GroupResult, row: int
+    plan: MergePlan,
+    now: LedgerNow,
+    copy: ReturnedCopy,
+    returned: ReturnedRow,
+    checks: dict[str, str],
+    result: GroupResult,
+    row: int,
 ) -> None:
+    """A locked column whose value no longer matches its check: listed, not taken."""
     for column in CONTEXT:
-        if column not in copy.columns or column not in handed:
+        if column not in copy.columns or column not in checks:
             continue
-        before, after = cell_text(handed[column]), cell_text(returned.values.get(column))
-        if before != after:
-            plan.note(
-                Trouble.LOCKED_CHANGED,
-                result,
-                copy.name,
-                f"锁定的“{column}”被改动（保护被撤销），改动未并入台账",
-                where=copy.cell(returned.row, column),
-                row=row,
-                column=column,
-                ledger_value=before,
-                returned_value=after,
-            )
+        value = returned.values.get(column)
+        if check(value) == checks[column]:
+            continue
+        ledger = now.context.get(row, {}).get(column)
+        plan.note(
+            Trouble.LOCKED_CHANGED,
+            result,
+            copy.name,
+            f"锁定的“{column}”被改动（保护被撤销），改动未并入台账",
+            where=copy.cell(returned.row, column),
+            row=row,
+            column=column,
+            ledger_value=cell_text(ledger),
+            returned_value=cell_text(value),
+        )
 
 
 def _editable(
@@ -241,32 +244,36 @@ def _editable(
     now: LedgerNow,
     copy: ReturnedCopy,
     returned: ReturnedRow,
-    handed: dict[str, object],
+    checks: dict[str, str],
     result: GroupResult,
     row: int,
 ) -> bool:
-    """The editable values of one row: each taken, unchanged, or listed. True when any was taken."""
-    current = handed_values(now.rows.get(row, {}), now.editable, now.epoch)
+    """The editable values of one row: each taken, unchanged, or listed. True when any was taken.
+
+    A value whose check matches was not touched by the department; a ledger value whose check no longer matches
+    was changed in the ledger since the split: when both changed, the ledger's stays (a conflict, listed)."""
+    current: dict[str, Value] | None = None  # the ledger's values now, read only for a row the department changed
     taken = False
     for column in now.editable:
-        if column not in copy.columns or column not in handed:
+        if column not in copy.columns or column not in checks:
             continue
+        raw = returned.values.get(column)
+        if column not in returned.faults and check(raw) == checks[column]:
+            continue  # not touched by the department
         where = copy.cell(returned.row, column)
         place: dict[str, Any] = {"where": where, "row": row, "column": column}
-        raw = returned.values.get(column)
         if column in returned.faults:
             plan.note(Trouble.BAD_VALUE, result, copy.name, f"“{column}”{returned.faults[column]}，未并入", **place)
             continue
-        before, ledger_now = cell_text(handed[column]), cell_text(current.get(column))
-        if cell_text(raw) == before:
-            continue  # not touched by the department
         value = _parsed(plan, copy, column, raw, result, place)
         if value is None:
             continue
-        after = cell_text(value)
+        if current is None:
+            current = handed_values(now.rows.get(row, {}), now.editable, now.epoch)
+        after, ledger_now = cell_text(value), cell_text(current.get(column))
         if after == ledger_now:
             continue  # the same as the ledger already says
-        if ledger_now != before:
+        if check(ledger_now) != checks[column]:
             plan.note(
                 Trouble.CONFLICT,
                 result,

@@ -51,6 +51,7 @@ class Options:
     since: Since | None = None
     remind: bool = False  # --remind: a 督办 reminder per department with red or yellow measures
     remind_mail: str = ""  # with --remind: "eml" (--eml drafts) or "send" (--send), for 督办清单's 邮件 column
+    merge: MergePlan | None = None  # --merge: what the returned copies brought (the summary's 合并情况)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,6 @@ class Report:
     notice_format: NoticeFormat
     progress: Progress | None = None  # --since: what changed since the earlier copy
     reminders: tuple[Reminder, ...] = ()  # --remind: a letter per department (or leader) with red or yellow measures
-    merge: MergePlan | None = None  # --merge: what the returned copies brought (the summary's 合并情况)
     outputs: tuple[Output, ...] = ()
 
     def count(self, level: Level) -> int:

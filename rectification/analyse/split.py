@@ -17,11 +17,11 @@ from rectification.core.identity import (
     CONTEXT,
     EDITABLE,
     RowIdentity,
-    cell_text,
+    check,
     ledger_fingerprint,
     measure_key,
 )
-from rectification.core.model import Ledger, Problem
+from rectification.core.model import Ledger, Measure, Problem
 from rectification.core.names import safe_file_name
 from rectification.core.text import clean
 from rectification.records.records import parse_status
@@ -87,7 +87,7 @@ def plan_split(
     split_id = f"{made:%Y%m%d%H%M%S}-{os.urandom(3).hex()}"
     editable = tuple(c for c in EDITABLE if c in ledger.headers)
     columns = tuple(c for c in CONTEXT if c in ledger.headers or c in ("序号", "问题", "整改措施")) + editable
-    details = _details(ledger.problems)
+    details = details_by_row(ledger.problems)
     groups: dict[str, list[Tracked]] = {}
     ungrouped = []
     for t in analysis.tracked:
@@ -99,16 +99,17 @@ def plan_split(
     used: set[str] = set()
     handouts = []
     for name, group in groups.items():
-        handed = tuple(
-            HandedRow(
-                RowIdentity(fingerprint, split_id, t.measure.row, keys[t.measure.row]),
-                {**_context(t, details), **handed_values(rows.get(t.measure.row, {}), editable)},
-                _due(t),
-            )
-            for t in group
-        )
+        handed = []
+        for t in group:
+            values = {
+                **context_values(t.problem, t.measure, details),
+                **handed_values(rows.get(t.measure.row, {}), editable),
+            }
+            checks = tuple(check(values.get(c)) for c in columns)
+            identity = RowIdentity(fingerprint, split_id, t.measure.row, keys[t.measure.row], checks)
+            handed.append(HandedRow(identity, values, _due(t)))
         to, cc = addresses(name, group, grouping == "责任领导", ledger.roster)
-        handouts.append(Handout(name, _file_name(name, used), handed, to, cc))
+        handouts.append(Handout(name, _file_name(name, used), tuple(handed), to, cc))
     return SplitPlan(
         ledger_name,
         issuer,
@@ -145,12 +146,8 @@ def handed_values(raw: RawRow, editable: tuple[str, ...], epoch: datetime | None
     return values
 
 
-def compared(values: dict[str, object]) -> dict[str, str]:
-    return {column: cell_text(value) for column, value in values.items()}
-
-
-def _context(t: Tracked, details: dict[int, str]) -> dict[str, Value]:
-    p, m = t.problem, t.measure
+def context_values(p: Problem, m: Measure, details: dict[int, str]) -> dict[str, Value]:
+    """The locked columns as a copy shows them (the merge hands the ledger's current ones through this too)."""
     return {
         "序号": p.number,
         "问题类别": p.category,
@@ -164,7 +161,7 @@ def _context(t: Tracked, details: dict[int, str]) -> dict[str, Value]:
     }
 
 
-def _details(problems: list[Problem]) -> dict[int, str]:
+def details_by_row(problems: list[Problem]) -> dict[int, str]:
     return {m.row: a.detail for p in problems for a in p.aspects for m in a.measures}
 
 

@@ -6,8 +6,10 @@ all, and returns a result whose lines the caller prints and whose exit code it r
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +17,15 @@ from typing import TYPE_CHECKING
 
 from rectification.analyse.analysis import analyse
 from rectification.analyse.merge import REFUSALS, LedgerNow, MergePlan, MergeProblem, Trouble, plan_merge
-from rectification.analyse.split import FOLDER, Grouping, Handout, SplitPlan, plan_split
+from rectification.analyse.split import (
+    FOLDER,
+    Grouping,
+    Handout,
+    SplitPlan,
+    context_values,
+    details_by_row,
+    plan_split,
+)
 from rectification.app.request import AskPassword, OnProgress, Request
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, OutputUnwritable
 from rectification.core.identity import EDITABLE, ledger_fingerprint, measure_key
@@ -101,8 +111,8 @@ def merge_returns(
     cancel: threading.Event | None = None,
 ) -> MergeResult:
     """Merge the returned copies (files, or folders of them) into a NEW ledger beside request.source, then run it
-    through the front door like any ledger (its notice, summary, PDF and mail as the request asks), the summary
-    with a 合并情况 sheet. Raises WorkbookUnusable for the ledger, OutputUnwritable for the output."""
+    through the front door like any ledger (its notice, summary, PDF and mail as the request asks); the summary
+    gets a 合并情况 sheet. Raises WorkbookUnusable for the ledger, OutputUnwritable for the output."""
     from rectification.app.jobs import generate
 
     raw = read_workbook(request.source)
@@ -111,25 +121,37 @@ def merge_returns(
     files, skipped = _returned_files(returned, request.source)
     if not files:
         return MergeResult(EXIT_UNUSABLE, [*skipped, "没有找到交回的填报表（.xlsx）。请指定填报表所在的文件夹或文件。"])
-    copies, unusable = [], []
-    for path in files:
-        try:
-            copies.append(read_returned(path))
-        except ReturnUnusable as error:
-            unusable.append((path.name, error.message))
-    plan = plan_merge(_ledger_now(raw, ledger), copies, unusable)
-    if not plan.groups:
-        lines = [*skipped, *problem_lines(plan), "没有可以合并的填报表，未生成合并后的台账。"]
-        return MergeResult(EXIT_UNUSABLE, lines, plan=plan)
-    merged_bytes = _patched(data, raw, plan)
+    with _collector_paused():
+        copies, unusable = [], []
+        for path in files:
+            try:
+                copies.append(read_returned(path))
+            except ReturnUnusable as error:
+                unusable.append((path.name, error.message))
+        plan = plan_merge(_ledger_now(raw, ledger), copies, unusable)
+        if not plan.groups:
+            lines = [*skipped, *problem_lines(plan), "没有可以合并的填报表，未生成合并后的台账。"]
+            return MergeResult(EXIT_UNUSABLE, lines, plan=plan)
+        merged_bytes = _patched(data, raw, plan)
     renamed: list[tuple[Path, Path]] = []
     merged = _write([(merged_path(request.source, request.as_of), merged_bytes)], renamed, request.source.parent)[0]
     lines = [*skipped, *group_lines(plan), *problem_lines(plan), f"合并后的台账：{merged}（原台账未改动）"]
     lines += [f"注意：{a.name} 正被其他程序打开，已另存为 {b.name}。" for a, b in renamed]
-    generated = generate(replace(request, source=merged), progress, ask_password, cancel)
-    _add_merge_sheet(generated, plan, request.out_dir)
+    generated = generate(replace(request, source=merged, merge=plan), progress, ask_password, cancel)
     code = EXIT_PROBLEMS if plan.problems else generated.exit_code
     return MergeResult(code, lines, merged, plan, generated)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """As pipeline.run: the copies' rows are many objects and no cycles; collecting them all along is pure cost."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def merged_path(ledger_path: Path, on: date) -> Path:
@@ -233,7 +255,9 @@ def _ledger_now(raw: RawWorkbook, ledger: Ledger) -> LedgerNow:
     keys = {m.row: measure_key(p.number, m.text) for p in ledger.problems for m in p.measures}
     fingerprint = ledger_fingerprint(issuer, ledger.ledger_sheet, list(keys.values()))
     editable = tuple(c for c in EDITABLE if c in ledger.headers)
-    return LedgerNow(fingerprint, issuer, keys, dict(raw.ledger.rows), editable, raw.epoch)
+    details = details_by_row(ledger.problems)
+    context = {m.row: context_values(p, m, details) for p in ledger.problems for m in p.measures}
+    return LedgerNow(fingerprint, issuer, keys, dict(raw.ledger.rows), context, editable, raw.epoch)
 
 
 def _patched(data: bytes, raw: RawWorkbook, plan: MergePlan) -> bytes:
@@ -257,21 +281,6 @@ def _patched(data: bytes, raw: RawWorkbook, plan: MergePlan) -> bytes:
         group.updated = len({e.row for e in plan.edits if e.group == group.group})
         group.unchanged = group.rows - group.updated
     return patched
-
-
-def _add_merge_sheet(generated: Generated, plan: MergePlan, out_dir: Path) -> None:
-    """The summary again, now with the 合并情况 sheet, in place of the one generate() wrote."""
-    from rectification.files.write import save_outputs
-    from rectification.render.registry import SUMMARY, render_one
-
-    report = replace(generated.report, merge=plan)
-    outputs = render_one(report, SUMMARY)
-    generated.report = replace(report, outputs=tuple(o for o in report.outputs if o.key != SUMMARY) + outputs)
-    generated.saved.files = [(key, path) for key, path in generated.saved.files if key != SUMMARY]
-    try:
-        save_outputs(outputs, out_dir, generated.saved)
-    except OSError as error:
-        raise OutputUnwritable(f"汇总表未能写入 {out_dir}：{os_error_text(error)}。") from None
 
 
 def refused_files(plan: MergePlan) -> list[str]:

@@ -63,6 +63,7 @@ def options_for(request: Request, batch: bool = False) -> Options:
         since,
         request.remind,
         mail if request.remind else "",
+        merge=request.merge,
     )
 
 

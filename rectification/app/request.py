@@ -13,6 +13,7 @@ from rectification.analyse.analysis import DEFAULT_WARN_DAYS
 from rectification.core.errors import RectificationError
 
 if TYPE_CHECKING:
+    from rectification.analyse.merge import MergePlan
     from rectification.deliver.mail import MailConfig
 
 OnProgress = Callable[[float, str], None]  # share of the work done (0–1), and what is being done, in Chinese
@@ -42,6 +43,7 @@ class Request:
     eml: bool = False
     send: bool = False
     mail_config: Path | None = None
+    merge: MergePlan | None = None  # set by --merge's job: what the returned copies brought (the summary's 合并情况)
 
 
 class Checkpoint:

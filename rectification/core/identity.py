@@ -1,14 +1,18 @@
 """The hidden identity a department's copy carries for every row, and the cell values split and merge compare.
 
-A row's identity is one text: ``ZG1|<ledger fingerprint>|<split id>|<ledger row>|<measure key>``. It sits in a
+A row's identity is one text: ``ZG1|<ledger fingerprint>|<split id>|<ledger row>|<measure key>|<checks>``, the
+checks a CRC-32 of each column's value as handed out (in the order the hidden 拆分标识 sheet names). It sits in a
 hidden column of the copy, so it moves with its row when the department sorts or filters; WPS and LibreOffice keep
-hidden columns and sheets when they save. The split and the merge compute every compared value with
-`cell_text()`, so that a value read back compares equal to the one written whatever the program that saved it.
+hidden columns and sheets when they save. The merge tells a changed cell by its check alone: the copy carries no
+second set of values to read. Split and merge compute every compared value with `cell_text()`, so that a value
+read back compares equal to the one written whatever the program that saved it. The checks guard against slips,
+not against someone who means to forge a row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,7 +27,9 @@ IDENTITY_HEADER = "行标识（请勿修改）"
 DUE_HEADER = "时限日期（灯号用）"
 DATA_SHEET = "填报"
 GUIDE_SHEET = "填报说明"
-MARK_SHEET = "拆分标识"  # hidden: the split's facts and every row as handed out
+MARK_SHEET = "拆分标识"  # hidden: the split's facts and the rows handed out
+CHECKED_COLUMNS = "对照列"  # the fact naming the columns, in the order of each identity's checks
+HANDED_HEADER = "发出的行"  # above the rows handed out, in RowIdentity.handed form
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +40,28 @@ class RowIdentity:
     split: str  # the split's id
     row: int  # the row in the ledger's sheet
     measure: str  # the measure's key (序号 and 整改措施)
+    checks: tuple[str, ...] = ()  # check() of each column's value as handed out
 
     def __str__(self) -> str:
-        return SEPARATOR.join((VERSION, self.ledger, self.split, str(self.row), self.measure))
+        return SEPARATOR.join((VERSION, self.ledger, self.split, str(self.row), self.measure, ".".join(self.checks)))
+
+    @property
+    def handed(self) -> str:
+        """The row as the hidden sheet lists those handed out: ledger row and measure key."""
+        return f"{self.row}{SEPARATOR}{self.measure}"
 
 
 def parse_identity(value: object) -> RowIdentity | None:
     """A row identity read back, or None when the cell holds anything else (a row the department added)."""
     parts = clean(value).split(SEPARATOR)
-    if len(parts) != 5 or parts[0] != VERSION or not parts[3].isdigit() or not all(parts[1:]):
+    if len(parts) != 6 or parts[0] != VERSION or not parts[3].isdigit() or not all(parts[1:5]):
         return None
-    return RowIdentity(parts[1], parts[2], int(parts[3]), parts[4])
+    return RowIdentity(parts[1], parts[2], int(parts[3]), parts[4], tuple(parts[5].split(".")))
+
+
+def check(value: object) -> str:
+    """A cell's value in 8 hex digits: equal for equal cell_text(), whatever program saved the cell."""
+    return f"{zlib.crc32(cell_text(value).encode('utf-8')):08x}"
 
 
 def digest(*texts: str, length: int = 12) -> str:

@@ -12,11 +12,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rectification.core.identity import (
+    CHECKED_COLUMNS,
     CONTEXT,
     DATA_SHEET,
     EDITABLE,
+    HANDED_HEADER,
     IDENTITY_HEADER,
     MARK_SHEET,
+    SEPARATOR,
     RowIdentity,
     parse_identity,
 )
@@ -51,7 +54,7 @@ class ReturnedCopy:
     saved_at: datetime | None  # when the department last saved it (docProps/core.xml), in UTC
     columns: dict[str, int]  # canonical column -> its column number in the copy
     rows: tuple[ReturnedRow, ...]
-    handed: dict[str, dict[str, object]]  # identity text -> every column as handed out
+    handed: tuple[str, ...]  # the rows handed out, as RowIdentity.handed ("<ledger row>|<measure key>")
     sheet: str = DATA_SHEET
 
     @property
@@ -60,6 +63,11 @@ class ReturnedCopy:
 
     def fact(self, name: str) -> str:
         return self.facts.get(name, "")
+
+    @property
+    def checked(self) -> tuple[str, ...]:
+        """The columns each row identity's checks stand for, in order."""
+        return tuple(self.fact(CHECKED_COLUMNS).split(SEPARATOR))
 
     def cell(self, row: int, column: str) -> str:
         """“C5”: where a value sits in the copy."""
@@ -88,26 +96,26 @@ def read_returned(path: Path) -> ReturnedCopy:
             f"无法读取 {path.name}：文件已损坏、内容不完整或超出读取上限。请对方重新保存为 .xlsx 后发回。"
         ) from error
     facts, handed = _marks(mark)
-    if not facts.get("台账指纹") or not facts.get("拆分编号"):
+    if not facts.get("台账指纹") or not facts.get("拆分编号") or not facts.get(CHECKED_COLUMNS):
         raise ReturnUnusable(f"{path.name} 的隐藏工作表“{MARK_SHEET}”被改动过，无法确认它来自哪份台账。{NOT_A_COPY}")
     columns, rows = _rows(sheet, path.name)
     return ReturnedCopy(path, facts, _saved_at(book), columns, rows, handed)
 
 
-def _marks(sheet: Sheet) -> tuple[dict[str, str], dict[str, dict[str, object]]]:
-    """The facts above, and below the row headed 行标识 every row as handed out, by identity."""
+def _marks(sheet: Sheet) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The facts above, and below the row headed 发出的行 the rows handed out."""
     facts: dict[str, str] = {}
-    handed: dict[str, dict[str, object]] = {}
-    header: dict[int, str] | None = None
+    handed: list[str] = []
+    listing = False
     for _, cells in sorted(sheet.values.items()):
         first = clean(cells.get(1))
-        if header is None and first == IDENTITY_HEADER:
-            header = {c: name for c, v in cells.items() if (name := clean(v)) in KNOWN}
-        elif header is None and first:
+        if first == HANDED_HEADER:
+            listing = True
+        elif listing and first:
+            handed.append(first)
+        elif first:
             facts.setdefault(first, clean(cells.get(2)))
-        elif header is not None and first:
-            handed[first] = {name: cells.get(c) for c, name in header.items()}
-    return facts, handed
+    return facts, tuple(handed)
 
 
 def _rows(sheet: Sheet, name: str) -> tuple[dict[str, int], tuple[ReturnedRow, ...]]:

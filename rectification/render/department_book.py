@@ -1,8 +1,8 @@
 """A department's copy of its measures (--split) as .xlsx bytes: what it may fill in, and how to read it back.
 
 Sheets: 填报 (the measures; only 整改状态, 完成时间, 整改进展, 佐证材料 unlocked; a drop-down, a date check and an
-input message on each; lights against TODAY(); a hidden identity per row), 填报说明, and the hidden 拆分标识
-(the split's facts, then every row as handed out, for the merge to compare with). Protection has no password:
+input message on each; lights against TODAY(); a hidden identity per row, with a check of each value handed out),
+填报说明, and the hidden 拆分标识 (the split's facts, and which rows were handed out). Protection has no password:
 it guards against slips, not against a department that means to change a locked cell.
 """
 
@@ -15,7 +15,16 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from rectification.analyse.split import Handout, SplitPlan
-from rectification.core.identity import DATA_SHEET, DUE_HEADER, GUIDE_SHEET, IDENTITY_HEADER, MARK_SHEET
+from rectification.core.identity import (
+    CHECKED_COLUMNS,
+    DATA_SHEET,
+    DUE_HEADER,
+    GUIDE_SHEET,
+    HANDED_HEADER,
+    IDENTITY_HEADER,
+    MARK_SHEET,
+    SEPARATOR,
+)
 from rectification.core.model import Status
 from rectification.render.notice import date_text
 from rectification.render.xlsx_tables import Column, Row, Styles, new_workbook, table_columns, write_table
@@ -122,14 +131,15 @@ def guide_rows(plan: SplitPlan, handout: Handout) -> list[tuple[str, str]]:
         (
             "请勿",
             "增加、删除行，修改锁定的列，或改动隐藏的列和工作表：合并时按隐藏的行标识对应到台账；"
-            "增删的行和锁定列的改动不会并入台账，会列出来请台账管理人核对。可以排序、筛选。",
+            "增删的行和锁定列的改动不会并入台账，会列出来请台账管理人核对。可以筛选；行的顺序打乱了也不影响合并。",
         ),
         ("另存", "用 Excel、WPS 或 LibreOffice 编辑均可，请保存为 .xlsx 格式，文件名可以改。"),
     ]
 
 
 def _mark_sheet(sheet: Worksheet, styles: Styles, plan: SplitPlan, handout: Handout) -> None:
-    """Hidden: the split's facts, then a blank row, then every row as handed out (what the merge compares with)."""
+    """Hidden: the split's facts, the columns the rows' checks stand for, then the rows handed out (to tell a
+    deleted row), one a line under HANDED_HEADER."""
     facts = [
         ("台账指纹", plan.fingerprint),
         ("拆分编号", plan.split_id),
@@ -140,10 +150,10 @@ def _mark_sheet(sheet: Worksheet, styles: Styles, plan: SplitPlan, handout: Hand
         ("拆分方式", plan.grouping),
         ("填报对象", handout.group),
         ("措施数", str(len(handout.rows))),
+        (CHECKED_COLUMNS, SEPARATOR.join(plan.columns)),
     ]
-    header = (IDENTITY_HEADER, *plan.columns)
-    rows = [Row(f) for f in facts] + [Row(()), Row(header, "heading")]
-    rows += [Row((str(r.identity), *(r.values.get(c) for c in plan.columns))) for r in handout.rows]
-    write_table(sheet, styles, [Column(h) for h in ("项目", "内容", *header[2:])], rows)
+    rows = [Row(f) for f in facts] + [Row(()), Row((HANDED_HEADER, ""), "heading")]
+    rows += [Row((r.identity.handed, "")) for r in handout.rows]
+    write_table(sheet, styles, FACT_COLUMNS, rows)
     sheet.protect("", PROTECTION)
     sheet.hide()

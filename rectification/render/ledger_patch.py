@@ -63,7 +63,7 @@ def patch_package(data: bytes, part: str, cells: Sequence[PatchCell]) -> tuple[b
         writable, refused = _through_merges(sheet, cells)
         patched, more = patch_sheet(sheet, writable, _date_styles(styles), epoch)
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w") as target:
+        with zipfile.ZipFile(out, "w", compresslevel=1) as target:  # as every output: fast, a little larger
             for info in infos:
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type, copy.external_attr = info.compress_type, info.external_attr
