@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -407,3 +408,49 @@ def test_cli_split_by_leader_and_usage_errors(tmp_path, run_cli):
     assert bad.exit_code == 2 and "--split" in bad.output
     missing = run_cli(str(tmp_path / "没有.xlsx"), "--split")
     assert missing.exit_code == 2 and "无法使用台账：找不到台账文件" in missing.output
+
+
+def test_rows_inserted_in_the_ledger_after_the_split_still_match_by_measure(split, tmp_path):
+    ledger, folder = split
+    book = load_workbook(ledger)
+    book["整改台账"].insert_rows(2)  # the clerk adds a measure at the top after the split
+    book["整改台账"]["E2"] = "新加的措施"
+    book.save(ledger)
+    copy = fill(
+        folder / "财务科.xlsx", tmp_path / "财务科.xlsx", set_cells({("修订制度", "整改进展"): "行号变了也能对上"})
+    )
+    result = merge(ledger, copy)
+    assert [p.trouble for p in result.plan.problems] == []
+    rows = ledger_values(result.merged_ledger)
+    assert rows[4][rows[0].index("整改措施")] == "修订制度"
+    assert rows[4][rows[0].index("整改进展")] == "行号变了也能对上"
+
+
+def test_hostile_and_oversized_text_is_cleaned_or_listed(split, tmp_path):
+    ledger, folder = split
+    hostile = "@SUM(1)+cmd|' /C calc'!A0 <b>&amp;</b>\u202e\u200b进展_x0007_"
+    copy = fill(
+        folder / "综合科.xlsx",
+        tmp_path / "综合科.xlsx",
+        set_cells(
+            {
+                ("制定学习计划", "整改进展"): hostile,
+                ("制定学习计划", "佐证材料"): "=1+1",  # a formula saved without its result
+                ("开展专题研讨", "整改进展"): "LONGMARK",
+            }
+        ),
+    )
+    files = parts(copy)  # a text longer than Excel allows, as another program might save it
+    files["xl/worksheets/sheet1.xml"] = files["xl/worksheets/sheet1.xml"].replace(b"LONGMARK", ("长" * 32768).encode())
+    with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    result = merge(ledger, copy)
+    messages = [p.message for p in result.plan.problems]
+    assert [p.trouble for p in result.plan.problems] == [Trouble.BAD_VALUE, Trouble.BAD_VALUE], messages
+    assert messages[0] == "“佐证材料”是没有计算结果的公式，未并入"
+    assert messages[1].startswith("“整改进展”有32768个字，超过 Excel 单元格的上限")
+    rows = ledger_values(result.merged_ledger)
+    assert rows[1][rows[0].index("整改进展")] == "@SUM(1)+cmd|' /C calc'!A0 <b>&amp;</b>进展"  # text, not a formula
+    assert rows[1][rows[0].index("佐证材料")] == "学习计划"
+    assert rows[2] == ledger_values(ledger)[2]  # the oversized text not taken

@@ -19,6 +19,7 @@ from rectification.read.returned import ReturnedCopy, ReturnedRow
 from rectification.records.records import parse_status
 
 EPOCH = datetime.min.replace(tzinfo=timezone.utc)
+MAX_CELL_CHARS = 32767  # UTF-16 units Excel keeps in a cell: a longer text would make it repair the file
 
 
 class Trouble(str, enum.Enum):
@@ -312,4 +313,8 @@ def _parsed(
             plan.note(Trouble.BAD_DATE, result, copy.name, message, returned_value=text, **place)
             return None
         return parsed or ""
+    if len(text.encode("utf-16-le")) // 2 > MAX_CELL_CHARS:
+        message = f"“{column}”有{len(text)}个字，超过 Excel 单元格的上限（{MAX_CELL_CHARS}），未并入；请精简后填写"
+        plan.note(Trouble.BAD_VALUE, result, copy.name, message, **place)
+        return None
     return text
