@@ -144,6 +144,7 @@ def test_merge_takes_the_filled_in_cells_and_leaves_every_other_part_alone(split
     changed = {(r, header[c]) for r in range(len(before)) for c in range(len(header)) if before[r][c] != after[r][c]}
     assert changed == {(1, "整改状态"), (1, "完成时间"), (1, "整改进展"), (3, "整改状态"), (3, "整改进展")}
     assert after[1][header.index("整改状态")] == "已完成"
+    assert after[1][header.index("完成时间")] == datetime(2025, 12, 5)  # a date cell where the ledger shows dates
     assert after[1][header.index("整改进展")] == "印发了年度学习计划"
     assert after[3][header.index("整改进展")] == "已起草修订稿"
     assert [(g.group, g.updated, g.unchanged) for g in result.plan.groups] == [("综合科", 1, 1), ("财务科", 1, 1)]

@@ -4,7 +4,7 @@ openpyxl's load and save would rewrite every part (and drop what it does not kno
 conditional-format extensions). Here the ledger sheet's XML is patched cell by cell, and every other part is
 copied as it was, in its order, under its name, date and compression. A cell keeps its style; text goes in as an
 inline string, so the shared strings stay untouched; a date goes in as a serial number where the cell's style shows
-dates, as text (2025-12-01) elsewhere. A cell this cannot write safely is handed back with its reason.
+dates (a blank unformatted cell takes the style of its column's dates), as text (2025-12-01) elsewhere. A cell this cannot write safely is handed back with its reason.
 """
 
 from __future__ import annotations
@@ -111,6 +111,8 @@ def patch_sheet(
     wanted: dict[int, list[PatchCell]] = {}
     for cell in cells:
         wanted.setdefault(cell.row, []).append(cell)
+    dated = {c.column for c in cells if isinstance(c.value, date)}
+    column_styles = {column: _column_date_style(xml, column, date_styles) for column in dated}
     pieces, refused, at = [], [], 0
     for match in ROW.finditer(xml):
         number = ROW_NUMBER.search(match["a"])
@@ -122,7 +124,9 @@ def patch_sheet(
         end = xml.find(b"</" + (match["p"] or b"") + b"row>", match.end())
         if end < 0:
             raise PatchRefused(UNPATCHABLE)
-        body, notes = _patch_row(xml[match.end() : end], wanted.pop(row), match["p"] or b"", date_styles, epoch)
+        body, notes = _patch_row(
+            xml[match.end() : end], wanted.pop(row), match["p"] or b"", date_styles, epoch, column_styles
+        )
         pieces += [xml[at : match.end()], body]
         refused += notes
         at = end
@@ -133,7 +137,12 @@ def patch_sheet(
 
 
 def _patch_row(
-    body: bytes, cells: list[PatchCell], prefix: bytes, date_styles: set[int], epoch: datetime
+    body: bytes,
+    cells: list[PatchCell],
+    prefix: bytes,
+    date_styles: set[int],
+    epoch: datetime,
+    column_styles: dict[int, int | None],
 ) -> tuple[bytes, list[tuple[PatchCell, str]]]:
     found: list[tuple[int, int, int, bytes]] = []  # (column, start, end, attributes) of each cell in the row
     for match in CELL.finditer(body):
@@ -150,8 +159,11 @@ def _patch_row(
         if existing is not None and b"<" + prefix + b"f" in body[existing[1] : existing[2]]:
             refused.append((cell, "台账中该单元格是公式，未覆盖；请在台账中手工填写"))
             continue
-        style = STYLE.search(existing[3]) if existing else None
-        new = _cell_xml(cell, prefix, int(style[1]) if style else None, date_styles, epoch)
+        styled = STYLE.search(existing[3]) if existing else None
+        style = int(styled[1]) if styled else None
+        if not style and isinstance(cell.value, date):  # a blank, unformatted cell: as its column shows dates
+            style = column_styles.get(cell.column) or style
+        new = _cell_xml(cell, prefix, style, date_styles, epoch)
         if existing is not None:
             edits.append((existing[1], existing[2], new))
         else:
@@ -175,13 +187,26 @@ def _cell_xml(cell: PatchCell, prefix: bytes, style: int | None, date_styles: se
             return f'<{p}c r="{ref}"{s}><{p}v>{serial}</{p}v></{p}c>'.encode()
         text = cell.value.isoformat()
     else:
-        text = xml_safe(cell.value)
+        text = xml_safe(cell.value).replace("\r\n", "\n").replace("\r", "\n")  # XML reads a bare CR as LF
     if not text:
         return f'<{p}c r="{ref}"{s}/>'.encode()
     escaped = escape_xml(text)
     return (
         f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{escaped}</{p}t></{p}is></{p}c>'.encode()
     )
+
+
+def _column_date_style(xml: bytes, column: int, date_styles: set[int]) -> int | None:
+    """The style of the first cell in this column that shows a date, if any."""
+    pattern = re.compile(
+        rb"""<(?:[A-Za-z_][\w.-]*:)?c\s+r\s*=\s*["']"""
+        + column_letters(column).encode()
+        + rb"""[0-9]+["']\s+s\s*=\s*["']([0-9]+)["']"""
+    )
+    for match in pattern.finditer(xml):
+        if int(match[1]) in date_styles:
+            return int(match[1])
+    return None
 
 
 def _date_styles(styles: bytes) -> set[int]:
