@@ -26,7 +26,7 @@ from rectification.analyse.split import (
     details_by_row,
     plan_split,
 )
-from rectification.app.request import AskPassword, OnProgress, Request
+from rectification.app.request import AskPassword, Checkpoint, OnProgress, Request
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, OutputUnwritable
 from rectification.core.identity import EDITABLE, ledger_fingerprint, measure_key
 from rectification.core.model import Ledger
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 EXIT_MERGED, EXIT_PROBLEMS = EXIT_OK, EXIT_LEDGER_ERRORS  # 2: EXIT_UNUSABLE
 MERGED_MARK = "_合并_"
+MERGE_SHARE = 0.6  # of --merge's progress bar: reading the copies and writing the new ledger; then its noticeMERGED_MARK = "_合并_"
 
 
 @dataclass
@@ -112,9 +113,27 @@ def merge_returns(
 ) -> MergeResult:
     """Merge the returned copies (files, or folders of them) into a NEW ledger beside request.source, then run it
     through the front door like any ledger (its notice, summary, PDF and mail as the request asks); the summary
-    gets a 合并情况 sheet. Raises WorkbookUnusable for the ledger, OutputUnwritable for the output."""
+    gets a 合并情况 sheet. Raises WorkbookUnusable for the ledger, OutputUnwritable for the output, Cancelled."""
     from rectification.app.jobs import generate
 
+    result = merge_into_ledger(request, returned, Checkpoint(_share(progress, 0.0, MERGE_SHARE), cancel))
+    if result.merged_ledger is None or result.plan is None:
+        return result
+    generated = generate(
+        replace(request, source=result.merged_ledger, merge=result.plan),
+        _share(progress, MERGE_SHARE, 1.0),
+        ask_password,
+        cancel,
+    )
+    result.generated = generated
+    result.exit_code = EXIT_PROBLEMS if result.plan.problems else generated.exit_code
+    return result
+
+
+def merge_into_ledger(request: Request, returned: Sequence[Path], checkpoint: Checkpoint | None = None) -> MergeResult:
+    """The first half of --merge: the returned copies read and matched, the new ledger written beside the original
+    (none when no copy can be merged: exit 2). Its notice and summary are merge_returns()'s second half."""
+    tick = checkpoint or Checkpoint(None, None)
     raw = read_workbook(request.source)
     data, _ = _read_bytes(request.source)
     ledger, _ = build_ledger(raw)
@@ -123,7 +142,8 @@ def merge_returns(
         return MergeResult(EXIT_UNUSABLE, [*skipped, "没有找到交回的填报表（.xlsx）。请指定填报表所在的文件夹或文件。"])
     with _collector_paused():
         copies, unusable = [], []
-        for path in files:
+        for n, path in enumerate(files):
+            tick(n / len(files) * 0.7, "正在读取交回的填报表")
             try:
                 copies.append(read_returned(path))
             except ReturnUnusable as error:
@@ -132,14 +152,25 @@ def merge_returns(
         if not plan.groups:
             lines = [*skipped, *problem_lines(plan), "没有可以合并的填报表，未生成合并后的台账。"]
             return MergeResult(EXIT_UNUSABLE, lines, plan=plan)
+        tick(0.8, "正在合并")
         merged_bytes = _patched(data, raw, plan)
     renamed: list[tuple[Path, Path]] = []
     merged = _write([(merged_path(request.source, request.as_of), merged_bytes)], renamed, request.source.parent)[0]
     lines = [*skipped, *group_lines(plan), *problem_lines(plan), f"合并后的台账：{merged}（原台账未改动）"]
     lines += [f"注意：{a.name} 正被其他程序打开，已另存为 {b.name}。" for a, b in renamed]
-    generated = generate(replace(request, source=merged, merge=plan), progress, ask_password, cancel)
-    code = EXIT_PROBLEMS if plan.problems else generated.exit_code
-    return MergeResult(code, lines, merged, plan, generated)
+    return MergeResult(EXIT_PROBLEMS if plan.problems else EXIT_MERGED, lines, merged, plan)
+
+
+def _share(progress: OnProgress | None, start: float, end: float) -> OnProgress | None:
+    """A stage's progress as its share of the whole job's bar."""
+    if progress is None:
+        return None
+    heard = progress
+
+    def scaled(share: float, text: str) -> None:
+        heard(start + (end - start) * share, text)
+
+    return scaled
 
 
 @contextmanager

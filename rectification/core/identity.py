@@ -15,6 +15,7 @@ import hashlib
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from rectification.core.text import clean, key
 
@@ -61,6 +62,13 @@ def parse_identity(value: object) -> RowIdentity | None:
 
 def check(value: object) -> str:
     """A cell's value in 8 hex digits: equal for equal cell_text(), whatever program saved the cell."""
+    if isinstance(value, str):
+        return _text_check(value)  # names, statuses and headings repeat row after row
+    return f"{zlib.crc32(cell_text(value).encode('utf-8')):08x}"
+
+
+@lru_cache(maxsize=65_536)
+def _text_check(value: str) -> str:
     return f"{zlib.crc32(cell_text(value).encode('utf-8')):08x}"
 
 
