@@ -148,6 +148,8 @@ def test_merge_takes_the_filled_in_cells_and_leaves_every_other_part_alone(split
     assert after[1][header.index("整改进展")] == "印发了年度学习计划"
     assert after[3][header.index("整改进展")] == "已起草修订稿"
     assert [(g.group, g.updated, g.unchanged) for g in result.plan.groups] == [("综合科", 1, 1), ("财务科", 1, 1)]
+    assert result.plan.missing == [("机关党支部", 1)]
+    assert result.lines[0] == "尚未交回填报表：机关党支部（1项）（这些措施在新台账中保持原样）"
     summary = result.generated.report.output(SUMMARY)
     assert summary is not None
     book = load_workbook(__import__("io").BytesIO(summary.data))

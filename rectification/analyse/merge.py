@@ -7,6 +7,7 @@ Nothing is lost silently: every returned value either becomes a CellEdit or a Me
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
@@ -86,6 +87,7 @@ class MergePlan:
     problems: list[MergeProblem] = field(default_factory=list)
     groups: list[GroupResult] = field(default_factory=list)
     split_id: str = ""
+    missing: list[tuple[str, int]] = field(default_factory=list)  # (department or leader, measures) with no copy back
 
     def note(self, trouble: Trouble, group: GroupResult | None, file: str, message: str, **more: Any) -> None:
         self.problems.append(MergeProblem(trouble, group.group if group else "", file, message, **more))
@@ -100,6 +102,7 @@ class LedgerNow:
     fingerprint: str
     issuer: str
     keys: dict[int, str]  # ledger row -> measure key
+    owners: dict[int, tuple[str, str]]  # ledger row -> (责任部门, 责任领导)
     rows: dict[int, dict[str, object]]  # ledger row -> raw values
     context: dict[int, dict[str, Value]]  # ledger row -> the locked columns as a copy would show them now
     editable: tuple[str, ...]  # the editable columns the ledger has
@@ -139,6 +142,9 @@ def plan_merge(now: LedgerNow, copies: list[ReturnedCopy], unusable: list[tuple[
                     f"{group_name}交回了两份：{other.name}（保存于 {saved}）较早，采用较新的 {newest.name}",
                 )
         _merge_copy(plan, now, newest, result, by_key)
+    by_leader = any(c.fact("拆分方式") == "责任领导" for c in ours)
+    owed = Counter(leader if by_leader else department for department, leader in now.owners.values())
+    plan.missing = [(name, count) for name, count in owed.items() if name and name not in by_group]
     return plan
 
 

@@ -191,7 +191,8 @@ def merged_path(ledger_path: Path, on: date) -> Path:
 
 
 def group_lines(plan: MergePlan) -> list[str]:
-    return [
+    missing = "、".join(f"{name}（{count}项）" for name, count in plan.missing)
+    return ([f"尚未交回填报表：{missing}（这些措施在新台账中保持原样）"] if missing else []) + [
         f"{g.group}（{g.file}）：{g.rows}行，更新{g.updated}行，未变{g.unchanged}行"
         + (f"，问题{g.problems}处" if g.problems else "")
         for g in plan.groups
@@ -288,7 +289,8 @@ def _ledger_now(raw: RawWorkbook, ledger: Ledger) -> LedgerNow:
     editable = tuple(c for c in EDITABLE if c in ledger.headers)
     details = details_by_row(ledger.problems)
     context = {m.row: context_values(p, m, details) for p in ledger.problems for m in p.measures}
-    return LedgerNow(fingerprint, issuer, keys, dict(raw.ledger.rows), context, editable, raw.epoch)
+    owners = {m.row: (m.department, m.leader) for m in ledger.measures}
+    return LedgerNow(fingerprint, issuer, keys, owners, dict(raw.ledger.rows), context, editable, raw.epoch)
 
 
 def _patched(data: bytes, raw: RawWorkbook, plan: MergePlan) -> bytes:

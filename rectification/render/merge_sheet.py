@@ -29,6 +29,7 @@ def merge_rows(plan: MergePlan) -> list[Row]:
         )
         for g in plan.groups
     ]
+    rows += [Row((name, "", "未交回", "", None, "", f"{count}项措施保持原样", "", "")) for name, count in plan.missing]
     rows += [
         Row(
             (p.group, p.file, p.trouble.value, p.where, p.row, p.column, p.message, p.ledger_value, p.returned_value),
