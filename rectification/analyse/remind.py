@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.core.model import Light, Roster, owners
 from rectification.core.names import safe_file_name
-from rectification.settings.formats import NoticeFormat
+from rectification.settings import NoticeFormat
 
 FOLDER = "督办"
 

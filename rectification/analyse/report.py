@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rectification.analyse.analysis import DEFAULT_WARN_DAYS, Analysis
 from rectification.analyse.compare import Progress
 from rectification.core.model import Finding, Ledger, Level, Verdict
-from rectification.settings.formats import FormatSource, NoticeFormat
+from rectification.settings import FormatSource, NoticeFormat
 
 if TYPE_CHECKING:  # only --remind loads the letters' module, only --merge the merge's
     from rectification.analyse.merge import MergePlan

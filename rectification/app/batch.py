@@ -13,7 +13,6 @@ import itertools
 import os
 import re
 import threading
-import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -24,12 +23,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from rectification.analyse.analysis import Figures
 from rectification.analyse.remind import FOLDER
 from rectification.analyse.report import Options, Output
+from rectification.analyse.round import UnitLine
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, RectificationError
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
-from rectification.files.write import move_into_place, stage, write_noting_renames
+from rectification.files.write import move_into_place, remove_leftovers, stage, write_together
 from rectification.render.registry import BY_KEY
-from rectification.render.rollup import UnitLine, build_rollup, rollup_name
 from rectification.render.xlsx_tables import Cell
 
 if TYPE_CHECKING:
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
 LOCK_PREFIX = "~$"
 OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
+ROUND_SUFFIXES = (".docx", ".xlsx")  # the roll-up's and the round notice's, in OUT/ beside the units' folders
 TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
 
 
@@ -196,39 +196,32 @@ def run_batch(
         for staged in (s for outcome in arrived for s in outcome.staged) if not placed else ():
             if os.path.exists(staged.temporary):
                 os.unlink(staged.temporary)
-    lines = [o.line() for o in result.outcomes]
-    rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
-    result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
-    _round_notice(result, lines, out_dir, options)
+    _write_round(result, found, out_dir, options)
     return result
 
 
-LEFTOVER_AGE = 600  # seconds: a temporary file this old is no other run's work in progress
-
-
 def _remove_leftovers(out_dir: Path) -> None:
-    """Temporary files an earlier run left when it was killed outright (SIGKILL, power cut) in the units' folders."""
-    now = time.time()
-    for pattern in ("~tmp-*", "*/~tmp-*", f"*/{FOLDER}/~tmp-*"):
-        for path in out_dir.glob(pattern):
-            with contextlib.suppress(OSError):
-                if path.is_file() and now - path.stat().st_mtime > LEFTOVER_AGE:
-                    path.unlink()
+    """Staged files an earlier run left when it was killed outright (SIGKILL, power cut), here and in the units'
+    folders; write.remove_leftovers() proves each its own."""
+    remove_leftovers(out_dir)
+    with contextlib.suppress(OSError):
+        for unit in (p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+            remove_leftovers(unit)
+            remove_leftovers(unit / FOLDER)
 
 
-def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
-    """The round's summary notice beside the roll-up, worded by --format (its round keys); not written when they are wrong."""
-    from rectification.render.docx_writer import render_docx
-    from rectification.render.round_notice import compose_round, round_file_name, round_format, round_values
+def _write_round(result: BatchResult, found: Scan, out_dir: Path, options: Options) -> None:
+    """The round's outputs (the registry's ROUND_RENDERERS: roll-up, round notice) rendered, then written together."""
+    from rectification.analyse.round import analyse_round
+    from rectification.render.registry import ROLLUP, ROUND_NOTICE, render_round
 
-    if options.check_only:  # the round notice is a notice: --check-only writes none
-        return
-    fmt, result.round_findings = round_format(options.notice_format, any(line.since for line in lines))
-    if result.round_findings:
-        return
-    values = round_values(lines, fmt, options.as_of, options.warn_days)
-    data = render_docx(compose_round(lines, fmt, values, options.as_of))
-    result.round_path = write_noting_renames(out_dir / round_file_name(fmt, values), data, result.renamed)
+    lines = [o.line() for o in result.outcomes]
+    round_ = analyse_round(lines, [(s.path.name, s.reason) for s in found.skipped], options)
+    result.round_findings = list(round_.findings)
+    outputs = render_round(round_)
+    written = write_together([(out_dir / o.name, o.data) for o in outputs], result.renamed)
+    paths = {o.key: path for o, path in zip(outputs, written, strict=True)}
+    result.rollup_path, result.round_path = paths.get(ROLLUP), paths.get(ROUND_NOTICE)
 
 
 def _process_all(
@@ -246,7 +239,7 @@ def _process_all(
         done[n] = outcome
         arrived(outcome)
         if progress:
-            progress(len(done) / len(ledgers), f"已处理 {outcome.path.name}")
+            progress(len(done) / len(ledgers), f"已处理{len(done)}/{len(ledgers)}个台账（{outcome.path.name}）")
 
     if workers <= 1:
         for n, path in enumerate(ledgers):
@@ -332,8 +325,13 @@ def process_one(path: Path, options: Options) -> Outcome:
 
 
 def _folder(outcome: Outcome) -> str:
-    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read."""
-    return safe_file_name(outcome.unit or outcome.path.stem)
+    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read.
+
+    Never named like a file the round writes beside the units' folders (a 发文机关 of “本轮整改进展情况汇总通报.docx”
+    would take the round notice's place): a name ending in .docx or .xlsx gets “（单位）” after it.
+    """
+    name = safe_file_name(outcome.unit or outcome.path.stem)
+    return f"{name}（单位）" if name.lower().endswith(ROUND_SUFFIXES) else name
 
 
 def _stage_outputs(outcome: Outcome, out_dir: Path) -> None:

@@ -10,7 +10,7 @@ import gc
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,13 +26,14 @@ from rectification.analyse.split import (
     details_by_row,
     plan_split,
 )
-from rectification.app.request import AskPassword, Checkpoint, OnProgress, Request
+from rectification.app.request import AskPassword, Checkpoint, MergeRequest, OnProgress, Request
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, OutputUnwritable
 from rectification.core.identity import EDITABLE, ledger_fingerprint, measure_key
 from rectification.core.model import Ledger
 from rectification.core.names import os_error_text
 from rectification.core.text import xml_safe
-from rectification.read.reader import RawWorkbook, _read_bytes, read_workbook
+from rectification.read.access import read_bytes
+from rectification.read.reader import RawWorkbook, read_workbook
 from rectification.read.returned import ReturnUnusable, read_returned
 from rectification.read.sheets import open_book
 from rectification.records.records import build_ledger
@@ -120,7 +121,7 @@ def merge_returns(
     if result.merged_ledger is None or result.plan is None:
         return result
     generated = generate(
-        replace(request, source=result.merged_ledger, merge=result.plan),
+        MergeRequest(**{**vars(request), "source": result.merged_ledger}, merge=result.plan),
         _share(progress, MERGE_SHARE, 1.0),
         ask_password,
         cancel,
@@ -135,7 +136,7 @@ def merge_into_ledger(request: Request, returned: Sequence[Path], checkpoint: Ch
     (none when no copy can be merged: exit 2). Its notice and summary are merge_returns()'s second half."""
     tick = checkpoint or Checkpoint(None, None)
     raw = read_workbook(request.source)
-    data, _ = _read_bytes(request.source)
+    data, _ = read_bytes(request.source)
     ledger, _ = build_ledger(raw)
     files, skipped = _returned_files(returned, request.source)
     if not files:
@@ -242,7 +243,7 @@ def _write(files: list[tuple[Path, bytes]], renamed: list[tuple[Path, Path]], fo
 
 def _reply_days(raw: RawWorkbook) -> int:
     """督办反馈天数 of the ledger's own 通报格式 (the reminders' 反馈期限), else the default."""
-    from rectification.settings.formats import default_format, format_rows, parse_format
+    from rectification.settings import default_format, format_rows, parse_format
 
     if raw.format_sheet:
         fmt, findings = parse_format(format_rows(raw.format_pairs), raw.format_sheet, raw.extra_info)

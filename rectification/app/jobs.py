@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rectification.analyse.report import Options, Report, Since
 from rectification.app.follow_up import Note
-from rectification.app.request import AskPassword, Checkpoint, OnProgress, Request
+from rectification.app.request import AskPassword, Checkpoint, MergeRequest, OnProgress, Request
 from rectification.core.errors import (
     EXIT_DELIVERY,
     EXIT_LEDGER_ERRORS,
@@ -28,7 +28,7 @@ from rectification.files.write import Saved
 
 if TYPE_CHECKING:
     from rectification.app.batch import BatchResult
-    from rectification.settings.formats import FormatSource
+    from rectification.settings import FormatSource
 
 
 class FormatUnusable(RectificationError):
@@ -63,13 +63,13 @@ def options_for(request: Request, batch: bool = False) -> Options:
         since,
         request.remind,
         mail if request.remind else "",
-        merge=request.merge,
+        merge=request.merge if isinstance(request, MergeRequest) else None,
     )
 
 
 def read_format(path: Path) -> FormatSource:
     from rectification.read.reader import WorkbookUnusable, read_format_pairs
-    from rectification.settings.formats import FormatSource, format_rows
+    from rectification.settings import FormatSource, format_rows
 
     try:
         sheet, pairs = read_format_pairs(path)

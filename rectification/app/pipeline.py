@@ -56,7 +56,7 @@ def _run(
     from rectification.records.records import build_ledger
     from rectification.render.notice import notice_title
     from rectification.render.registry import RENDERERS
-    from rectification.settings.formats import (
+    from rectification.settings import (
         FORMAT_SHEET,
         FormatSource,
         default_format,

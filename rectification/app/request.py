@@ -16,6 +16,17 @@ if TYPE_CHECKING:
     from rectification.analyse.merge import MergePlan
     from rectification.deliver.mail import MailConfig
 
+MAX_WARN_DAYS = 365
+
+
+def parse_warn_days(text: object) -> int | None:
+    """预警天数 typed as ASCII digits (not “²” or “٣”, which isdigit() takes), 0 to MAX_WARN_DAYS; else None."""
+    value = str(text).strip()
+    if not (value.isascii() and value.isdigit()) or len(value.lstrip("0")) > 3 or int(value) > MAX_WARN_DAYS:
+        return None
+    return int(value)
+
+
 OnProgress = Callable[[float, str], None]  # share of the work done (0–1), and what is being done, in Chinese
 AskPassword = Callable[["MailConfig"], str]
 
@@ -43,7 +54,13 @@ class Request:
     eml: bool = False
     send: bool = False
     mail_config: Path | None = None
-    merge: MergePlan | None = None  # set by --merge's job: what the returned copies brought (the summary's 合并情况)
+
+
+@dataclass(frozen=True)
+class MergeRequest(Request):
+    """--merge's second half: the new ledger, with what the returned copies brought (the summary's 合并情况)."""
+
+    merge: MergePlan | None = None
 
 
 class Checkpoint:

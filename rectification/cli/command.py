@@ -22,7 +22,6 @@ HERE = Path(__file__).resolve().parents[2]
 DEFAULT_LEDGER = HERE / "workbook_template.xlsx"
 DEFAULT_OUT = HERE / "output"
 DEFAULT_MAIL_CONFIG = HERE / "mail.ini"
-MAX_WARN_DAYS = 365
 
 
 class ChineseCommand(click.Command):
@@ -101,16 +100,10 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     return parsed
 
 
-def whole_days(value: object, most: int = MAX_WARN_DAYS) -> int | None:
-    """A count of days typed as ASCII digits (not “²” or “٣”, which isdigit() accepts), at most most; else None."""
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > len(str(most)) or int(text) > most:
-        return None
-    return int(text)
-
-
 def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int:
-    days = whole_days(value)
+    from rectification.app.request import MAX_WARN_DAYS, parse_warn_days
+
+    days = parse_warn_days(value)
     if days is None:
         raise click.BadParameter(f"“{value}”不是 0 到 {MAX_WARN_DAYS} 之间的天数")
     return days
@@ -206,6 +199,11 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     help="把各部门交回的填报表合并进台账：在原台账旁生成“台账名_合并_统计日期.xlsx”（原台账不改），"
     "再按它生成通报和汇总表（“合并情况”工作表列出每处未并入的内容）。可写多次 --merge 指定多个文件。",
 )
+@click.option(
+    "--window",
+    is_flag=True,
+    help="打开窗口：用鼠标选择台账和各项选项（双击 generate.bat 即打开）；给出的台账或文件夹预先选好。",
+)
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def cli(
     ledger: Path,
@@ -224,6 +222,7 @@ def cli(
     batch_dir: Path | None = None,
     split_by: str | None = None,
     merge_from: tuple[Path, ...] = (),
+    window: bool = False,
 ) -> int:
     """读取巡察整改台账（默认为 workbook_template.xlsx），检查责任人、整改时限和整改状态，生成 GB/T 9704 版式的整改进展情况通报（.docx）和汇总表（文件名含“汇总”的 .xlsx）。
 
@@ -238,12 +237,15 @@ def cli(
       python generate.py 台账.xlsx --remind --eml              督办提醒函及邮件草稿
       python generate.py 台账.xlsx --split                     每个责任部门一份填报表
       python generate.py 台账.xlsx --merge 交回的填报表         合并各部门交回的填报表，再生成通报
+      python generate.py --window                           打开窗口（双击 generate.bat 也是）
 
     \b
     退出码：0 已生成（可能有警告）；1 台账有错误，未生成通报（汇总表的“检查结果”列出错误）；
             2 文件无法使用（找不到、不是 Excel 工作簿、没有整改台账表、参数有误）；
             3 通报已生成，但 PDF 或邮件未完成；4 程序组件不完整（删除 .venv 后重新运行）。
     """
+    if window:
+        return run_window(click.get_current_context(), batch_dir or ledger, out_dir)
     from rectification.app.jobs import Request
 
     request = Request(
@@ -280,6 +282,20 @@ def _departments(request, batch_dir: Path | None, split_by: str | None, merge_fr
         click.echo("命令行参数有误：--split、--merge、--batch 一次只能用一个。", err=True)
         return EXIT_UNUSABLE
     return run_split(request, split_by) if split_by else run_merge(request, merge_from)
+
+
+def run_window(ctx: click.Context, source: Path, out_dir: Path) -> int:
+    """--window: the window, with a ledger or folder named on the command line preselected."""
+    from rectification.window import open_window
+
+    named = ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT or source != DEFAULT_LEDGER
+    out_named = ctx.get_parameter_source("out_dir") is not click.core.ParameterSource.DEFAULT
+    gc.enable()
+    try:
+        return open_window(HERE, source if named else None, out_dir if out_named else None)
+    except RectificationError as error:
+        click.echo(error.user_text(), err=True)
+        return error.exit_code
 
 
 def run_one(request) -> int:

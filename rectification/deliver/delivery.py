@@ -7,6 +7,7 @@ Each step that fails leaves a Chinese sentence in Delivered.failures and the lat
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,8 @@ from rectification.deliver.mail import (
     parse_addresses,
     send,
 )
-from rectification.deliver.pdf import PdfError, docx_to_pdf
+from rectification.deliver.pdf import PdfCancelled, PdfError, docx_to_pdf
+from rectification.deliver.smtp import start_of_send
 from rectification.files.write import write_noting_renames
 from rectification.render.notice import date_text
 
@@ -66,8 +68,16 @@ class Letter:
     info: NoticeInfo
 
 
-def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig], str]) -> Delivered:
-    """Make the PDF, write the .eml and send, as asked; ask_password is called only when a login needs one."""
+def deliver(
+    letter: Letter,
+    extras: Extras,
+    ask_password: Callable[[MailConfig], str],
+    cancel: threading.Event | None = None,
+) -> Delivered:
+    """Make the PDF, write the .eml and send, as asked; ask_password is called only when a login needs one.
+
+    A set cancel stops the PDF under way (PdfCancelled) before anything more is written or sent.
+    """
     done = Delivered()
     if not extras.wanted:
         return done
@@ -75,7 +85,9 @@ def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig],
     attachments = [Attachment(notice.name, docx_bytes)]
     if extras.pdf:
         try:
-            pdf = docx_to_pdf(docx_bytes)
+            pdf = docx_to_pdf(docx_bytes, cancel=cancel)
+        except PdfCancelled:
+            raise
         except PdfError as error:
             done.failures.append(f"PDF：{error}")
         else:
@@ -91,8 +103,12 @@ def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig],
         return done
     body = default_body(letter.title, info.issuer, date_text(info.issue_date), done.pdf_path is not None)
     if extras.eml:
-        draft = build_message(letter.title, body, attachments, to, cc, draft=True)
-        done.eml_path = write_noting_renames(notice.with_suffix(".eml"), draft, done.renamed)
+        try:
+            draft = build_message(letter.title, body, attachments, to, cc, draft=True)
+        except MailError as error:
+            done.failures.append(f"邮件：{error}")
+        else:
+            done.eml_path = write_noting_renames(notice.with_suffix(".eml"), draft, done.renamed)
     if extras.send:
         try:
             config = load_config(extras.mail_config) if extras.mail_config else None
@@ -140,6 +156,7 @@ def deliver_reminders(
     """
     done = RemindersDelivered()
     config, password = None, ""
+    until = 0.0  # every letter's send ends by one deadline (README: at most 90 s for the whole send)
     for letter in letters:
         r = letter.reminder
         if not r.to:
@@ -153,7 +170,12 @@ def deliver_reminders(
         )
         attachments = [Attachment(letter.path.name, letter.docx)]
         if extras.eml:
-            draft = build_message(subject, body, attachments, list(r.to), list(r.cc), draft=True)
+            try:
+                draft = build_message(subject, body, attachments, list(r.to), list(r.cc), draft=True)
+            except MailError as error:
+                done.failures.append(f"{r.addressee}的督办提醒函：{error}")
+                done.status[r.addressee] = "发送失败"
+                continue
             done.eml_paths.append(write_noting_renames(letter.path.with_suffix(".eml"), draft, done.renamed))
             done.status[r.addressee] = "草稿"
         if extras.send:
@@ -163,6 +185,7 @@ def deliver_reminders(
                     if config is None:
                         raise MailError("未指定邮件设置文件")
                     password = (password_from_env() or ask_password(config)) if config.user else ""
+                    until = start_of_send(config)  # once the password is typed: the user's pause is no server's
                 except MailError as error:  # no settings or no password: no letter can go, so try none
                     done.failures.append(f"督办提醒函未发送：{error}")
                     done.status.update({other.reminder.addressee: "发送失败" for other in letters if other.reminder.to})
@@ -171,7 +194,7 @@ def deliver_reminders(
                 message = build_message(
                     subject, body, attachments, list(r.to), list(r.cc), sender=config.from_address, draft=False
                 )
-                send(message, [*r.to, *r.cc], config, password)
+                send(message, [*r.to, *r.cc], config, password, until)
             except MailError as error:
                 done.failures.append(f"{r.addressee}的督办提醒函：{error}")
                 done.status[r.addressee] = "发送失败"

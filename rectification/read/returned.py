@@ -24,8 +24,10 @@ from rectification.core.identity import (
     parse_identity,
 )
 from rectification.core.text import clean, xml_safe
-from rectification.read.reader import HEADER_SEARCH_ROWS, WorkbookUnusable, _read_bytes
-from rectification.read.sheets import Book, Sheet, column_letters, open_book
+from rectification.read.access import WorkbookUnusable, read_bytes
+from rectification.read.reader import HEADER_SEARCH_ROWS
+from rectification.read.sheet_xml import column_letters
+from rectification.read.sheets import Book, Sheet, open_book
 
 MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*([0-9T:.\-+Z ]{10,40})\s*<")
 FRACTION = re.compile(r"\.[0-9]+")
@@ -77,7 +79,7 @@ class ReturnedCopy:
 def read_returned(path: Path) -> ReturnedCopy:
     """The copy's rows, its hidden identity and its save time; ReturnUnusable with a Chinese message otherwise."""
     try:
-        data, unpacked = _read_bytes(path)
+        data, unpacked = read_bytes(path)
     except WorkbookUnusable as error:
         raise ReturnUnusable(str(error).replace("台账文件", "填报文件")) from None
     try:

@@ -18,8 +18,9 @@ from datetime import date, datetime
 
 from rectification.core.dates import WINDOWS_1900
 from rectification.core.text import escape_xml, xml_safe
-from rectification.read.reader import WorkbookUnusable
-from rectification.read.sheets import MAC_1904, column_letters, column_number
+from rectification.read.access import WorkbookUnusable
+from rectification.read.sheet_xml import column_letters, column_number
+from rectification.read.sheets import MAC_1904
 
 ROW = re.compile(rb"<(?P<p>[A-Za-z_][\w.-]*:)?row(?=[\s>/])(?P<a>[^>]*)>")
 ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]+)["']""")

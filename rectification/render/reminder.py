@@ -8,23 +8,25 @@ from rectification.analyse.analysis import Analysis, Tracked
 from rectification.analyse.remind import Reminder
 from rectification.core.model import NoticeInfo
 from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, date_text, notice_values
-from rectification.settings.formats import NoticeFormat
+from rectification.settings import NoticeFormat
 
 TABLE_HEADER = ("序号", "问题", "整改措施", "责任领导", "责任人", "整改时限", "状态", "逾期/剩余天数")
 
 
+def reminder_values(reminder: Reminder, analysis: Analysis, fmt: NoticeFormat) -> dict[str, str]:
+    """The letter's own placeholders (scope REMINDER), beside the notice-wide ones."""
+    return {
+        "督办对象": reminder.addressee,
+        "本单措施数": str(len(reminder.tracked)),
+        "本单红灯数": str(reminder.red),
+        "本单黄灯数": str(reminder.yellow),
+        "反馈期限": date_text(analysis.as_of + timedelta(days=fmt.reply_days)),
+    }
+
+
 def compose_reminder(reminder: Reminder, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> Notice:
     """The letter's blocks: title, addressee, the request, the table of measures, what to do by when, signature."""
-    values = notice_values(info, analysis, fmt)
-    values.update(
-        {
-            "督办对象": reminder.addressee,
-            "本单措施数": str(len(reminder.tracked)),
-            "本单红灯数": str(reminder.red),
-            "本单黄灯数": str(reminder.yellow),
-            "反馈期限": date_text(analysis.as_of + timedelta(days=fmt.reply_days)),
-        }
-    )
+    values = {**notice_values(info, analysis, fmt), **reminder_values(reminder, analysis, fmt)}
 
     def fill(name: str) -> list[str]:
         return fmt.lines(name, values)
