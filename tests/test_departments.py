@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF
 from departments_helpers import (
+    department_rows,
     fill,
     ledger_values,
     parts,
@@ -457,3 +458,30 @@ def test_hostile_and_oversized_text_is_cleaned_or_listed(split, tmp_path):
     assert rows[1][rows[0].index("整改进展")] == "@SUM(1)+cmd|' /C calc'!A0 <b>&amp;</b>进展"  # text, not a formula
     assert rows[1][rows[0].index("佐证材料")] == "学习计划"
     assert rows[2] == ledger_values(ledger)[2]  # the oversized text not taken
+
+
+def test_department_names_make_safe_file_names(tmp_path):
+    rows = department_rows()
+    rows[2]["责任部门"] = rows[3]["责任部门"] = "财务/审计科"
+    rows[4]["责任部门"] = "CON"
+    ledger = write_department_ledger(tmp_path / "台账.xlsx", rows)
+    result = split_ledger(Request(ledger, tmp_path / "out", AS_OF), made=MADE)
+    assert result.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "out" / "填报").glob("*.xlsx"))
+    assert names == ["CON_.xlsx", "综合科.xlsx", "财务_审计科.xlsx"]
+    guide = {r[0]: r[1] for r in ledger_values(tmp_path / "out" / "填报" / "财务_审计科.xlsx", GUIDE_SHEET)}
+    assert guide["填报对象"] == "财务/审计科（责任部门）"
+
+
+def test_a_hostile_copy_gets_the_ledgers_refusals(split, tmp_path):
+    ledger, folder = split
+    files = parts(folder / "综合科.xlsx")
+    files["xl/worksheets/sheet1.xml"] = b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + files["xl/worksheets/sheet1.xml"]
+    hostile = tmp_path / "综合科.xlsx"
+    with zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    result = merge(ledger, hostile)
+    assert result.exit_code == 2 and result.merged_ledger is None
+    problem = result.plan.problems[0]
+    assert problem.trouble is Trouble.UNUSABLE and "DOCTYPE/ENTITY" in problem.message
