@@ -485,3 +485,15 @@ def test_a_hostile_copy_gets_the_ledgers_refusals(split, tmp_path):
     assert result.exit_code == 2 and result.merged_ledger is None
     problem = result.plan.problems[0]
     assert problem.trouble is Trouble.UNUSABLE and "DOCTYPE/ENTITY" in problem.message
+
+
+def test_a_deleted_column_is_listed(split, tmp_path):
+    ledger, folder = split
+
+    def drop_evidence(sheet, columns):
+        sheet.delete_cols(columns["佐证材料"])
+
+    copy = fill(folder / "财务科.xlsx", tmp_path / "财务科.xlsx", drop_evidence)
+    result = merge(ledger, copy)
+    assert [(p.trouble, p.column) for p in result.plan.problems] == [(Trouble.COLUMN_MISSING, "佐证材料")]
+    assert result.exit_code == 1

@@ -31,6 +31,7 @@ class Trouble(str, enum.Enum):
     OTHER_SPLIT = "来自另一次拆分"
     SUPERSEDED = "同一对象的较早副本"
     LOCKED_CHANGED = "改动了锁定列"
+    COLUMN_MISSING = "缺少的列"
     ROW_ADDED = "新增的行"
     ROW_DELETED = "删除的行"
     BAD_STATUS = "整改状态无法识别"
@@ -183,6 +184,10 @@ def _merge_copy(
     seen: set[str] = set()
     handed = set(copy.handed)
     checked = copy.checked
+    for column in checked:
+        if column not in copy.columns:  # protection removed, the column deleted or its header changed
+            message = f"“{column}”列被删除或改了表头，这一列的内容未并入台账"
+            plan.note(Trouble.COLUMN_MISSING, result, copy.name, message, column=column)
     for returned in copy.rows:
         identity = returned.identity
         ours = identity is not None and identity.split == copy.fact("拆分编号") and identity.handed in handed

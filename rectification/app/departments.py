@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rectification.analyse.analysis import analyse
-from rectification.analyse.merge import REFUSALS, LedgerNow, MergePlan, MergeProblem, Trouble, plan_merge
+from rectification.analyse.merge import LedgerNow, MergePlan, MergeProblem, Trouble, plan_merge
 from rectification.analyse.split import (
     FOLDER,
     Grouping,
@@ -315,7 +315,3 @@ def _patched(data: bytes, raw: RawWorkbook, plan: MergePlan) -> bytes:
         group.updated = len({e.row for e in plan.edits if e.group == group.group})
         group.unchanged = group.rows - group.updated
     return patched
-
-
-def refused_files(plan: MergePlan) -> list[str]:
-    return [p.file for p in plan.problems if p.trouble in REFUSALS]
