@@ -277,12 +277,23 @@ def cli(
 
 
 def _departments(request, batch_dir: Path | None, split_by: str | None, merge_from: tuple[Path, ...]) -> int:
-    from rectification.cli.departments import run_merge, run_split
+    """--split or --merge: the job's lines printed, errors mapped by guarded() as for any job."""
+    from rectification.cli.departments import merge_and_print, split_and_print
 
     if batch_dir is not None or (split_by and merge_from):
         click.echo("命令行参数有误：--split、--merge、--batch 一次只能用一个。", err=True)
         return EXIT_UNUSABLE
-    return run_split(request, split_by) if split_by else run_merge(request, merge_from)
+    if split_by:
+        return guarded(
+            lambda: split_and_print(request, split_by),
+            request.out_dir,
+            "抱歉，拆分台账时程序遇到了意外问题，未能完成。",
+        )
+    return guarded(
+        lambda: merge_and_print(request, merge_from),
+        request.out_dir,
+        "抱歉，合并填报表时程序遇到了意外问题，未能完成。",
+    )
 
 
 def run_window(ctx: click.Context, source: Path, out_dir: Path) -> int:
