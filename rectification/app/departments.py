@@ -1,7 +1,8 @@
 """Departments fill in their own rows: --split hands each one a workbook, --merge takes the copies back.
 
-Job-level functions for the command line (and a window): each runs the stages, writes its files whole or not at
-all, and returns a result whose lines the caller prints and whose exit code it returns. Nothing here prints.
+Job-level functions for any client (the command line; a window could call them alike): each runs the stages,
+writes its files whole or not at all, and returns a result whose lines the client shows and whose exit code it
+returns; errors the user can act on are RectificationErrors, as from the front door. Nothing here prints.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from rectification.core.identity import EDITABLE, ledger_fingerprint, measure_ke
 from rectification.core.model import Ledger
 from rectification.core.names import os_error_text
 from rectification.core.text import xml_safe
-from rectification.read.access import read_bytes
+from rectification.read.access import WorkbookUnusable, read_bytes
 from rectification.read.reader import RawWorkbook, read_workbook
 from rectification.read.returned import ReturnUnusable, read_returned
 from rectification.read.sheets import open_book
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 EXIT_MERGED, EXIT_PROBLEMS = EXIT_OK, EXIT_LEDGER_ERRORS  # 2: EXIT_UNUSABLE
 MERGED_MARK = "_合并_"
-MERGE_SHARE = 0.6  # of --merge's progress bar: reading the copies and writing the new ledger; then its noticeMERGED_MARK = "_合并_"
+MERGE_SHARE = 0.6  # of --merge's progress bar: reading the copies and writing the new ledger; then its notice
 
 
 @dataclass
@@ -102,7 +103,7 @@ def split_ledger(request: Request, grouping: Grouping = "责任部门", made: da
     if plan.ungrouped:
         shown = "、".join(map(str, plan.ungrouped[:10])) + ("等" if len(plan.ungrouped) > 10 else "")
         lines.append(f"注意：第{shown}行没有填写{plan.grouping}，未分到任何填报表，请补填后重新拆分。")
-    return SplitResult(EXIT_PROBLEMS if plan.ungrouped else EXIT_MERGED, lines, written, plan)
+    return SplitResult(EXIT_PROBLEMS if plan.ungrouped else EXIT_OK, lines, written, plan)
 
 
 def merge_returns(
@@ -135,8 +136,12 @@ def merge_into_ledger(request: Request, returned: Sequence[Path], checkpoint: Ch
     """The first half of --merge: the returned copies read and matched, the new ledger written beside the original
     (none when no copy can be merged: exit 2). Its notice and summary are merge_returns()'s second half."""
     tick = checkpoint or Checkpoint(None, None)
-    raw = read_workbook(request.source)
     data, _ = read_bytes(request.source)
+    raw = read_workbook(request.source)
+    if read_bytes(request.source)[0] != data:  # the rows found must be the rows patched: not a file saved meanwhile
+        raise WorkbookUnusable(
+            f"{request.source.name} 在合并过程中被修改（可能正在 Excel 或 WPS 中保存）。请保存并关闭后重新合并。"
+        )
     ledger, _ = build_ledger(raw)
     files, skipped = _returned_files(returned, request.source)
     if not files:
