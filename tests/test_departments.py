@@ -497,3 +497,28 @@ def test_a_deleted_column_is_listed(split, tmp_path):
     result = merge(ledger, copy)
     assert [(p.trouble, p.column) for p in result.plan.problems] == [(Trouble.COLUMN_MISSING, "佐证材料")]
     assert result.exit_code == 1
+
+
+def test_copies_merged_ledger_and_summary_validate_against_the_open_xml_schemas(tmp_path):
+    """No repair prompt in Excel: the copy as split, the ledger patched and the summary with 合并情况 pass the SDK's
+    schemas and rules (the example ledger, which itself passes them, as Excel saves one: shared strings)."""
+    audit = pytest.importorskip("openxml_audit", reason="openxml-audit is in requirements-dev.txt")
+    ledger = tmp_path / "台账.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "workbook_template.xlsx", ledger)
+    split_ledger(Request(ledger, tmp_path / "out", AS_OF), made=MADE)
+    folder = tmp_path / "out" / "填报"
+    copy = fill(folder / "机关党支部.xlsx", tmp_path / "机关党支部.xlsx", _fill_every_open_row)
+    result = merge(ledger, copy)
+    assert result.plan.edits, result.lines
+    summary = result.generated.saved.paths("summary")[0]
+    for path in (folder / "机关党支部.xlsx", result.merged_ledger, summary):
+        checked = audit.OpenXmlValidator(file_format=audit.FileFormat.OFFICE_2019, max_errors=20).validate(str(path))
+        assert checked.is_valid, (path.name, [e.description for e in checked.errors])
+
+
+def _fill_every_open_row(sheet, columns):
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, columns["整改状态"]).value != "已完成":
+            sheet.cell(row, columns["整改状态"]).value = "已完成"
+            sheet.cell(row, columns["完成时间"]).value = datetime(2025, 12, 5)
+            sheet.cell(row, columns["整改进展"]).value = "第一段\n第二段 <&> 已办结"

@@ -14,7 +14,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from rectification.analyse.split import Handout, SplitPlan
+from rectification.analyse.split import IMMEDIATE, Handout, SplitPlan
 from rectification.core.identity import (
     CHECKED_COLUMNS,
     DATA_SHEET,
@@ -105,7 +105,7 @@ def _lights(book: Workbook, sheet: Worksheet, plan: SplitPlan, last: int, due_co
     status = f"${xl_col_to_name(plan.columns.index('整改状态'))}2"
     due = f"${xl_col_to_name(due_column)}2"
     still_open = f'AND({status}<>"{DONE_WORDS[0]}",{status}<>"{DONE_WORDS[1]}")'
-    red = f'=AND({still_open},OR({due}="立行立改",AND(ISNUMBER({due}),{due}<TODAY())))'
+    red = f'=AND({still_open},OR({due}="{IMMEDIATE}",AND(ISNUMBER({due}),{due}<TODAY())))'
     yellow = f"=AND({still_open},ISNUMBER({due}),{due}>=TODAY(),{due}-TODAY()<={plan.warn_days})"
     for formula, look in ((red, RED), (yellow, YELLOW)):
         fmt = book.add_format(look)
