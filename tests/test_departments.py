@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,9 +20,11 @@ from departments_helpers import (
     write_department_ledger,
     write_messy_ledger,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from rectification.analyse.merge import Trouble
+from rectification.analyse.merge import Trouble, plan_merge
 from rectification.app.departments import merge_returns, merged_path, split_ledger
 from rectification.app.request import Request
 from rectification.core.identity import DATA_SHEET, DUE_HEADER, GUIDE_SHEET, IDENTITY_HEADER, MARK_SHEET, parse_identity
@@ -522,3 +525,43 @@ def _fill_every_open_row(sheet, columns):
             sheet.cell(row, columns["整改状态"]).value = "已完成"
             sheet.cell(row, columns["完成时间"]).value = datetime(2025, 12, 5)
             sheet.cell(row, columns["整改进展"]).value = "第一段\n第二段 <&> 已办结"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(5)))
+def test_any_order_of_the_returned_rows_merges_the_same(order, sorted_case):
+    """Sorting is a permutation of the rows, identities included: the edits never depend on it."""
+    now, copy, expected = sorted_case
+    rows = [copy.rows[i] for i in order if i < len(copy.rows)]
+    plan = plan_merge(now, [replace(copy, rows=tuple(rows))], [])
+    assert sorted((e.row, e.column, str(e.value)) for e in plan.edits) == expected and not plan.problems
+
+
+@pytest.fixture(scope="module")
+def sorted_case(tmp_path_factory):
+    from rectification.app.departments import _ledger_now
+    from rectification.read.reader import read_workbook
+    from rectification.read.returned import read_returned
+    from rectification.records.records import build_ledger
+
+    tmp_path = tmp_path_factory.mktemp("sorted")
+    rows = [{**row, "责任部门": "综合科"} for row in department_rows()]
+    ledger = write_department_ledger(tmp_path / "台账.xlsx", rows)
+    split_ledger(Request(ledger, tmp_path / "out", AS_OF), made=MADE)
+    copy = fill(
+        tmp_path / "out" / "填报" / "综合科.xlsx",
+        tmp_path / "综合科.xlsx",
+        set_cells(
+            {
+                ("制定学习计划", "整改状态"): "已完成",
+                ("修订制度", "整改进展"): "已起草",
+                ("开展作风整顿", "佐证材料"): "通知",
+            }
+        ),
+    )
+    raw = read_workbook(ledger)
+    now = _ledger_now(raw, build_ledger(raw)[0])
+    returned = read_returned(copy)
+    expected = sorted((e.row, e.column, str(e.value)) for e in plan_merge(now, [returned], []).edits)
+    assert len(expected) == 3
+    return now, returned, expected
