@@ -413,6 +413,8 @@ def test_cli_split_by_leader_and_usage_errors(tmp_path, run_cli):
     assert run_cli(str(ledger), "--split", "--merge", str(tmp_path)).exit_code == 2
     bad = run_cli(str(ledger), "--split", "科室")
     assert bad.exit_code == 2 and "--split" in bad.output
+    unnamed = run_cli("--merge", str(tmp_path))
+    assert unnamed.exit_code == 2 and "请指定要合并进的台账" in unnamed.output
     missing = run_cli(str(tmp_path / "没有.xlsx"), "--split")
     assert missing.exit_code == 2 and "无法使用台账：找不到台账文件" in missing.output
 

@@ -283,6 +283,12 @@ def _departments(request, batch_dir: Path | None, split_by: str | None, merge_fr
     if batch_dir is not None or (split_by and merge_from):
         click.echo("命令行参数有误：--split、--merge、--batch 一次只能用一个。", err=True)
         return EXIT_UNUSABLE
+    ledger_named = click.get_current_context().get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT
+    if merge_from and not ledger_named:  # the new ledger goes beside the one named: never beside the example
+        click.echo(
+            "命令行参数有误：请指定要合并进的台账，如 python generate.py 台账.xlsx --merge 收回的填报表", err=True
+        )
+        return EXIT_UNUSABLE
     if split_by:
         return guarded(
             lambda: split_and_print(request, split_by),
