@@ -68,7 +68,7 @@ def patch_package(data: bytes, part: str, cells: Sequence[PatchCell]) -> tuple[b
             for info in infos:
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type, copy.external_attr = info.compress_type, info.external_attr
-                copy.create_system, copy.comment, copy.extra = info.create_system, info.comment, info.extra
+                copy.create_system, copy.comment = info.create_system, info.comment  # not extra: it may hold stale sizes
                 target.writestr(copy, patched if info.filename == part else archive.read(info))
     return out.getvalue(), refused + more
 
