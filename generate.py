@@ -29,7 +29,7 @@ if __name__ == "__main__":  # a half-installed .venv exits 4, not 1 ("the ledger
 import click
 
 from rectification.cli.console import DescribedArgument, safe_streams
-from rectification.core.model import Verdict
+from rectification.core.model import Level, Verdict
 from rectification.core.names import os_error_text
 
 HERE = Path(__file__).resolve().parent
@@ -303,10 +303,10 @@ def _since(path: Path, batch: bool):
 
 def _read_format(path: Path):
     from rectification.read.reader import read_format_pairs
-    from rectification.settings import FormatSource, format_rows
+    from rectification.settings import FormatSource
 
     sheet, pairs = read_format_pairs(path)
-    return FormatSource(f"{path.name}：{sheet}", tuple(format_rows(pairs)))
+    return FormatSource.read(f"{path.name}：{sheet}", pairs)
 
 
 def _report(report, saved) -> None:
@@ -317,8 +317,11 @@ def _report(report, saved) -> None:
     errors, warnings, hints = report.counts
     tally = f"错误{errors}处、警告{warnings}条、提示{hints}条"
     if report.verdict is Verdict.BLOCKED:
-        why = "有警告（严格模式）" if errors == 0 else "台账有错误"
-        click.echo(f"{why}，未生成通报：{tally}。请按下列提示修改台账后重新运行。")
+        why, fix = ("有警告（严格模式）" if errors == 0 else "台账有错误"), "台账"
+        given = report.options.notice_format  # --format: errors all in that file are no fault of the ledger
+        if errors and given and all(f.sheet == given.sheet for f in report.findings if f.level is Level.ERROR):
+            why, fix = "通报格式文件有误", "格式文件"
+        click.echo(f"{why}，未生成通报：{tally}。请按下列提示修改{fix}后重新运行。")
     else:
         done = "检查完成（仅检查，未生成通报）" if report.verdict is Verdict.CHECKED else "已生成通报"
         click.echo(

@@ -8,7 +8,8 @@ from datetime import timedelta
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.core.model import Light, NoticeInfo, Roster, owners
 from rectification.core.names import safe_file_name
-from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, date_text, notice_values
+from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values
+from rectification.render.wording import date_text
 from rectification.settings import NoticeFormat
 
 FOLDER = "督办"

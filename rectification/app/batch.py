@@ -202,7 +202,13 @@ def _remove_leftovers(out_dir: Path) -> None:
 def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
     """The round's summary notice beside the roll-up, worded by --format (its round keys); not written when they are wrong."""
     from rectification.render.docx_writer import render_docx
-    from rectification.render.round_notice import compose_round, round_file_name, round_format, round_values
+    from rectification.render.round_notice import (
+        compose_round,
+        round_budget_findings,
+        round_file_name,
+        round_format,
+        round_values,
+    )
 
     if options.check_only:  # the round notice is a notice: --check-only writes none
         return
@@ -210,6 +216,9 @@ def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, opt
     if result.round_findings:
         return
     values = round_values(lines, fmt, options.as_of, options.warn_days)
+    result.round_findings = round_budget_findings(fmt, values, options.notice_format)
+    if result.round_findings:
+        return
     data = render_docx(compose_round(lines, fmt, values, options.as_of))
     result.round_path = write_noting_renames(out_dir / round_file_name(fmt, values), data, result.renamed)
 

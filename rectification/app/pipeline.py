@@ -54,13 +54,13 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     from rectification.read.reader import read_workbook
     from rectification.records.records import build_ledger
     from rectification.render.notice import notice_title
+    from rectification.render.notice_checks import notice_findings
     from rectification.render.registry import RENDERERS
     from rectification.settings import (
         FORMAT_SHEET,
         FormatSource,
         default_format,
-        format_rows,
-        parse_format,
+        parse_source,
         says_nothing,
         since_errors,
     )
@@ -68,14 +68,12 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     tick = progress or (lambda share: None)
     raw = read_workbook(ledger_path)
     tick(STAGE_DONE["read"])
-    own_rows = tuple(format_rows(raw.format_pairs))
-    # A sheet left as the template has it lets --format decide.
-    own = FormatSource(raw.format_sheet, own_rows) if raw.format_sheet and not says_nothing(own_rows) else None
+    own = FormatSource.read(raw.format_sheet, raw.format_pairs) if raw.format_sheet else None
+    if own and says_nothing(own.rows):  # a sheet left as the template has it lets --format decide
+        own = None
     source = own or options.notice_format
     with_since = options.since is not None
-    fmt, format_findings = (
-        parse_format(source.rows, source.sheet, raw.extra_info, with_since) if source else (default_format(), [])
-    )
+    fmt, format_findings = parse_source(source, raw.extra_info, with_since) if source else (default_format(), [])
     if own and options.notice_format:
         format_findings.append(
             Finding(Level.HINT, own.sheet, None, "", "台账自带通报格式，已按它生成", OWN_FORMAT_HINT)
@@ -87,7 +85,10 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     changes, since_findings = since(ledger_path, ledger, analysis, options) if options.since else (None, [])
     if options.since and changes is None:  # no earlier copy for this ledger: the counts cannot be filled in
         since_findings += since_errors(fmt, source.sheet if source else FORMAT_SHEET, "这个台账没有可比较的上次台账")
-    findings = ordered(findings + format_findings + since_findings + check(ledger, analysis, by_category=fmt.grouped))
+    filling = notice_findings(ledger, analysis, fmt, changes, source.sheet if source else FORMAT_SHEET, options.remind)
+    findings = ordered(
+        findings + format_findings + since_findings + filling + check(ledger, analysis, by_category=fmt.grouped)
+    )
     tick(STAGE_DONE["checks"])
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
     blocked = any(f.level in blocking for f in findings)

@@ -7,8 +7,9 @@ from datetime import date
 
 from rectification.analyse.compare import PLACEHOLDERS, Change
 from rectification.core.model import Finding, Verdict
-from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values, percent
+from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values
 from rectification.render.rollup import UnitLine, round_figures
+from rectification.render.wording import percent
 from rectification.settings import FormatSource, NoticeFormat, default_format, parse_format, round_rows
 
 
@@ -49,6 +50,15 @@ def round_values(lines: Sequence[UnitLine], fmt: NoticeFormat, as_of: date, warn
         }
     )
     return values
+
+
+def round_budget_findings(fmt: NoticeFormat, values: dict[str, str], source: FormatSource | None) -> list[Finding]:
+    """An error when the round's keys, filled, would pass the budget on filled text (render.budget)."""
+    from rectification.render.budget import round_budget
+    from rectification.settings import FORMAT_SHEET, KEYS, Where
+
+    keys = [k.name for k in KEYS if k.where is Where.ROUND]
+    return round_budget(fmt, values, source.sheet if source else FORMAT_SHEET, keys)
 
 
 def round_file_name(fmt: NoticeFormat, values: dict[str, str]) -> str:
