@@ -109,8 +109,13 @@ def test_placeholders_in_narrative_cells_are_filled(run_cli, tmp_path, cell, tex
             (),
             "[错误] 基本信息 第11行 联系电话：未填写 —— “阶段性成效”中用到了{联系电话}",
         ),
+        (
+            {"阶段性成效": "追缴{追缴资金}", "追缴资金": None},
+            (),
+            "[错误] 基本信息 第17行 追缴资金：未填写 —— “阶段性成效”中用到了{追缴资金}",
+        ),
     ],
-    ids=["unknown", "unpaired", "itself", "item-only", "since", "blank-key"],
+    ids=["unknown", "unpaired", "itself", "item-only", "since", "blank-key", "blank-own-key"],
 )
 def test_wrong_placeholders_in_narrative_cells_name_the_row(run_cli, tmp_path, info, args, message):
     texts, run = notice(run_cli, tmp_path, {"结束语": "不写"}, None, {**INFO, **info}, *args)
@@ -129,7 +134,7 @@ def test_a_narrative_cell_the_notice_does_not_print_is_not_checked(run_cli, tmp_
 def test_a_key_named_like_a_computed_placeholder_is_explained(run_cli, tmp_path):
     _, run = notice(run_cli, tmp_path, None, None, {**INFO, "问题数": "25"})
     assert run.exit_code == 0, run.output
-    assert "[提示] 基本信息 第17行 问题数：这一项不会写入通报：通报中的{问题数}由台账和“基本信息”得出" in run.output
+    assert "[提示] 基本信息 第17行 问题数：这一项不会写入通报：{问题数}由程序填入（通报列出的问题数）" in run.output
 
 
 # --- 4. 具体表现 as written ----------------------------------------------------------------------------------

@@ -130,19 +130,31 @@ def notice_values(
 
 
 def narratives(info: NoticeInfo, values: Mapping[str, str]) -> dict[str, list[str]]:
-    """组织领导情况, 阶段性成效 and 下一步工作安排, their placeholders filled (render.notice_checks checks them)."""
-    return {name: [fill_text(text, values) for text in getattr(info, field)] for name, field in NARRATIVE.items()}
+    """组织领导情况, 阶段性成效 and 下一步工作安排, their placeholders filled (render.notice_checks checks them).
+
+    A text whose braces do not pair is kept as written; once the filled texts pass FILL_CAP together, the rest
+    are kept as written too (render.budget reports it, and the notice is held back).
+    """
+    filled: dict[str, list[str]] = {}
+    total = 0
+    for name, field in NARRATIVE.items():
+        texts = filled[name] = []
+        for text in getattr(info, field):
+            pattern = _parsed(text)
+            if pattern is not None:
+                total += pattern.filled_length(values)
+            texts.append(pattern.fill(values) if pattern is not None and total <= FILL_CAP else text)
+    return filled
 
 
-def fill_text(text: str, values: Mapping[str, str]) -> str:
-    """A 基本信息 text with its placeholders filled; as written when its braces do not pair or it would be huge."""
+def _parsed(text: str) -> Pattern | None:
+    """A 基本信息 text as a pattern, when it has braces that pair."""
     if "{" not in text and "}" not in text:
-        return text
+        return None
     try:
-        pattern = Pattern.parse(text)
+        return Pattern.parse(text)
     except PatternError:
-        return text
-    return pattern.fill(values) if pattern.filled_length(values) <= FILL_CAP else text
+        return None
 
 
 def notice_title(

@@ -18,7 +18,6 @@ from rectification.settings import FORMAT_SHEET, NoticeFormat, Pattern, PatternE
 from rectification.settings.placeholders import BY_NAME, names
 
 BRACES_HINT = "占位符写作{名称}，如{措施数}；要写花括号本身，请写成{{或}}"
-SOURCE = {Scope.NOTICE: "台账和“基本信息”", Scope.SINCE: "与上次台账的比较", Scope.ITEM: "各条目"}
 
 
 def notice_findings(
@@ -89,7 +88,7 @@ def _placeholder_problem(
             f"没有占位符{{{used}}}",
             "可用的占位符与“通报格式”相同（如{措施数}{问题完成率}），见“填表说明”第六部分",
         )
-    if used in INFO_KEYS and not values.get(used):
+    if (used in INFO_KEYS or used not in BY_NAME) and not values.get(used):  # 基本信息's own, left blank
         return used, used, "未填写", f"“{cell}”中用到了{{{used}}}，请填写“{used}”，或从“{cell}”中去掉{{{used}}}"
     return None
 
@@ -99,14 +98,13 @@ def shadowed_keys(info: NoticeInfo, sheet: str) -> list[Finding]:
     findings = []
     for name in info.extra:
         if name in BY_NAME and name not in OWN_WINS and name not in INFO_KEYS:
-            source = SOURCE.get(BY_NAME[name].scope, "程序")
             findings.append(
                 Finding(
                     Level.HINT,
                     sheet,
                     info.rows.get(name),
                     name,
-                    f"这一项不会写入通报：通报中的{{{name}}}由{source}得出",
+                    f"这一项不会写入通报：{{{name}}}由程序填入（{BY_NAME[name].about}）",
                     f"要写自己的内容，请把这一项改名（如“自填{name}”），再在“通报格式”中写{{自填{name}}}",
                 )
             )

@@ -140,11 +140,11 @@ def parse_format(
         if k.kind in ("pattern", "section", "label"):
             pattern, usable = _pattern(k, text, at, set(own), error)
             patterns[k.name] = pattern if usable else _preset_pattern(k, preset)
-        elif not _valid(k, text.translate(FULL_WIDTH_DIGITS)):
+        elif _valid(k, text):
+            values[k.name] = text.translate(FULL_WIDTH_DIGITS) if k.kind in LIMITS else text
+        else:
             error(at, k.name, *INVALID[k.kind](text, k))
             values[k.name] = PRESETS[preset][k.name]
-        else:
-            values[k.name] = text.translate(FULL_WIDTH_DIGITS)
     fmt = NoticeFormat(preset, values, patterns, rows_of)
     findings += _blank_own_keys(fmt, sheet, own)
     if not with_since:
@@ -157,16 +157,18 @@ SMALL_NUMBER = re.compile(r"[0-9]{1,2}")  # ASCII digits only: ² and ³ are dig
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed with a Chinese input method
 LIMITS = {"places": 4, "days": 90}
 INVALID = {
-    "choice": lambda text, k: (f"“{text}”不是可选的写法", f"可选：{'、'.join(k.choices)}"),
+    "choice": lambda text, k: (f"“{_shown(text)}”不是可选的写法", f"可选：{'、'.join(k.choices)}"),
     "places": lambda text, k: (f"“{_shown(text)}”不是0到4之间的整数", "请填写0、1、2、3或4"),
     "days": lambda text, k: (f"“{_shown(text)}”不是0到90之间的天数", "请填写天数，如 7"),
 }
 
 
 def _valid(k: Key, text: str) -> bool:
+    """A choice among the key's; a number of one or two digits (full-width ones too) within its limit."""
     if k.kind == "choice":
         return text in k.choices
-    return SMALL_NUMBER.fullmatch(text) is not None and int(text) <= LIMITS[k.kind]
+    digits = text.translate(FULL_WIDTH_DIGITS)
+    return SMALL_NUMBER.fullmatch(digits) is not None and int(digits) <= LIMITS[k.kind]
 
 
 def _shown(text: str) -> str:
