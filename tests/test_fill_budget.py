@@ -124,6 +124,15 @@ def test_a_fills_cost(pieces, values, own, chars, heaviest):
     assert cost.fills == 1
 
 
+@pytest.mark.parametrize(
+    ("chars", "said"), [(12_345, "12,345"), (99_999, "99,999"), (12_345_678, "1,235万"), (1_280_000_000, "12.8亿")]
+)
+def test_counts_as_a_clerk_reads_them(chars, said):
+    from rectification.render.budget import count_text
+
+    assert count_text(chars) == said
+
+
 def test_the_budget_leaves_room_for_the_largest_real_notices():
     """20,000 problems with the default leads and labels use well under half of it."""
     fills = 20_000 * 2

@@ -136,12 +136,12 @@ def over_budget(
     narrative = key in NARRATIVE
     where, row = ("基本信息", info_rows.get(key)) if narrative else (sheet, fmt.rows.get(key))
     times = f"（填了{cost.fills:,}次）" if cost.fills > 1 else ""
-    message = f"填入后的文字太多：{document}中由这一项生成的文字约{_wan(cost.chars)}字{times}，超过上限"
+    message = f"填入后的文字太多：{document}中由这一项生成的文字约{count_text(cost.chars)}字{times}，超过上限"
     if cost.heaviest:
         at = info_rows.get(cost.heaviest)
         source = f"（“基本信息”第{at}行）" if at else ""
         hint = (
-            f"{{{cost.heaviest}}}{source}每次填入约{_wan(cost.weight)}字；"
+            f"{{{cost.heaviest}}}{source}每次填入约{count_text(cost.weight)}字；"
             f"请缩短它的内容，或从“{key}”中去掉{{{cost.heaviest}}}"
         )
     else:
@@ -149,8 +149,10 @@ def over_budget(
     return [Finding(Level.ERROR, where, row or None, key, message, hint)]
 
 
-def _wan(chars: int) -> str:
-    """12,345,678 → 1,235万; 12,345 → 12,345: counts as a clerk reads them."""
+def count_text(chars: int) -> str:
+    """1,280,000,000 → 12.8亿; 12,345,678 → 1,235万; 12,345 → 12,345: counts as a clerk reads them."""
+    if chars >= 100_000_000:
+        return f"{chars / 100_000_000:.1f}亿"
     return f"{round(chars / 10_000):,}万" if chars >= 100_000 else f"{chars:,}"
 
 
