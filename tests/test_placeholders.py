@@ -11,12 +11,14 @@ from conftest import AS_OF, ROOT
 from rectification.analyse.analysis import Analysis, analyse
 from rectification.analyse.compare import PLACEHOLDERS as CHANGE_COUNTS
 from rectification.analyse.compare import Change, Progress
-from rectification.analyse.remind import Reminder, reminder_values
+from rectification.analyse.remind import Reminder
+from rectification.analyse.report import Options
+from rectification.analyse.round import UnitLine, analyse_round
 from rectification.core.model import Verdict
 from rectification.read.reader import read_workbook
 from rectification.records.records import build_ledger
 from rectification.render.notice import aspect_values, category_values, item_values, notice_values
-from rectification.render.rollup import UnitLine
+from rectification.render.reminder import reminder_values
 from rectification.render.round_notice import round_values
 from rectification.settings import PLACEHOLDER_TABLE, Scope, Where, default_format
 from rectification.settings.placeholders import names, usable_in
@@ -86,7 +88,7 @@ def test_round_values_produce_the_notice_scope_and_exactly_the_round_scope(examp
         changes=tuple(range(len(Change))) if compared else (),
     )
     fmt = default_format()
-    values = round_values([line], fmt, AS_OF, 10)
+    values = round_values(analyse_round([line], [], Options(AS_OF, 10)))
     blank = Analysis(AS_OF, 10, (), analysis.figures, (), (), (), ())
     from rectification.core.model import NoticeInfo
 

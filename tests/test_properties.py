@@ -137,7 +137,7 @@ CELL_SPELLINGS = st.sampled_from(
 
 @given(st.lists(st.tuples(st.integers(1, 300), st.integers(1, 800), CELL_SPELLINGS), min_size=1, max_size=30))
 def test_a_sheets_extent_is_the_same_on_the_fast_path_and_the_slow_one(cells):
-    from rectification.read.sheets import _emulated_extent, column_letters, extent
+    from rectification.read.sheet_xml import _emulated_extent, column_letters, extent
 
     body = "".join(
         f'<row r="{r}">' + spelling.format(ref=f"{column_letters(c)}{r}") + "</row>" for r, c, spelling in cells
@@ -152,7 +152,7 @@ def test_a_sheets_extent_is_the_same_on_the_fast_path_and_the_slow_one(cells):
 def test_a_sheets_extent_is_the_same_scanned_whole_or_a_few_tags_at_a_time(cells):
     from unittest import mock
 
-    from rectification.read import sheets
+    from rectification.read import sheet_xml as sheets
 
     body = "".join(
         f'<row r="{r}">' + spelling.format(ref=f"{sheets.column_letters(c)}{r}") + "</row>" for r, c, spelling in cells
@@ -183,7 +183,8 @@ MERGE_SPELLINGS = st.sampled_from(
     )
 )
 def test_merges_read_the_same_on_the_fast_path_and_the_slow_one(merges):
-    from rectification.read.sheets import Sheet, _scan, column_letters
+    from rectification.read.sheet_xml import Sheet, column_letters
+    from rectification.read.sheet_xml import scan as _scan
 
     def xml(spelled):
         body = "".join(
@@ -214,7 +215,7 @@ def test_merges_read_the_same_on_the_fast_path_and_the_slow_one(merges):
     ],
 )
 def test_uncached_formulas_are_found_however_written(formula, uncached):
-    from rectification.read.sheets import _uncached
+    from rectification.read.sheet_xml import _uncached
 
     xml = (
         '<worksheet><dataValidations><dataValidation><formula1>"a,b"</formula1></dataValidation></dataValidations>'

@@ -126,17 +126,60 @@ def _alive(pid: int) -> bool:
     return not (status.exists() and status.read_text().split()[2] == "Z")  # a zombie has exited
 
 
-def test_batch_removes_what_a_killed_run_left_but_not_a_run_in_progress(run_cli, tmp_path):
+KILLED_WHILE_STAGING = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from rectification.files.write import stage
+print(stage(Path({target!r}), b"half a notice"), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def staged_by_a_killed_run(target: Path) -> Path:
+    """What a run killed outright while writing leaves: its staged file, in target's folder."""
+    code = KILLED_WHILE_STAGING.format(root=str(ROOT), target=str(target))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    return Path(done.stdout.strip())
+
+
+def a_users_own_files(folder: Path) -> list[Path]:
+    """Files a clerk may keep in the output folder, an hour old: none is the tool's to remove."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [folder / "~tmp-会议记录.docx", folder / "~tmp-abc.docx", folder / "~tmp-rectification.txt"]
+    hour_ago = time.time() - 3600
+    for path in files:
+        path.write_bytes(b"the clerk's")
+        os.utime(path, (hour_ago, hour_ago))
+    return files
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_batch_removes_what_a_killed_run_left_and_nothing_of_the_users(run_cli, tmp_path):
     folder = tmp_path / "round"
     folder.mkdir()
     write_ledger(folder / "甲.xlsx")
     unit = tmp_path / "output" / "中共某某区某某局党组"
-    unit.mkdir(parents=True)
-    old, fresh = unit / "~tmp-abc.docx", unit / "~tmp-def.xlsx"
-    old.write_bytes(b"half")
-    fresh.write_bytes(b"half")
-    hour_ago = time.time() - 3600
-    os.utime(old, (hour_ago, hour_ago))
+    leftovers = [staged_by_a_killed_run(unit / "x.docx"), staged_by_a_killed_run(unit / "督办" / "综合科.docx")]
+    own = a_users_own_files(unit) + a_users_own_files(tmp_path / "output")
+    staged = staged_by_a_killed_run(unit / "y.xlsx")
+    parts = staged.name.split(".")  # ~tmp-rectification, host, process, random, suffix
+    parts[2] = str(os.getpid())
+    in_progress = staged.with_name(".".join(parts))
+    staged.rename(in_progress)  # as if this (running) process had staged it: a run in progress
+    assert all(p.exists() for p in leftovers) and leftovers[0].name.startswith("~tmp-rectification.")
     run = run_cli("--batch", str(folder))
     assert run.exit_code == 0, run.output
-    assert not old.exists() and fresh.exists()
+    assert not any(p.exists() for p in leftovers)
+    assert all(p.read_bytes() == b"the clerk's" for p in own) and in_progress.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_single_run_removes_its_leftovers_and_keeps_the_users_files(run_cli, ledger_path, tmp_path):
+    out = tmp_path / "output"
+    leftover = staged_by_a_killed_run(out / "通报.docx")  # just now: its age does not matter, its process is gone
+    own = a_users_own_files(out)
+    run = run_cli(str(ledger_path))
+    assert run.exit_code == 0, run.output
+    assert not leftover.exists()
+    assert all(p.read_bytes() == b"the clerk's" for p in own)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 from conftest import INFO, measure, write_ledger
 
 SHEET_HEADER = ["变化", "行号", "序号", "问题", "整改措施", "原值", "现值", "说明"]
@@ -287,3 +288,90 @@ def test_the_round_notice_adds_up_the_units_changes(run_cli, tmp_path):
     assert (
         texts[1] == "本期新完成2项，调整时限4项。"
     )  # 1 and 2 in each unit; 分管领导 is the units' key, not checked here
+
+
+# --- the matcher --------------------------------------------------------------------------------------
+
+WORDS = [
+    "制定",
+    "学习",
+    "计划",
+    "开展",
+    "专题",
+    "研讨",
+    "建立",
+    "健全",
+    "长效",
+    "机制",
+    "加强",
+    "监督",
+    "检查",
+    "落实",
+    "责任",
+    "完善",
+    "制度",
+    "规范",
+    "管理",
+    "台账",
+]
+
+
+def stand_in(number: str, text: str):
+    """What the matcher reads of a measure: its problem's 序号 and its text."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(problem=SimpleNamespace(number=number), measure=SimpleNamespace(text=text))
+
+
+def reworded_pairs(count: int, renumbered: bool):
+    """count old measures with distinct texts, and the same measures reworded (and, if asked, renumbered)."""
+    import random
+
+    chance = random.Random(7)
+    old, new = [], []
+    for k in range(count):
+        words = [chance.choice(WORDS) for _ in range(10)] + [f"第{k}项"]
+        old.append(stand_in(str(k // 5 + 1), "".join(words)))
+        words[chance.randrange(10)] = chance.choice(WORDS)  # one word changed, one added
+        number = str((k // 5 + 7) % (count // 5 + 1) + 1) if renumbered else str(k // 5 + 1)
+        new.append(stand_in(number, "进一步" + "".join(words)))
+    return old, new
+
+
+@pytest.mark.parametrize("renumbered", [False, True])
+def test_reworded_measures_are_paired_with_their_own_text(renumbered):
+    from rectification.analyse.compare import _match
+
+    old, new = reworded_pairs(1_000, renumbered)
+    pairs, same, similar = _match(old, new)
+    assert (same, similar) == (0, 1_000)
+    assert all(o is old[new.index(n)] for o, n, _ in pairs)
+
+
+def test_the_matcher_scores_a_few_texts_per_measure_not_every_pair(monkeypatch):
+    from rectification.analyse import compare
+
+    calls = 0
+    real = compare.similarity
+
+    def counted(a: str, b: str) -> float:
+        nonlocal calls
+        calls += 1
+        return real(a, b)
+
+    monkeypatch.setattr(compare, "similarity", counted)
+    old, new = reworded_pairs(3_000, renumbered=True)
+    pairs, _, similar = compare._match(old, new)
+    assert similar == 3_000
+    assert calls <= 20 * 3_000  # every pair would be 9,000,000
+
+
+def test_a_pair_difflib_finds_similar_is_found_similar():
+    import difflib
+
+    from rectification.analyse.compare import SIMILAR, similarity
+
+    texts = [("建立执行情况台账每月通报一次", "建立执行情况台账每季度通报一次"), ("开展宣传周", "开展宣传月活动")]
+    for a, b in texts:
+        assert difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
+        assert similarity(a, b) >= SIMILAR

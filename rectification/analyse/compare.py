@@ -1,7 +1,7 @@
 """Progress since the last report: the ledger against an earlier copy of itself, measure by measure.
 
 Measures are matched by 序号 + 整改措施 (whitespace and punctuation ignored), then a reworded measure by
-similarity within its problem, then anywhere. Every change is a row; the counts feed the notice's placeholders.
+similarity (rapidfuzz) within its problem, then anywhere. Every change is a row; the counts feed the notice's placeholders.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from datetime import date
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.core.model import Light, Measure, Status
 
-SIMILAR = 0.6  # SequenceMatcher ratio from which a reworded measure is taken for the same one
+SIMILAR = 60  # similarity() from which a reworded measure is taken for the same one
+ALL_PAIRS = 2_500  # up to this many old × new pairs, every pair is scored (a problem's measures)
+CANDIDATES = 8  # otherwise: the old texts scored for each new one, found by _Index
+RARE_GRAMS = 8  # the rarest character pairs of a text that find its candidates
+MAX_POSTING = 256  # texts a character pair may bring in: a pair in more of them is too common to tell them apart
 IGNORED = re.compile(r"[\s\W_]+")  # whitespace and punctuation, full and half width
 
 
@@ -99,9 +103,11 @@ def compare(old: Analysis, new: Analysis, old_name: str, old_date: date) -> Prog
 
 
 def _match(old: list[Tracked], new: list[Tracked]) -> tuple[list[tuple[Tracked, Tracked, bool]], int, int]:
-    """(old, new, reworded) pairs in new ledger order; exact 序号 + text first, then the most similar text."""
-    import difflib  # here: only --since compares texts
+    """(old, new, reworded) pairs in new ledger order; exact 序号 + text first, then the most similar text.
 
+    Reworded measures are paired greedily, most similar first, within their problem before across problems: the
+    same order as scoring every pair, at the cost of a few scores a measure (see _similar).
+    """
     exact: dict[tuple[str, str], list[Tracked]] = {}
     for o in old:
         exact.setdefault((o.problem.number, normalized(o.measure.text)), []).append(o)
@@ -116,22 +122,82 @@ def _match(old: list[Tracked], new: list[Tracked]) -> tuple[list[tuple[Tracked, 
     used = {id(o) for o, _, _ in pairs}
     left_old = [o for o in old if id(o) not in used]
     same = len(pairs)
-    scored = []
-    for n in left_new:
+    if left_old and left_new:
+        old_groups: dict[str, list[Tracked]] = {}
+        new_groups: dict[str, list[Tracked]] = {}
         for o in left_old:
-            ratio = difflib.SequenceMatcher(None, normalized(o.measure.text), normalized(n.measure.text)).ratio()
-            if ratio >= SIMILAR:
-                scored.append((o.problem.number == n.problem.number, ratio, id(n), id(o), n, o))
-    taken_new: set[int] = set()
-    taken_old: set[int] = set()
-    for _, _, _, _, n, o in sorted(scored, key=lambda s: (s[0], s[1]), reverse=True):
-        if id(n) not in taken_new and id(o) not in taken_old:
-            taken_new.add(id(n))
-            taken_old.add(id(o))
-            pairs.append((o, n, True))
+            old_groups.setdefault(o.problem.number, []).append(o)
+        for n in left_new:
+            new_groups.setdefault(n.problem.number, []).append(n)
+        taken: set[int] = set()
+        for number, group in new_groups.items():  # within each problem first
+            pairs += _similar(old_groups.get(number, []), group, taken)
+        pairs += _similar(  # then across problems, among what is left
+            [o for o in left_old if id(o) not in taken], [n for n in left_new if id(n) not in taken], taken
+        )
     position = {id(t): i for i, t in enumerate(new)}
     pairs.sort(key=lambda p: position[id(p[1])])
     return pairs, same, len(pairs) - same
+
+
+def similarity(a: str, b: str) -> float:
+    """0–100: twice the longest common subsequence over both lengths (rapidfuzz's Indel ratio)."""
+    from rapidfuzz.fuzz import ratio  # here: only --since compares texts
+
+    return ratio(a, b, score_cutoff=SIMILAR)
+
+
+def _similar(old: list[Tracked], new: list[Tracked], taken: set[int]) -> list[tuple[Tracked, Tracked, bool]]:
+    """Reworded pairs among these measures, most similar first; marks the paired ones in taken.
+
+    Every pair is scored when there are few (a problem's handful of measures); otherwise each new text is
+    scored against the few old texts sharing most of its rarest character pairs (_Index), so the work grows
+    with the number of measures, not with its square.
+    """
+    if not old or not new:
+        return []
+    old_texts = [normalized(o.measure.text) for o in old]
+    new_texts = [normalized(n.measure.text) for n in new]
+    everything = len(old) * len(new) <= ALL_PAIRS
+    index = None if everything else _Index(old_texts)
+    scored = []
+    for j, text in enumerate(new_texts):
+        candidates = range(len(old)) if index is None else index.closest(text)
+        for i in candidates:
+            if score := similarity(old_texts[i], text):
+                scored.append((score, -j, -i))
+    pairs = []
+    for _, j, i in sorted(scored, reverse=True):  # ties: the earlier new measure, then the earlier old one
+        o, n = old[-i], new[-j]
+        if id(o) not in taken and id(n) not in taken:
+            taken.update((id(o), id(n)))
+            pairs.append((o, n, True))
+    return pairs
+
+
+class _Index:
+    """The old texts by their character pairs (Chinese words are mostly two characters): a cheap pre-filter."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.postings: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            for gram in _grams(text):
+                self.postings.setdefault(gram, []).append(i)
+
+    def closest(self, text: str) -> list[int]:
+        """The old texts sharing most of this text's rarest pairs; a pair most texts hold says little and is skipped."""
+        found = [posting for gram in _grams(text) if (posting := self.postings.get(gram))]
+        found.sort(key=len)
+        hits: Counter[int] = Counter()
+        for posting in found[:RARE_GRAMS]:
+            if len(posting) > MAX_POSTING and hits:
+                break
+            hits.update(posting[:MAX_POSTING])
+        return [i for i, _ in hits.most_common(CANDIDATES)]
+
+
+def _grams(text: str) -> set[str]:
+    return {text[k : k + 2] for k in range(len(text) - 1)} or {text}
 
 
 def _changes(o: Tracked, n: Tracked, reworded: bool) -> list[ChangeRow]:

@@ -13,32 +13,38 @@ import itertools
 import os
 import re
 import threading
-import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rectification.analyse.analysis import Figures
 from rectification.analyse.remind import FOLDER
-from rectification.analyse.report import Options, Output, Since
+from rectification.analyse.report import Options, Output
+from rectification.analyse.round import UnitLine
+from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, RectificationError
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
-from rectification.files.write import move_into_place, stage, write_noting_renames
+from rectification.files.write import move_into_place, remove_leftovers, stage, write_together
 from rectification.render.registry import BY_KEY
-from rectification.render.rollup import UnitLine, build_rollup, rollup_name
 from rectification.render.xlsx_tables import Cell
+
+if TYPE_CHECKING:
+    from rectification.app.since import EarlierCopy
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
 LOCK_PREFIX = "~$"
 OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
+ROUND_SUFFIXES = (".docx", ".xlsx")  # the roll-up's and the round notice's, in OUT/ beside the units' folders
 TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
 
 
-class FolderUnusable(Exception):
+class FolderUnusable(RectificationError):
     """The batch folder cannot be scanned (exit 2); the message is for the user."""
+
+    lead = "无法使用文件夹："
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Outcome:
     outputs: tuple[Output, ...] = ()  # rendered by the worker, written by the parent
     staged: list[Staged] = field(default_factory=list)  # the outputs, written to temporary files in their folder
     files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
+    folder: Path | None = None  # the unit's folder, OUT/<发文机关>/
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
 
     @property
@@ -112,9 +119,22 @@ class BatchResult:
     def tally(self) -> Counter[Verdict | None]:
         return Counter(o.verdict for o in self.outcomes)
 
+    @property
+    def exit_code(self) -> int:
+        """0 every ledger produced; 1 some need the clerk (or the round's keys are wrong); 2 none usable."""
+        tally = self.tally()
+        unreadable, blocked = tally[None], tally[Verdict.BLOCKED]
+        if unreadable == len(self.outcomes):  # no ledger at all, or none readable
+            return EXIT_UNUSABLE
+        return EXIT_LEDGER_ERRORS if unreadable or blocked or self.round_findings else EXIT_OK
+
 
 def scan(folder: Path) -> Scan:
     """The ledgers in a folder (not its subfolders), sorted by name, and the files passed over."""
+    if folder.is_file():
+        raise FolderUnusable(
+            f"{folder} 是一个文件，不是文件夹。批量处理请指定各单位台账所在的文件夹；只处理这一份台账时，直接指定它（不加 --batch）。"
+        )
     if not folder.is_dir():
         raise FolderUnusable(f"找不到文件夹：{folder}。请检查 --batch 后的文件夹路径。")
     try:
@@ -135,28 +155,25 @@ def scan(folder: Path) -> Scan:
     return Scan(ledgers, skipped)
 
 
-def since_index(folder: Path) -> Since:
-    """--since with --batch: the earlier copies in a folder, by 发文机关 (as their 基本信息 says) and by file name."""
-    from rectification.core.text import clean
-    from rectification.read.reader import WorkbookUnusable, read_workbook
+def load_earlier(folder: Path, workers: int | None = None) -> list[EarlierCopy]:
+    """--since with --batch: every earlier copy in the folder read once, in parallel; each ledger pairs with one."""
+    from rectification.app.since import read_earlier
 
-    found = scan(folder)
-    by_issuer: list[tuple[str, Path]] = []
-    for path in found.ledgers:
-        try:
-            row = read_workbook(path).info.get("发文机关")
-        except WorkbookUnusable:
-            continue  # paired by file name, or reported when its ledger is processed
-        if row and clean(row[1]):
-            by_issuer.append((clean(row[1]), path))
-    return Since(by_issuer=tuple(by_issuer), by_name=tuple((p.name, p) for p in found.ledgers))
+    paths = scan(folder).ledgers
+    workers = min(workers or os.cpu_count() or 1, len(paths))
+    if workers <= 1:
+        return [read_earlier(path) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+        return list(pool.map(read_earlier, paths, chunksize=8))
 
 
 def run_batch(
     found: Scan,
     out_dir: Path,
     options: Options,
-    progress: Callable[[Outcome], None] | None = None,
+    progress: Callable[[float, str], None] | None = None,
     workers: int | None = None,
 ) -> BatchResult:
     """Process every ledger found; writes each unit's files and the roll-up; never raises for one ledger."""
@@ -179,54 +196,41 @@ def run_batch(
         for staged in (s for outcome in arrived for s in outcome.staged) if not placed else ():
             if os.path.exists(staged.temporary):
                 os.unlink(staged.temporary)
-    lines = [o.line() for o in result.outcomes]
-    rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
-    result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
-    _round_notice(result, lines, out_dir, options)
+    _write_round(result, found, out_dir, options)
     return result
 
 
-LEFTOVER_AGE = 600  # seconds: a temporary file this old is no other run's work in progress
-
-
 def _remove_leftovers(out_dir: Path) -> None:
-    """Temporary files an earlier run left when it was killed outright (SIGKILL, power cut) in the units' folders."""
-    now = time.time()
-    for pattern in ("~tmp-*", "*/~tmp-*", f"*/{FOLDER}/~tmp-*"):
-        for path in out_dir.glob(pattern):
-            with contextlib.suppress(OSError):
-                if path.is_file() and now - path.stat().st_mtime > LEFTOVER_AGE:
-                    path.unlink()
+    """Staged files an earlier run left when it was killed outright (SIGKILL, power cut), here and in the units'
+    folders; write.remove_leftovers() proves each its own."""
+    remove_leftovers(out_dir)
+    with contextlib.suppress(OSError):
+        for unit in (p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+            remove_leftovers(unit)
+            remove_leftovers(unit / FOLDER)
 
 
-def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
-    """The round's summary notice beside the roll-up, worded by --format (its round keys); not written when they are wrong."""
-    from rectification.render.docx_writer import render_docx
-    from rectification.render.round_notice import (
-        compose_round,
-        round_budget_findings,
-        round_file_name,
-        round_format,
-        round_values,
-    )
+def _write_round(result: BatchResult, found: Scan, out_dir: Path, options: Options) -> None:
+    """The round's outputs (the registry's ROUND_RENDERERS: roll-up, round notice) rendered, then written together."""
+    from rectification.analyse.round import analyse_round
+    from rectification.render.registry import ROLLUP, ROUND_NOTICE, render_round
+    from rectification.render.round_notice import round_budget_findings
 
-    if options.check_only:  # the round notice is a notice: --check-only writes none
-        return
-    fmt, result.round_findings = round_format(options.notice_format, any(line.since for line in lines))
-    if result.round_findings:
-        return
-    values = round_values(lines, fmt, options.as_of, options.warn_days)
-    result.round_findings = round_budget_findings(fmt, values, options.notice_format)
-    if result.round_findings:
-        return
-    data = render_docx(compose_round(lines, fmt, values, options.as_of))
-    result.round_path = write_noting_renames(out_dir / round_file_name(fmt, values), data, result.renamed)
+    lines = [o.line() for o in result.outcomes]
+    round_ = analyse_round(lines, [(s.path.name, s.reason) for s in found.skipped], options)
+    if not round_.findings:  # the round notice's filled text within its budget, or no round notice
+        round_ = replace(round_, findings=tuple(round_budget_findings(round_)))
+    result.round_findings = list(round_.findings)
+    outputs = render_round(round_)
+    written = write_together([(out_dir / o.name, o.data) for o in outputs], result.renamed)
+    paths = {o.key: path for o, path in zip(outputs, written, strict=True)}
+    result.rollup_path, result.round_path = paths.get(ROLLUP), paths.get(ROUND_NOTICE)
 
 
 def _process_all(
     ledgers: list[Path],
     options: Options,
-    progress: Callable[[Outcome], None] | None,
+    progress: Callable[[float, str], None] | None,
     workers: int | None,
     arrived: Callable[[Outcome], None],
 ) -> list[Outcome]:
@@ -238,7 +242,7 @@ def _process_all(
         done[n] = outcome
         arrived(outcome)
         if progress:
-            progress(outcome)
+            progress(len(done) / len(ledgers), f"已处理 {outcome.path.name}")
 
     if workers <= 1:
         for n, path in enumerate(ledgers):
@@ -247,7 +251,11 @@ def _process_all(
 
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    from rectification.app.since import EARLIER_COPIES
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(tuple(EARLIER_COPIES.values()),)
+    )
     try:
         futures = {pool.submit(process_one, path, options): n for n, path in enumerate(ledgers)}
         for future in as_completed(futures):
@@ -262,6 +270,14 @@ def _process_all(
         raise
     pool.shutdown()
     return [done[n] for n in range(len(ledgers))]
+
+
+def _start_worker(earlier: tuple[EarlierCopy, ...]) -> None:
+    """A worker's start: the batch's earlier copies (read once by the parent's pool), and an exit with the parent."""
+    from rectification.app.since import install_earlier
+
+    install_earlier(earlier)
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:
@@ -312,8 +328,13 @@ def process_one(path: Path, options: Options) -> Outcome:
 
 
 def _folder(outcome: Outcome) -> str:
-    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read."""
-    return safe_file_name(outcome.unit or outcome.path.stem)
+    """OUT/<发文机关>/, or the ledger's name when 基本信息 could not be read.
+
+    Never named like a file the round writes beside the units' folders (a 发文机关 of “本轮整改进展情况汇总通报.docx”
+    would take the round notice's place): a name ending in .docx or .xlsx gets “（单位）” after it.
+    """
+    name = safe_file_name(outcome.unit or outcome.path.stem)
+    return f"{name}（单位）" if name.lower().endswith(ROUND_SUFFIXES) else name
 
 
 def _stage_outputs(outcome: Outcome, out_dir: Path) -> None:
@@ -335,6 +356,7 @@ def _place(outcomes: list[Outcome], out_dir: Path) -> None:
     for folder, outcome in zip(folders, outcomes, strict=True):
         tag = f"（{safe_file_name(outcome.path.stem)[:TAG_CHARS]}）" if shared[folder] > 1 else ""
         names = _free_names(folder, outcome.staged, tag, used)
+        outcome.folder = out_dir / folder
         for name, staged in zip(names, outcome.staged, strict=True):
             target = out_dir / folder / name
             path = move_into_place(staged.temporary, target)

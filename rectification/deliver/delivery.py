@@ -25,6 +25,7 @@ from rectification.deliver.mail import (
     send,
 )
 from rectification.deliver.pdf import PdfError, docx_to_pdf
+from rectification.deliver.smtp import start_of_send
 from rectification.files.write import write_noting_renames
 from rectification.render.notice import date_text
 
@@ -91,8 +92,12 @@ def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig],
         return done
     body = default_body(letter.title, info.issuer, date_text(info.issue_date), done.pdf_path is not None)
     if extras.eml:
-        draft = build_message(letter.title, body, attachments, to, cc, draft=True)
-        done.eml_path = write_noting_renames(notice.with_suffix(".eml"), draft, done.renamed)
+        try:
+            draft = build_message(letter.title, body, attachments, to, cc, draft=True)
+        except MailError as error:
+            done.failures.append(f"邮件：{error}")
+        else:
+            done.eml_path = write_noting_renames(notice.with_suffix(".eml"), draft, done.renamed)
     if extras.send:
         try:
             config = load_config(extras.mail_config) if extras.mail_config else None
@@ -140,6 +145,7 @@ def deliver_reminders(
     """
     done = RemindersDelivered()
     config, password = None, ""
+    until = 0.0  # every letter's send ends by one deadline (README: at most 90 s for the whole send)
     for letter in letters:
         r = letter.reminder
         if not r.to:
@@ -153,7 +159,12 @@ def deliver_reminders(
         )
         attachments = [Attachment(letter.path.name, letter.docx)]
         if extras.eml:
-            draft = build_message(subject, body, attachments, list(r.to), list(r.cc), draft=True)
+            try:
+                draft = build_message(subject, body, attachments, list(r.to), list(r.cc), draft=True)
+            except MailError as error:
+                done.failures.append(f"{r.addressee}的督办提醒函：{error}")
+                done.status[r.addressee] = "发送失败"
+                continue
             done.eml_paths.append(write_noting_renames(letter.path.with_suffix(".eml"), draft, done.renamed))
             done.status[r.addressee] = "草稿"
         if extras.send:
@@ -163,6 +174,7 @@ def deliver_reminders(
                     if config is None:
                         raise MailError("未指定邮件设置文件")
                     password = (password_from_env() or ask_password(config)) if config.user else ""
+                    until = start_of_send(config)  # once the password is typed: the user's pause is no server's
                 except MailError as error:  # no settings or no password: no letter can go, so try none
                     done.failures.append(f"督办提醒函未发送：{error}")
                     done.status.update({other.reminder.addressee: "发送失败" for other in letters if other.reminder.to})
@@ -171,7 +183,7 @@ def deliver_reminders(
                 message = build_message(
                     subject, body, attachments, list(r.to), list(r.cc), sender=config.from_address, draft=False
                 )
-                send(message, [*r.to, *r.cc], config, password)
+                send(message, [*r.to, *r.cc], config, password, until)
             except MailError as error:
                 done.failures.append(f"{r.addressee}的督办提醒函：{error}")
                 done.status[r.addressee] = "发送失败"

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from rectification.core.errors import EXIT_DELIVERY, RectificationError
 from rectification.render.docx_writer import pdf_ready_copy
 
 FONTCONFIG = Path(__file__).resolve().parents[2] / "fonts" / "fonts.conf"
@@ -20,8 +21,10 @@ END_WAIT_SECONDS = 5  # after SIGKILL a process is gone at once; a process in th
 OUTPUT_KEPT_BYTES = 64 * 1024  # the end of soffice's messages is the part that says what went wrong
 
 
-class PdfError(Exception):
+class PdfError(RectificationError):
     """The PDF could not be made; the message is for the user (Chinese)."""
+
+    exit_code = EXIT_DELIVERY
 
 
 def soffice_candidates() -> list[Path]:
@@ -105,7 +108,8 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
         0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     )
     with tempfile.TemporaryFile() as log:
-        try:
+        process: subprocess.Popen | None = None
+        try:  # one block from the start to the end of the wait: Ctrl+C anywhere in it ends the group
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -115,15 +119,16 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
                 start_new_session=posix,
                 creationflags=flags,
             )
+            code = process.wait(timeout=timeout)
         except OSError as error:
             raise PdfError(f"无法启动 LibreOffice（{command[0]}：{error.strerror or error}）") from error
-        try:
-            code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            assert process is not None, "only the wait times out"
             _end(process)
             raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒未完成，已停止，可稍后重试") from None
         except BaseException:  # Ctrl+C or a signal: LibreOffice must not stay behind
-            _end(process)
+            if process is not None:
+                _end(process)
             raise
         _end(process)  # soffice has exited; anything it left in its group goes too
         log.seek(0)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import socket
 import stat
 import time
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rectification.analyse.report import Report
+    from rectification.analyse.report import Output, Report
 
 from rectification.core.names import MAX_FILE_NAME_BYTES, fit_name
 
@@ -33,19 +37,29 @@ class Saved:
         return [path for k, path in self.files if k == key]
 
 
-def save_report(report: Report, folder: Path) -> Saved:
-    """Write a report's outputs into folder, all or none; note earlier outputs this run did not replace."""
+def save_report(report: Report, folder: Path, pending: frozenset[str] = frozenset()) -> Saved:
+    """Write a report's outputs into folder, all or none; note earlier outputs this run did not replace.
+
+    pending: renderers' keys whose outputs come later (save_outputs), not to be taken for stale.
+    """
     from rectification.render.registry import RENDERERS
 
     saved = Saved()
-    written = write_together([(folder / o.name, o.data) for o in report.outputs], saved.renamed)
-    saved.files = [(o.key, path) for o, path in zip(report.outputs, written, strict=True)]
-    made = {key for key, _ in saved.files}
+    for place in dict.fromkeys((folder / o.name).parent for o in report.outputs):
+        remove_leftovers(place)
+    save_outputs(report.outputs, folder, saved)
+    made = {key for key, _ in saved.files} | pending
     for renderer in RENDERERS:
         earlier = folder / renderer.file_name(report.stem)
         if renderer.suffix and renderer.key not in made and earlier.exists():
             saved.stale.append((renderer.label, earlier))
     return saved
+
+
+def save_outputs(outputs: Sequence[Output], folder: Path, saved: Saved) -> None:
+    """Write outputs into folder, all or none, adding them (and any renamed for a lock) to saved."""
+    written = write_together([(folder / o.name, o.data) for o in outputs], saved.renamed)
+    saved.files += [(o.key, path) for o, path in zip(outputs, written, strict=True)]
 
 
 def write_together(files: Sequence[tuple[Path, bytes]], renamed: list[tuple[Path, Path]]) -> list[Path]:
@@ -113,14 +127,74 @@ CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | get
 
 
 def _create_beside(target: Path, mode: int) -> tuple[int, str]:
-    """A new file named ~tmp-…<suffix> in target's folder, opened for writing, made with mode (the umask applied)."""
+    """A new file in target's folder, opened for writing, made with mode (the umask applied).
+
+    Its name says whose it is (STAGED: this tool, this computer, this process), so that a later run can prove a
+    leftover its own and remove it, and never touches a user's file such as ~tmp-会议记录.docx.
+    """
     for _ in range(100):
-        temporary = str(target.parent / f"~tmp-{os.urandom(4).hex()}{target.suffix}")
+        temporary = str(
+            target.parent / f"~tmp-rectification.{_host()}.{os.getpid()}.{os.urandom(4).hex()}{target.suffix}"
+        )
         try:
             return os.open(temporary, CREATE, mode), temporary
         except FileExistsError:
             continue
     raise FileExistsError(f"无法在 {target.parent} 中创建临时文件")
+
+
+STAGED = re.compile(r"~tmp-rectification\.([0-9a-f]{6})\.([0-9]{1,10})\.[0-9a-f]{8}(?:\.[A-Za-z]{1,5})?")
+LEFTOVER_AGE = 600  # seconds: another computer's staged file this old is no run in progress (none takes that long)
+
+
+@cache
+def _host() -> str:
+    """This computer, in six hex digits: a network folder may be written from several."""
+    return hashlib.blake2s(socket.gethostname().encode("utf-8", "replace"), digest_size=3).hexdigest()
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the files a run of this tool staged in folder and left when it was killed outright (SIGKILL, a power
+    cut): named by STAGED, from this computer, by a process no longer running (whatever their age), or from another
+    computer and older than LEFTOVER_AGE. Nothing else is touched. Returns what was removed."""
+    removed = []
+    now = time.time()
+    with suppress(OSError):
+        for entry in os.scandir(folder):
+            found = STAGED.fullmatch(entry.name)
+            if found is None or not entry.is_file(follow_symlinks=False):
+                continue
+            with suppress(OSError):
+                if found[1] == _host():
+                    if int(found[2]) == os.getpid() or _running(int(found[2])):
+                        continue
+                elif now - entry.stat(follow_symlinks=False).st_mtime <= LEFTOVER_AGE:
+                    continue
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs on this computer (when unsure, yes: then nothing is removed)."""
+    if os.name == "nt":
+        import ctypes
+
+        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel.GetLastError() != 87  # ERROR_INVALID_PARAMETER: no such process
+        code = ctypes.c_ulong()
+        kernel.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether it exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's process
+        return True
+    return True
 
 
 def move_into_place(temporary: str, target: Path) -> Path:

@@ -7,6 +7,8 @@ import re
 import zipfile
 import zlib
 
+from rectification.core.errors import RectificationError
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream only encrypted OOXML files hold
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -30,7 +32,7 @@ DTD_MARKS = tuple(
 RESAVE = "请在 Excel 或 WPS 中打开它，“另存为”选择“Excel 工作簿（*.xlsx）”后重试。"
 
 
-class UnsafePackage(ValueError):
+class UnsafePackage(RectificationError, ValueError):
     """The bytes are not an .xlsx we can safely read; the message says what they are and what to do."""
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,10 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 from rectification.core.model import Finding, Level, Roster
-from rectification.core.names import os_error_text
 from rectification.core.text import INVISIBLE, clean, invisible_in, key, xml_safe
+from rectification.read import addresses
+from rectification.read.access import WorkbookUnusable, read_bytes
 from rectification.read.columns import info_key, ledger_column
-from rectification.read.package import MAX_FILE_BYTES, MB, UnsafePackage, inspect
 from rectification.read.sheets import Book, Sheet, SheetTooLarge, column_letters, open_book
 
 LEDGER_SHEET = "整改台账"
@@ -24,13 +21,7 @@ ROSTER_SHEET = "人员名单"
 FORMAT_SHEET = "通报格式"
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 4
-READ_TIMEOUT_SECONDS = 30  # a network share or USB disk that stops answering
-NOT_REGULAR = {stat.S_IFIFO: "命名管道", stat.S_IFCHR: "设备", stat.S_IFBLK: "设备", stat.S_IFSOCK: "套接字"}
 INVISIBLE_HINT = "无需处理；若该处文字看起来不对（如次序颠倒），请在 Excel 中删除后重新输入"
-
-
-class WorkbookUnusable(Exception):
-    """The file cannot be read as a ledger at all (exit 2); the message is for the user."""
 
 
 @dataclass
@@ -61,7 +52,7 @@ class RawWorkbook:
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Read the ledger, 基本信息 and 人员名单 sheets; raises WorkbookUnusable with a Chinese message."""
-    book = _open(*_read_bytes(path), path.name)
+    book = _open(*read_bytes(path), path.name)
     title_findings = _clean_titles(book)
     info_sheet = _find_sheet(book, INFO_SHEET)
     roster_sheet = _find_sheet(book, ROSTER_SHEET)
@@ -71,17 +62,21 @@ def read_workbook(path: Path) -> RawWorkbook:
     _load(book, [s for s in named if s is not None], path.name)
     ledger_sheet, ledger = _find_ledger(book, path)
     info, extra_info = _read_info(info_sheet) if info_sheet else ({}, {})
+    roster, roster_findings = _read_roster(roster_sheet) if roster_sheet else (None, [])
     raw = RawWorkbook(
         ledger=ledger,
         info_sheet=info_sheet.title if info_sheet else None,
         info=info,
         epoch=book.epoch,
-        roster=_read_roster(roster_sheet) if roster_sheet else None,
+        roster=roster,
         extra_info=extra_info,
         format_sheet=format_sheet.title if format_sheet else None,
         format_pairs=pairs(format_sheet) if format_sheet else [],
     )
     raw.findings += title_findings
+    raw.findings += roster_findings
+    if info_sheet is not None:
+        raw.findings += _recipient_findings(info_sheet.title, raw.info)
     raw.findings += _invisible_characters(ledger, info_sheet.title if info_sheet else "", raw.info)
     raw.findings += _ignored_columns(ledger)
     raw.findings += _hidden_parts(ledger_sheet, ledger)
@@ -96,7 +91,7 @@ def read_workbook(path: Path) -> RawWorkbook:
 def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]]:
     """--format: the 通报格式 sheet of another workbook, as (sheet title, (row, 项目, 内容) pairs)."""
     try:
-        data, unpacked = _read_bytes(path)
+        data, unpacked = read_bytes(path)
     except WorkbookUnusable as error:  # the reading messages speak of a ledger; this file holds a format
         raise WorkbookUnusable(str(error).replace("台账文件", "格式文件")) from None
     book = _open(data, unpacked, path.name)
@@ -109,77 +104,6 @@ def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]
         )
     _load(book, [sheet], path.name)
     return sheet.title, pairs(sheet)
-
-
-def _read_bytes(path: Path) -> tuple[bytes, dict[str, bytes]]:
-    """The file's bytes, read once (the user's file is never opened for writing), and the worksheets the package
-    check unpacked; a FIFO, a device, a huge file or a path that stops answering get a sentence instead of a hang
-    or a MemoryError."""
-    outcome: list[bytes | BaseException] = []
-
-    def read() -> None:
-        try:
-            outcome.append(_read_regular_file(path))
-        except BaseException as error:  # handed to the caller's thread
-            outcome.append(error)
-
-    reader = threading.Thread(target=read, name="read-ledger", daemon=True)
-    reader.start()
-    reader.join(READ_TIMEOUT_SECONDS)
-    if not outcome:
-        raise WorkbookUnusable(
-            f"读取 {path} 超过 {READ_TIMEOUT_SECONDS} 秒仍未完成：它所在的网络共享盘或移动硬盘没有响应。"
-            "请把台账复制到本机（如桌面）后重试。"
-        )
-    result = outcome[0]
-    if isinstance(result, WorkbookUnusable):
-        raise WorkbookUnusable(str(result)) from None
-    if isinstance(result, OSError):
-        raise WorkbookUnusable(
-            f"无法打开 {path.name}：{os_error_text(result)}。如果它正在别的程序中编辑，请先保存关闭。"
-        ) from None
-    if isinstance(result, BaseException):
-        raise result
-    try:
-        unpacked = inspect(result, path.name)
-    except UnsafePackage as error:
-        raise WorkbookUnusable(str(error)) from None
-    return result, unpacked
-
-
-def _read_regular_file(path: Path) -> bytes:
-    """Check the path's type and size first (stat does not block on a FIFO; open would), then read."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise WorkbookUnusable(f"找不到台账文件：{path}。请检查文件名和位置。") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise WorkbookUnusable(f"{path} 是一个文件夹，不是台账文件。请指定 .xlsx 台账文件。")
-    _check_regular(path, info)
-    # O_NONBLOCK: should the path become a FIFO after stat, open returns at once instead of waiting for a writer.
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    descriptor = os.open(path, flags)
-    with os.fdopen(descriptor, "rb") as stream:
-        _check_regular(path, os.fstat(descriptor))
-        data = stream.read(MAX_FILE_BYTES + 1)  # never more, even if the file grows meanwhile
-    if len(data) > MAX_FILE_BYTES:
-        raise _too_big(path, len(data))
-    return data
-
-
-def _check_regular(path: Path, info: os.stat_result) -> None:
-    if not stat.S_ISREG(info.st_mode):
-        kind = NOT_REGULAR.get(stat.S_IFMT(info.st_mode), "特殊文件")
-        raise WorkbookUnusable(f"{path} 不是普通文件（而是{kind}），不能作为台账读取。请指定 .xlsx 台账文件。")
-    if info.st_size > MAX_FILE_BYTES:
-        raise _too_big(path, info.st_size)
-
-
-def _too_big(path: Path, size: int) -> WorkbookUnusable:
-    return WorkbookUnusable(
-        f"{path.name} 有 {size / MB:,.0f} MB，超过台账文件的上限（{MAX_FILE_BYTES // MB} MB），不予读取。"
-        "正常的台账即使有十万行也只有几 MB：请确认选对了文件；如台账中插入了大量图片，请删除图片或另存一份不含图片的台账后重试。"
-    )
 
 
 def _open(data: bytes, unpacked: dict[str, bytes], name: str) -> Book:
@@ -391,8 +315,25 @@ def _read_info(sheet: Sheet) -> tuple[dict[str, tuple[int, object]], dict[str, t
     return info, extra
 
 
-def _read_roster(sheet: Sheet) -> Roster | None:
-    """姓名 | 部门 | 职务 | 邮箱 rows under a header found in the first rows; 邮箱 is optional."""
+ROSTER_MAIL_HINT = "改正前，这一行的邮箱不用于督办提醒函的邮件"
+RECIPIENT_HINT = "改正前，--eml、--send 不生成、不发送通报的邮件"
+
+
+def _recipient_findings(sheet: str, info: dict[str, tuple[int, object]]) -> list[Finding]:
+    """基本信息's 收件人 and 抄送, read by the one address parser: say which cell holds what it cannot use."""
+    findings = []
+    for name in ("收件人", "抄送"):
+        row, value = info.get(name, (0, None))
+        for problem in addresses.parse(clean(value)).problems:
+            findings.append(Finding(Level.HINT, sheet, row or None, name, problem, RECIPIENT_HINT))
+    return findings
+
+
+def _read_roster(sheet: Sheet) -> tuple[Roster | None, list[Finding]]:
+    """姓名 | 部门 | 职务 | 邮箱 rows under a header found in the first rows; 邮箱 is optional.
+
+    Each 邮箱 cell goes through the address parser: what it cannot use is a finding naming the row, never a letter.
+    """
     grid = sheet.values
     for header_row in sorted(r for r in grid if r <= HEADER_SEARCH_ROWS):
         names = {key(v): c for c, v in grid[header_row].items()}
@@ -403,6 +344,8 @@ def _read_roster(sheet: Sheet) -> Roster | None:
         if person is None:
             continue
         people, departments, emails = [], [], []
+        findings: list[Finding] = []
+        column = clean(grid[header_row].get(mailbox)) if mailbox is not None else ""
         for row in sorted(r for r in grid if r > header_row):
             cells = grid[row]
             name = "".join(clean(cells.get(person)).split())  # “李　华” is listed as 李华
@@ -411,7 +354,11 @@ def _read_roster(sheet: Sheet) -> Roster | None:
                 people.append(name)
             if unit:
                 departments.append(unit)
-            if mailbox is not None and (email := clean(cells.get(mailbox))):
-                emails.append((name, unit, email))
-        return Roster(sheet.title, tuple(people), tuple(dict.fromkeys(departments)), tuple(emails))
-    return None
+            if mailbox is not None and (text := clean(cells.get(mailbox))):
+                found = addresses.parse(text)
+                findings += [Finding(Level.HINT, sheet.title, row, column, p, ROSTER_MAIL_HINT) for p in found.problems]
+                if found.mailboxes and not found.problems:
+                    emails += [(name, unit, str(m)) for m in found.mailboxes]
+        roster = Roster(sheet.title, tuple(people), tuple(dict.fromkeys(departments)), tuple(emails))
+        return roster, findings
+    return None, []

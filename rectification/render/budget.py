@@ -109,7 +109,8 @@ def narrative_costs(info: NoticeInfo, values: Mapping[str, str]) -> dict[str, Co
 
 def letter_costs(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> dict[str, Cost]:
     """The 督办 letters' costs: each letter fills its four keys once (--remind)."""
-    from rectification.analyse.remind import reminder_values, reminders
+    from rectification.analyse.remind import reminders
+    from rectification.render.reminder import reminder_values
 
     values = notice_values(info, analysis, fmt)
     costs: dict[str, Cost] = {}

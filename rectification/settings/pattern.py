@@ -9,10 +9,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rectification.core.errors import RectificationError
+
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
-class PatternError(ValueError):
+class PatternError(RectificationError, ValueError):
     """A pattern's braces do not pair up; the message is for the user."""
 
 

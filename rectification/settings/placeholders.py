@@ -3,7 +3,7 @@
 This one table is both what the patterns are checked against and what the producers must produce:
 scope NOTICE — render.notice.notice_values; ITEM — the notice's per-category, per-item and per-具体表现 values
 (render.notice.category_values, item_values, aspect_values); SINCE — analyse.compare.PLACEHOLDERS and the
-earlier copy's date (notice_values with a Progress); REMINDER — analyse.remind.reminder_values; ROUND —
+earlier copy's date (notice_values with a Progress); REMINDER — render.reminder.reminder_values; ROUND —
 render.round_notice.round_values. tests/test_placeholders.py holds every producer to it. Besides these, each
 key a unit adds to 基本信息 is a placeholder of its own (notice-wide).
 """
