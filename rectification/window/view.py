@@ -180,7 +180,7 @@ class MainWindow:
             self.status.set(generated_status(result) + (" 部分步骤未完成，详见下表。" if trouble else ""))
         else:
             self.table.fill(batch_rows(result))  # type: ignore[arg-type]
-            self.made = self.out_made
+            self.made = getattr(result, "round_path", None) or self.out_made  # the round's own notice
             self.status.set(batch_status(result))  # type: ignore[arg-type]
         self.open_notice.configure(state="normal" if self.made else "disabled")
 
