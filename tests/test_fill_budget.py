@@ -7,6 +7,8 @@ import tracemalloc
 
 import pytest
 from conftest import INFO, measure, write_ledger
+from hypothesis import given
+from hypothesis import strategies as st
 from test_formats import notice
 
 from rectification.render.budget import ALLOWANCE, BUDGET, Cost
@@ -194,3 +196,24 @@ def test_invisible_characters_in_a_format_file_get_a_hint_naming_it(run_cli, tmp
     run = run_cli(str(ledger_path), "--format", str(shared))
     assert run.exit_code == 0, run.output
     assert "[提示] 本轮格式.xlsx：通报格式 第2行 开头：含有看不见的特殊字符（U+2066" in run.output
+
+
+# --- the length a budget counts is the length a fill makes -------------------------------------------------
+
+NAMES = ("问题", "长文", "发文机关", "没有的")
+
+
+@given(
+    pieces=st.lists(
+        st.one_of(st.sampled_from([f"{{{n}}}" for n in NAMES]), st.text(alphabet="关于的{}“”x", max_size=5))
+    ),
+    values=st.fixed_dictionaries({n: st.text(max_size=30) for n in NAMES[:3]}),
+)
+def test_filled_length_is_the_length_of_the_fill(pieces, values):
+    from rectification.settings import PatternError
+
+    try:
+        pattern = Pattern.parse("".join(pieces))
+    except PatternError:
+        return
+    assert pattern.filled_length(values) == len(pattern.fill(values))
