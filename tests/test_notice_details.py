@@ -229,6 +229,19 @@ def test_approximate_dates(written, kept):
     assert approximate(written) == kept
 
 
+@pytest.mark.parametrize(
+    ("key", "written", "hint"),
+    [
+        ("反馈日期", "2月30日", "也可写“2024年4月上旬”“4月中旬”“3月14日”，通报中照写"),
+        ("发文日期", "3月14日", "请填写实际存在的日期，如 2025-09-30 或 2025年9月30日"),
+    ],
+)
+def test_a_date_that_is_none_says_what_may_be_written(run_cli, tmp_path, key, written, hint):
+    _, run = notice(run_cli, tmp_path, None, None, {**INFO, key: written})
+    assert run.exit_code == 1, run.output
+    assert f"{key}：无法识别日期“{written}” —— " in run.output and hint in run.output
+
+
 def test_a_date_without_its_year_is_printed_as_written(run_cli, tmp_path):
     info = {**INFO, "巡察开始日期": "3月14日", "巡察结束日期": "5月20日", "反馈日期": "6月3日"}
     texts, run = notice(run_cli, tmp_path, None, None, info)

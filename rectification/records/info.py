@@ -13,6 +13,7 @@ from rectification.read.columns import APPROXIMATE_DATE_KEYS, INFO_KEYS, OPTIONA
 from rectification.read.reader import RawWorkbook
 
 DATE_HINT = "请填写实际存在的日期，如 2025-09-30 或 2025年9月30日"
+APPROXIMATE_HINT = DATE_HINT + "；也可写“2024年4月上旬”“4月中旬”“3月14日”，通报中照写"
 MISSING_SHEET_HINT = "请从 workbook_template.xlsx 复制“基本信息”工作表并填写发文机关、巡察轮次等内容"
 # “2024年4月上旬”, “4月中旬”, “2024年4月”, “2024年下半年”, “3月14日” (no year): printed as written where the
 # notice names the date.
@@ -52,7 +53,8 @@ def read_info(
             except DateError as error:
                 written = approximate(value) if name in APPROXIMATE_DATE_KEYS else None
                 if written is None:
-                    findings.append(Finding(Level.ERROR, sheet, row, name, str(error), DATE_HINT))
+                    hint = APPROXIMATE_HINT if name in APPROXIMATE_DATE_KEYS else DATE_HINT
+                    findings.append(Finding(Level.ERROR, sheet, row, name, str(error), hint))
                 values[name] = written
         else:
             values[name] = value
