@@ -13,9 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rectification.analyse.analysis import Analysis
-from rectification.analyse.compare import Progress
 from rectification.core.model import Finding, Level, NoticeInfo
-from rectification.render.notice import NARRATIVE, aspect_values, category_values, item_values, notice_values
+from rectification.render.notice import NARRATIVE, aspect_values, category_values, item_values
 from rectification.render.wording import phrase, single_quoted
 from rectification.settings import NoticeFormat, Pattern, PatternError
 
@@ -62,9 +61,9 @@ class Cost:
             self.heaviest, self.weight = name, weight
 
 
-def notice_costs(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None) -> dict[str, Cost]:
-    """Each key's cost over the notice, walking it as render.notice composes it (lengths only)."""
-    values = notice_values(info, analysis, fmt, progress)
+def notice_costs(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, values: Mapping[str, str]) -> dict[str, Cost]:
+    """Each key's cost over the notice, walking it as render.notice composes it (lengths only); values are
+    notice_values()."""
     costs: dict[str, Cost] = {}
 
     def add(key: str, extra: Mapping[str, str] = NONE, own: str = "", times: int = 1) -> None:
@@ -107,12 +106,11 @@ def narrative_costs(info: NoticeInfo, values: Mapping[str, str]) -> dict[str, Co
     return costs
 
 
-def letter_costs(info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> dict[str, Cost]:
+def letter_costs(analysis: Analysis, fmt: NoticeFormat, values: Mapping[str, str]) -> dict[str, Cost]:
     """The 督办 letters' costs: each letter fills its four keys once (--remind)."""
     from rectification.analyse.remind import reminders
     from rectification.render.reminder import reminder_values
 
-    values = notice_values(info, analysis, fmt)
     costs: dict[str, Cost] = {}
     for letter in reminders(analysis, fmt, None):
         if not letter.addressee:
@@ -161,14 +159,14 @@ def check_budget(
     info: NoticeInfo,
     analysis: Analysis,
     fmt: NoticeFormat,
-    progress: Progress | None,
+    values: Mapping[str, str],
     sheet: str,
     letters: bool = False,
 ) -> list[Finding]:
-    """The notice's budget, and with letters (--remind) the 督办 letters' together."""
-    findings = over_budget(notice_costs(info, analysis, fmt, progress), fmt, sheet, info.rows, "通报")
+    """The notice's budget, and with letters (--remind) the 督办 letters' together; values: notice_values()."""
+    findings = over_budget(notice_costs(info, analysis, fmt, values), fmt, sheet, info.rows, "通报")
     if letters:
-        findings += over_budget(letter_costs(info, analysis, fmt), fmt, sheet, info.rows, "督办提醒函")
+        findings += over_budget(letter_costs(analysis, fmt, values), fmt, sheet, info.rows, "督办提醒函")
     return findings
 
 

@@ -27,24 +27,28 @@ def notice_findings(
     progress: Progress | None = None,
     sheet: str = FORMAT_SHEET,
     letters: bool = False,
+    values: Mapping[str, str] | None = None,
 ) -> list[Finding]:
-    """Every finding of filling this ledger's notice (and with letters, its 督办 letters); sheet: the format's."""
+    """Every finding of filling this ledger's notice (and with letters, its 督办 letters); sheet: the format's;
+    values: the notice's placeholder values (notice_values), made here when not given."""
     info = ledger.info
     if info is None:
         return []
-    findings = narrative_findings(info, analysis, fmt, progress, ledger.info_sheet)
+    values = values if values is not None else notice_values(info, analysis, fmt, progress)
+    findings = narrative_findings(info, values, fmt, progress is not None, ledger.info_sheet)
     findings += shadowed_keys(info, ledger.info_sheet)
     findings += left_out_details(ledger, analysis, fmt)
     if not any(f.level is Level.ERROR for f in findings):  # a placeholder in error is not counted
-        findings += check_budget(info, analysis, fmt, progress, sheet, letters)
+        findings += check_budget(info, analysis, fmt, values, sheet, letters)
     return findings
 
 
 def narrative_findings(
-    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None, sheet: str
+    info: NoticeInfo, values: Mapping[str, str], fmt: NoticeFormat, compared: bool, sheet: str
 ) -> list[Finding]:
-    """The placeholders of the narrative cells the notice prints: known, usable here, and filled in 基本信息."""
-    values = notice_values(info, analysis, fmt, progress) if _has_braces(info) else {}
+    """The placeholders of the narrative cells the notice prints: known, usable here, and filled in 基本信息.
+
+    compared: --since found an earlier copy, so its counts may be used."""
     allowed = (set(names(Scope.NOTICE)) | set(info.extra)) - set(NARRATIVE)
     since = set(names(Scope.SINCE))
     needed = fmt.info_keys_needed()
@@ -59,7 +63,7 @@ def narrative_findings(
                 findings.append(Finding(Level.ERROR, sheet, row, name, f"花括号不成对：{unpaired}", BRACES_HINT))
                 continue
             for used in dict.fromkeys(pattern.names):
-                problem = _placeholder_problem(used, name, allowed, since, progress is not None, values)
+                problem = _placeholder_problem(used, name, allowed, since, compared, values)
                 if problem:
                     at, column, message, hint = problem
                     findings.append(
@@ -134,7 +138,3 @@ def left_out_details(ledger: Ledger, analysis: Analysis, fmt: NoticeFormat) -> l
                     )
                 )
     return findings
-
-
-def _has_braces(info: NoticeInfo) -> bool:
-    return any("{" in t or "}" in t for field in NARRATIVE.values() for t in getattr(info, field))

@@ -13,8 +13,8 @@ from pathlib import Path
 from tkinter import messagebox, ttk
 from typing import Any
 
+import rectification.window.remembered as remembered
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK
-from rectification.window import remembered
 from rectification.window.form import CHOICES, Form, Job, Problem, to_job
 from rectification.window.opener import open_path
 from rectification.window.rows import batch_rows, batch_status, generated_rows, generated_status
