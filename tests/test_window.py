@@ -178,7 +178,9 @@ def test_findings_are_coloured_and_shown_whole(window, tmp_path):
     pump(w.root, lambda: bool(w.table.rows))
     tree = w.table.tree
     first = tree.get_children()[0]
-    assert tree.item(first, "values")[:4] == ("错误", "整改台账", 5, "责任人") or tree.item(first, "values")[0] == "错误"
+    assert (
+        tree.item(first, "values")[:4] == ("错误", "整改台账", 5, "责任人") or tree.item(first, "values")[0] == "错误"
+    )
     assert "error" in tree.item(first, "tags")
     assert w.status.get().startswith("台账有错误，未生成通报")
     assert not list((tmp_path / "out").glob("*.docx"))
@@ -197,7 +199,10 @@ def test_a_folder_runs_the_whole_round(window, tmp_path):
     w.run()
     pump(w.root, lambda: bool(w.table.rows))
     assert w.status.get() == "共2个台账：已处理1个，有错误1个，无法读取0个。"
-    assert [(r.sheet, r.level) for r in w.table.rows] == [("中共某某区某某局党组", "错误"), ("中共某某区某某局党组", "完成")]
+    assert [(r.sheet, r.level) for r in w.table.rows] == [
+        ("中共某某区某某局党组", "错误"),
+        ("中共某某区某某局党组", "完成"),
+    ]
     assert list((tmp_path / "out").glob("各单位整改进展汇总_*.xlsx"))
 
 
