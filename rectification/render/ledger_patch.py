@@ -68,7 +68,8 @@ def patch_package(data: bytes, part: str, cells: Sequence[PatchCell]) -> tuple[b
             for info in infos:
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type, copy.external_attr = info.compress_type, info.external_attr
-                copy.create_system, copy.comment = info.create_system, info.comment  # not extra: it may hold stale sizes
+                # not extra: a ZIP64 record there would give sizes the new entry does not have
+                copy.create_system, copy.comment = info.create_system, info.comment
                 target.writestr(copy, patched if info.filename == part else archive.read(info))
     return out.getvalue(), refused + more
 
