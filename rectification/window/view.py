@@ -29,7 +29,7 @@ from rectification.window.widgets import PAD, FindingsTable, PathRow, choice_box
 from rectification.window.worker import Heard, Worker
 
 TITLE = "巡察整改通报生成工具"
-SIZE = "1000x730"  # fits a 1366×768 screen with the taskbar
+SIZE = "1000x690"  # fits a 1366×768 screen with the title bar and the taskbar
 POLL_MS = 50
 FIELD_LABELS = {"source": "台账", "out_dir": "输出文件夹", "as_of": "统计日期", "warn_days": "预警天数"}
 
