@@ -13,6 +13,7 @@ from rectification.analyse.analysis import DEFAULT_WARN_DAYS
 from rectification.core.errors import RectificationError
 
 if TYPE_CHECKING:
+    from rectification.analyse.merge import MergePlan
     from rectification.deliver.mail import MailConfig
 
 MAX_WARN_DAYS = 365
@@ -55,6 +56,13 @@ class Request:
     mail_config: Path | None = None
     report: bool = False  # also the 整改情况报告 (the ledger attached)
     plan: bool = False  # also the 整改方案 (the three lists attached)
+
+
+@dataclass(frozen=True)
+class MergeRequest(Request):
+    """--merge's second half: the new ledger, with what the returned copies brought (the summary's 合并情况)."""
+
+    merge: MergePlan | None = None
 
 
 class Checkpoint:
