@@ -52,11 +52,8 @@ class Options:
     since: Since | None = None
     remind: bool = False  # --remind: a 督办 reminder per department with red or yellow measures
     remind_mail: str = ""  # with --remind: "eml" (--eml drafts) or "send" (--send), for 督办清单's 邮件 column
-<<<<<<< HEAD
     documents: frozenset[str] = frozenset()  # --report, --plan: the renderers' keys asked for besides the notice
-=======
     merge: MergePlan | None = None  # --merge: what the returned copies brought (the summary's 合并情况)
->>>>>>> main
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,8 @@ def options_for(request: Request, batch: bool = False) -> Options:
         since,
         request.remind,
         mail if request.remind else "",
-<<<<<<< HEAD
-        frozenset(key for key, asked in (("report", request.report), ("plan", request.plan)) if asked),
-=======
+        documents=frozenset(key for key, asked in (("report", request.report), ("plan", request.plan)) if asked),
         merge=request.merge if isinstance(request, MergeRequest) else None,
->>>>>>> main
     )
 
 

@@ -240,12 +240,9 @@ def cli(
       python generate.py 台账.xlsx --format 本轮格式.xlsx      按另一工作簿的“通报格式”写通报
       python generate.py 12月台账.xlsx --since 11月台账.xlsx   与上次报送的台账比较
       python generate.py 台账.xlsx --remind --eml              督办提醒函及邮件草稿
-<<<<<<< HEAD
       python generate.py 台账.xlsx --report --plan             整改情况报告和整改方案
-=======
       python generate.py 台账.xlsx --split                     每个责任部门一份填报表
       python generate.py 台账.xlsx --merge 交回的填报表         合并各部门交回的填报表，再生成通报
->>>>>>> main
       python generate.py --window                           打开窗口（双击 generate.bat 也是）
 
     \b

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.core.model import Deadline, Light
-from rectification.render.notice import date_text
 from rectification.render.official import Attachment
+from rectification.render.wording import date_text
 
 LIGHT_WORDS = {Light.RED: "已逾期", Light.YELLOW: "临近到期", Light.GREEN: "按期推进"}
 PER_PROBLEM = ("序号", "问题", "问题具体表现")  # written once for a problem's rows (merged cells)

@@ -164,13 +164,9 @@ def notice_title(info: NoticeInfo, values: Mapping[str, str], fmt: NoticeFormat 
     fmt = fmt or default_format()
     pattern = fmt.pattern("标题")
     if info.title or pattern is None:
-<<<<<<< HEAD
         return info.title.replace("\n", "")
-=======
-        return info.title
     if pattern.filled_length(values) > FILL_CAP:  # reported by render.budget; the notice is held back
         return pattern.text.replace("\n", "")
->>>>>>> main
     return pattern.fill(values).replace("\n", "")
 
 

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from rectification.render.notice import Block, BlockKind, Notice, date_text
+from rectification.render.notice import Block, BlockKind, Notice
 from rectification.render.title_break import TITLE_CHARS_PER_LINE, break_title, width
+from rectification.render.wording import date_text
 from rectification.settings import NoticeFormat
 
 LINES_PER_PAGE = 22

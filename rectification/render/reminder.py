@@ -8,16 +8,11 @@ from datetime import timedelta
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.analyse.remind import Reminder
 from rectification.core.model import NoticeInfo
-<<<<<<< HEAD
 from rectification.render.clauses import without_zero_clauses
 from rectification.render.ledger_table import deadline_words
-from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, date_text, notice_values
-from rectification.settings import NoticeFormat, Pattern
-=======
 from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values
 from rectification.render.wording import date_text
-from rectification.settings import NoticeFormat
->>>>>>> main
+from rectification.settings import NoticeFormat, Pattern
 
 ZERO_COUNTS = ("本单红灯数", "本单黄灯数")  # a clause counting none is left out of the letter
 TABLE_HEADER = ("序号", "问题", "整改措施", "责任领导", "责任人", "整改时限", "状态", "逾期/剩余天数")

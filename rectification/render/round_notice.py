@@ -8,22 +8,9 @@ from datetime import date
 
 from rectification.analyse.compare import PLACEHOLDERS, Change
 from rectification.analyse.round import Round, UnitLine
-<<<<<<< HEAD
-from rectification.core.model import Verdict
-from rectification.render.notice import (
-    Block,
-    BlockKind,
-    Notice,
-    closing_blocks,
-    inspecting_body,
-    notice_values,
-    percent,
-)
-=======
 from rectification.core.model import Finding, Verdict
 from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values
-from rectification.render.wording import percent
->>>>>>> main
+from rectification.render.wording import inspecting_body, percent
 from rectification.settings import NoticeFormat
 
 

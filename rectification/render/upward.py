@@ -7,17 +7,9 @@ from rectification.analyse.analysis import Analysis
 from rectification.analyse.compare import Progress
 from rectification.core.model import NoticeInfo
 from rectification.render.ledger_table import chosen_columns, deadline_words, ledger_attachment
-from rectification.render.notice import (
-    Block,
-    BlockKind,
-    Notice,
-    _Composer,
-    category_name,
-    chinese_ordinal,
-    closing_blocks,
-    notice_values,
-)
+from rectification.render.notice import Block, BlockKind, Notice, _Composer, closing_blocks, notice_values
 from rectification.render.official import Attachment, OfficialDocument, attachment_note, formal_of
+from rectification.render.wording import category_name, chinese_ordinal
 from rectification.settings import NoticeFormat
 
 FORMAL_ALL, FORMAL_NOTICE = "全部", "党内通报"
