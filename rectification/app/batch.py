@@ -16,7 +16,7 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -137,19 +137,33 @@ def scan(folder: Path) -> Scan:
 
 def since_index(folder: Path) -> Since:
     """--since with --batch: the earlier copies in a folder, by 发文机关 (as their 基本信息 says) and by file name."""
-    from rectification.core.text import clean
-    from rectification.read.reader import WorkbookUnusable, read_workbook
-
     found = scan(folder)
-    by_issuer: list[tuple[str, Path]] = []
-    for path in found.ledgers:
+    by_issuer = tuple(_issuers(found.ledgers))
+    return Since(by_issuer=by_issuer, by_name=tuple((p.name, p) for p in found.ledgers))
+
+
+def _issuers(ledgers: list[Path]) -> list[tuple[str, Path]]:
+    """(发文机关, ledger) of each ledger whose 基本信息 names one; the others are paired by file name."""
+    from rectification.read.reader import WorkbookUnusable, read_issuer
+
+    found = []
+    for path in ledgers:
         try:
-            row = read_workbook(path).info.get("发文机关")
+            issuer = read_issuer(path)
         except WorkbookUnusable:
-            continue  # paired by file name, or reported when its ledger is processed
-        if row and clean(row[1]):
-            by_issuer.append((clean(row[1]), path))
-    return Since(by_issuer=tuple(by_issuer), by_name=tuple((p.name, p) for p in found.ledgers))
+            continue  # reported when its ledger is processed
+        if issuer:
+            found.append((issuer, path))
+    return found
+
+
+def _with_shared_issuers(options: Options, ledgers: list[Path]) -> Options:
+    """--since with --batch: note the 发文机关 several of this round's ledgers share, which cannot pair them."""
+    if options.since is None or options.since.single is not None:
+        return options
+    counts = Counter(issuer for issuer, _ in _issuers(ledgers))
+    shared = frozenset(issuer for issuer, count in counts.items() if count > 1)
+    return replace(options, since=replace(options.since, shared=shared))
 
 
 def run_batch(
@@ -164,6 +178,7 @@ def run_batch(
     if not found.ledgers:
         return result
     _remove_leftovers(out_dir)
+    options = _with_shared_issuers(options, found.ledgers)
     arrived: list[Outcome] = []
 
     def stage_outputs(outcome: Outcome) -> None:

@@ -88,6 +88,17 @@ def read_workbook(path: Path) -> RawWorkbook:
     return raw
 
 
+def read_issuer(path: Path) -> str:
+    """The 发文机关 in a workbook's 基本信息, reading that sheet alone ("" when it has none): --batch --since
+    pairs ledgers by it. Raises WorkbookUnusable."""
+    book = _open(*read_bytes(path), path.name)
+    sheet = _find_sheet(book, INFO_SHEET)
+    if sheet is None:
+        return ""
+    _load(book, [sheet], path.name)
+    return clean(_read_info(sheet)[0].get("发文机关", (0, None))[1])
+
+
 def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]]:
     """--format: the 通报格式 sheet of another workbook, as (sheet title, (row, 项目, 内容) pairs)."""
     try:
