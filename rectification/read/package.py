@@ -22,7 +22,24 @@ COUNT = re.compile(rb"""ount\s*=\s*["']\s*\+?([0-9]+)""")  # count= and uniqueCo
 MIN_ITEM_BYTES = 4  # the smallest element, <a/>: no part holds more items than its bytes / 4
 MAX_RATIO = 200  # real sheets compress about 10:1; bombs 1000:1 and more
 RATIO_FLOOR_BYTES = 10 * 1024 * 1024  # small parts may compress well without harm
-PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg")  # never parsed
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg")
+# A part named like a picture is left unparsed only when its first bytes are a picture's: any other part may be
+# handed to a parser (a worksheet stored as xl/media/image1.png is read), so it is checked like every other.
+PICTURE_MAGIC = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"BM",
+    b"II*\x00",
+    b"MM\x00*",
+    b"\xd7\xcd\xc6\x9a",
+    b"\x01\x00\x09\x00",
+)
+EMF_MARK = (40, b" EMF")  # an EMF's header record carries this signature at byte 40
+SVG_ROOT = re.compile(
+    rb"(?s)\A(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE\s+svg[^>\[]*(?:\[.*?\])?\s*>\s*)*<(?:\w+:)?svg[\s/>]"
+)
+HEAD_BYTES = 4096
 DTD_MARKS = tuple(
     mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-16-le", "utf-16-be")
 )
@@ -56,15 +73,27 @@ def inspect(data: bytes, name: str) -> dict[str, bytes]:
             raise UnsafePackage(f"{name} 是 Word 文档，不是 Excel 台账。请选择台账所在的 .xlsx 文件。")
         if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
             raise UnsafePackage(f"{name} 不是 Excel 工作簿（.xlsx）。{RESAVE}")
-        _check_sizes(members, name)
-        return _check_parts(archive, members, name)
+        parsed = [m for m in members if _parsed(archive, m, name)]
+        _check_sizes(members, parsed, name)
+        return _check_parts(archive, members, parsed, name)
 
 
-def _parsed(member: zipfile.ZipInfo) -> bool:
-    return not (member.is_dir() or member.filename.lower().endswith(PICTURE_SUFFIXES))
+def _parsed(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bool:
+    """Whether a parser may read this part: every part but folders and real pictures, whatever its name."""
+    if member.is_dir():
+        return False
+    if not member.filename.lower().endswith(PICTURE_SUFFIXES):
+        return True
+    try:
+        with archive.open(member) as stream:
+            head = stream.read(HEAD_BYTES)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        raise UnsafePackage(f"{name} 已损坏或不完整（{member.filename} 无法解压）。{RESAVE}") from None
+    emf = head[:4] == b"\x01\x00\x00\x00" and head[EMF_MARK[0] : EMF_MARK[0] + 4] == EMF_MARK[1]
+    return not (head.startswith(PICTURE_MAGIC) or emf or SVG_ROOT.match(head))
 
 
-def _check_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
+def _check_sizes(members: list[zipfile.ZipInfo], parsed: list[zipfile.ZipInfo], name: str) -> None:
     total = sum(m.file_size for m in members)
     swollen = any(
         m.file_size > RATIO_FLOOR_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members
@@ -74,7 +103,6 @@ def _check_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
             f"{name} 解压后异常巨大（{total // (1024 * 1024)} MB），不像正常的台账，为安全起见不予读取。"
             "请确认文件来源；如确为台账，请在 Excel 或 WPS 中删除多余内容后另存再试。"
         )
-    parsed = [m for m in members if _parsed(m)]
     biggest = max(parsed, key=lambda m: m.file_size, default=None)
     parsed_total = sum(m.file_size for m in parsed)
     if biggest is not None and (biggest.file_size > MAX_PART_BYTES or parsed_total > MAX_PARSED_BYTES):
@@ -86,13 +114,13 @@ def _check_sizes(members: list[zipfile.ZipInfo], name: str) -> None:
         )
 
 
-def _check_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str) -> dict[str, bytes]:
+def _check_parts(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], parsed: list[zipfile.ZipInfo], name: str
+) -> dict[str, bytes]:
     """Refuse DTDs (entity expansion, external entities) and Strict Open XML before parsing; the worksheets read."""
     total = sum(m.file_size for m in members)
     unpacked: dict[str, bytes] = {}
-    for member in members:
-        if not _parsed(member):
-            continue  # every other part may be handed to a parser, whatever its name
+    for member in parsed:  # every part that may be handed to a parser, whatever its name
         try:
             head = archive.read(member)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
