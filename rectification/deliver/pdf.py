@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 from rectification.render.docx_writer import pdf_ready_copy
@@ -18,6 +19,7 @@ TIMEOUT_SECONDS = 180  # a first run on a slow office PC builds LibreOffice's ca
 SOFFICE_ENV = "SOFFICE"  # names the soffice program when it is somewhere unusual
 END_WAIT_SECONDS = 5  # after SIGKILL a process is gone at once; a process in the kernel (D state) is not waited for
 OUTPUT_KEPT_BYTES = 64 * 1024  # the end of soffice's messages is the part that says what went wrong
+RUN_MARK = "RECTIFICATION_PDF_RUN"  # in the environment of every process one conversion starts
 
 
 class PdfError(Exception):
@@ -87,8 +89,9 @@ def docx_to_pdf(docx_bytes: bytes, soffice: Path | None = None, timeout: float =
     return data
 
 
-def _environment() -> dict[str, str]:
+def _environment(token: str) -> dict[str, str]:
     env = dict(os.environ)
+    env[RUN_MARK] = token  # inherited by everything soffice starts, even what leaves its process group
     if sys.platform not in ("win32", "darwin") and FONTCONFIG.is_file():
         env["FONTCONFIG_FILE"] = str(FONTCONFIG)  # the official font names mapped to installed CJK faces
     return env
@@ -104,6 +107,7 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
     flags = (
         0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     )
+    token = uuid.uuid4().hex
     with tempfile.TemporaryFile() as log:
         try:
             process = subprocess.Popen(
@@ -111,7 +115,7 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=_environment(),
+                env=_environment(token),
                 start_new_session=posix,
                 creationflags=flags,
             )
@@ -120,22 +124,39 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
         try:
             code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _end(process)
+            _end(process, token)
             raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒未完成，已停止，可稍后重试") from None
         except BaseException:  # Ctrl+C or a signal: LibreOffice must not stay behind
-            _end(process)
+            _end(process, token)
             raise
-        _end(process)  # soffice has exited; anything it left in its group goes too
+        _end(process, token)  # soffice has exited; anything it left in its group (or outside it) goes too
         log.seek(0)
         output = log.read()[-OUTPUT_KEPT_BYTES:]
     return code, output.decode("utf-8", "replace")
 
 
-def _end(process: subprocess.Popen) -> None:
-    """Kill the process group (POSIX) or tree (Windows); wait a little, never on a pipe."""
+def _marked(token: str) -> list[int]:
+    """Processes whose environment holds this conversion's mark (Linux: /proc; elsewhere none are found)."""
+    mark = f"{RUN_MARK}={token}".encode() + b"\0"
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit() and int(entry.name) != os.getpid():
+                with contextlib.suppress(OSError), open(f"/proc/{entry.name}/environ", "rb") as environ:
+                    if mark in environ.read():
+                        found.append(int(entry.name))
+    return found
+
+
+def _end(process: subprocess.Popen, token: str) -> None:
+    """Kill the process group (POSIX) or tree (Windows), and on Linux any process that left the group (setsid)
+    but carries this conversion's mark; wait a little, never on a pipe."""
     if os.name == "posix":
         with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
             os.killpg(process.pid, signal.SIGKILL)
+        for pid in _marked(token):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
     elif process.poll() is None:
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
         process.kill()
