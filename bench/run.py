@@ -64,29 +64,28 @@ INFO = {
     "下一步工作安排": "一是继续抓好整改。\n二是建立长效机制。",
 }
 STATES = ("已完成", "已完成", "正在推进", "长期坚持", "未启动")
+DETAIL = "对照问题清单逐项研究，明确了责任分工和完成时限，形成了阶段性成果，下一步将持续跟踪问效、巩固提升。"
 
 
 # -- ledgers ------------------------------------------------------------------------------------
 
 
-def build_ledger(path: Path, problems: int, per_problem: int = 5) -> Path:
-    """A ledger as Excel writes one (shared strings, date cells): problems × per_problem measures.
+def ledger_rows(problems: int, per_problem: int = 5, reworded: bool = False, detailed: bool = False):
+    """The rows of a ledger of problems × per_problem measures, as {column: value}.
 
     Every status appears; some measures are overdue (red), so the checks and the late-items sheets have work.
-    Problem columns are filled on a problem's first row only, as many units leave them.
+    Problem columns are filled on a problem's first row only, as many units leave them. reworded: every 整改措施
+    written differently, as after a unit rewrote its ledger. detailed: longer texts (a 问题具体表现, fuller
+    progress), as the 139 MB openpyxl-written ledger of issue 25 had.
     """
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("整改台账")
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, HEADER)
-    row = 1
     for p in range(1, problems + 1):
         for k in range(per_problem):
             status, month = STATES[(p + k) % 5], 1 + (p + k) % 12
+            text = f"措施{k + 1}：制定学习计划并开展专题研讨，建立健全长效机制"
+            if reworded:
+                text = f"第{p}项问题措施{k + 1}：进一步制定学习计划，开展专题研讨并健全长效机制"
             values = {
-                "整改措施": f"措施{k + 1}：制定学习计划并开展专题研讨，建立健全长效机制",
+                "整改措施": text,
                 "责任领导": f"领导{p % 7}",
                 "责任部门": f"部门{p % 13}",
                 "责任人": f"责任人{p % 29}",
@@ -104,13 +103,28 @@ def build_ledger(path: Path, problems: int, per_problem: int = 5) -> Path:
                     "问题类别": f"（{'一二三四'[p % 4]}）方面问题",
                     "问题": f"第{p}个问题：学习贯彻不够深入",
                 }
-            for column, name in enumerate(HEADER):
-                value = values.get(name)
-                if isinstance(value, datetime):
-                    sheet.write_datetime(row, column, value, day)
-                elif value not in (None, ""):
-                    sheet.write(row, column, value)
-            row += 1
+            if detailed:
+                values["整改进展"] = f"{values['整改进展']}{DETAIL}" if values["整改进展"] else ""
+                if k == 0:
+                    values["问题具体表现"] = f"第{p}个问题的具体表现：{DETAIL}"
+            yield values
+
+
+def build_ledger(path: Path, problems: int, per_problem: int = 5, reworded: bool = False) -> Path:
+    """A ledger as Excel writes one (shared strings, date cells): problems × per_problem measures (ledger_rows)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("整改台账")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, HEADER)
+    for row, values in enumerate(ledger_rows(problems, per_problem, reworded), 1):
+        for column, name in enumerate(HEADER):
+            value = values.get(name)
+            if isinstance(value, datetime):
+                sheet.write_datetime(row, column, value, day)
+            elif value not in (None, ""):
+                sheet.write(row, column, value)
     info = book.add_worksheet("基本信息")
     info.write_row(0, 0, ["项目", "内容"])
     for r, (key, value) in enumerate(INFO.items(), 1):
@@ -120,6 +134,33 @@ def build_ledger(path: Path, problems: int, per_problem: int = 5) -> Path:
         else:
             info.write(r, 1, value)
     book.close()
+    return path
+
+
+def build_ledger_openpyxl(path: Path, problems: int) -> Path:
+    """The same ledger as openpyxl writes it: inline strings, every Chinese character a &#NNNNN; reference."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("整改台账")
+    sheet.append(HEADER)
+    for values in ledger_rows(problems, detailed=True):
+        row = []
+        for name in HEADER:
+            value = values.get(name)
+            if isinstance(value, datetime):
+                cell = WriteOnlyCell(sheet, value)
+                cell.number_format = "yyyy-mm-dd"
+                row.append(cell)
+            else:
+                row.append(value if value != "" else None)
+        sheet.append(row)
+    info = book.create_sheet("基本信息")
+    info.append(["项目", "内容"])
+    for key, value in INFO.items():
+        info.append([key, value])
+    book.save(path)
     return path
 
 

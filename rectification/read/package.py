@@ -12,11 +12,17 @@ ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream only encrypted
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 MB = 1024 * 1024
 MAX_FILE_BYTES = 100 * MB  # checked before reading: a 100,000-row ledger is about 4 MB, photos included rarely 50
-MAX_UNPACKED_BYTES = 300 * MB  # every part, pictures included
+MAX_UNPACKED_BYTES = 400 * MB  # every part, pictures included
 # What the readers can parse within about 5 s on a desk PC (measured here: a 33 MB sheet of 100,000 rows
-# reads in 2.7 s, 1,048,576 formatted rows in 100 MB of XML in about 4 s; cells are bounded in sheets.py).
+# reads in 2.7 s, 1,048,576 formatted rows in 100 MB of XML in about 4 s; cells are bounded in sheet_xml.py).
+# Counted as text in UTF-8, the way Excel and WPS write it: openpyxl writes each Chinese character as a
+# reference (&#25972;, 8 bytes for 3), and its 100,000-measure ledger has a 101–139 MB sheet holding what Excel
+# writes in 40 MB. Parts are first bounded by their raw size (MAX_RAW_…), declared before anything is unpacked.
 MAX_PART_BYTES = 100 * MB
 MAX_PARSED_BYTES = 150 * MB  # all parts a parser reads (sheets, shared strings, styles…) together
+MAX_RAW_PART_BYTES = 200 * MB  # however it is written (about 8 s to scan and parse)
+MAX_RAW_PARSED_BYTES = 300 * MB
+REFERENCE_SAVES = 5  # bytes a &#NNNNN; reference (8) takes beyond the character in UTF-8 (3)
 # Advisory counts a reader may pre-allocate by (calamine reserves uniqueCount strings before reading one).
 COUNT = re.compile(rb"""ount\s*=\s*["']\s*\+?([0-9]+)""")  # count= and uniqueCount=; a literal start is fast
 MIN_ITEM_BYTES = 4  # the smallest element, <a/>: no part holds more items than its bytes / 4
@@ -105,13 +111,24 @@ def _check_sizes(members: list[zipfile.ZipInfo], parsed: list[zipfile.ZipInfo], 
         )
     biggest = max(parsed, key=lambda m: m.file_size, default=None)
     parsed_total = sum(m.file_size for m in parsed)
-    if biggest is not None and (biggest.file_size > MAX_PART_BYTES or parsed_total > MAX_PARSED_BYTES):
-        raise UnsafePackage(
-            f"{name} 的内容过多：解压后共 {parsed_total / MB:.0f} MB（其中 {biggest.filename} 有 {biggest.file_size / MB:.0f} MB），"
-            f"超过本工具能在几秒内读完的上限（单个部分 {MAX_PART_BYTES // MB} MB、合计 {MAX_PARSED_BYTES // MB} MB，"
-            "约 12 万行台账）。常见原因是格式或空白单元格一直延伸到很远的行列：请在 Excel 或 WPS 中删除台账下方和右侧多余的行列"
-            "（或把台账拆成几个文件）后另存再试。"
+    if biggest is not None and (biggest.file_size > MAX_RAW_PART_BYTES or parsed_total > MAX_RAW_PARSED_BYTES):
+        raise _too_much(
+            name, parsed_total, biggest.filename, biggest.file_size, MAX_RAW_PART_BYTES, MAX_RAW_PARSED_BYTES
         )
+
+
+def text_bytes(part: bytes) -> int:
+    """The part's size with its character references counted as the characters they stand for (UTF-8)."""
+    return len(part) - REFERENCE_SAVES * part.count(b"&#") if b"&#" in part else len(part)
+
+
+def _too_much(name: str, total: int, part: str, size: int, part_limit: int, total_limit: int) -> UnsafePackage:
+    return UnsafePackage(
+        f"{name} 的内容过多：解压后共 {total / MB:.0f} MB（其中 {part} 有 {size / MB:.0f} MB），"
+        f"超过本工具能在几秒内读完的上限（单个部分 {part_limit // MB} MB、合计 {total_limit // MB} MB，"
+        "约 12 万行台账）。常见原因是格式或空白单元格一直延伸到很远的行列：请在 Excel 或 WPS 中删除台账下方和右侧多余的行列"
+        "（或把台账拆成几个文件）后另存再试。"
+    )
 
 
 def _check_parts(
@@ -120,6 +137,7 @@ def _check_parts(
     """Refuse DTDs (entity expansion, external entities) and Strict Open XML before parsing; the worksheets read."""
     total = sum(m.file_size for m in members)
     unpacked: dict[str, bytes] = {}
+    sizes: dict[str, int] = {}  # each part's text_bytes()
     for member in parsed:  # every part that may be handed to a parser, whatever its name
         try:
             head = archive.read(member)
@@ -133,6 +151,10 @@ def _check_parts(
         if member.filename == "xl/workbook.xml" and STRICT_NAMESPACE in head:
             raise UnsafePackage(f"{name} 是“Strict Open XML”格式，本工具无法读取。{RESAVE}")
         _check_counts(head, member.filename, total, name)
+        sizes[member.filename] = text_bytes(head)
+        if sizes[member.filename] > MAX_PART_BYTES or sum(sizes.values()) > MAX_PARSED_BYTES:
+            biggest = max(sizes, key=sizes.__getitem__)
+            raise _too_much(name, sum(sizes.values()), biggest, sizes[biggest], MAX_PART_BYTES, MAX_PARSED_BYTES)
         if member.filename.startswith("xl/worksheets/"):
             unpacked[member.filename] = head
     return unpacked

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rectification.core.dates import WINDOWS_1900
-from rectification.read.backends import fill_with_calamine, fill_with_openpyxl, rewritten
-from rectification.read.package import MAX_PART_BYTES
+from rectification.read.backends import CalamineLoad, fill_with_calamine, fill_with_openpyxl, rewritten
+from rectification.read.package import MAX_RAW_PART_BYTES
 from rectification.read.sheet_xml import (
     Extent,
     Sheet,
@@ -68,8 +68,10 @@ def open_book(data: bytes, unpacked: dict[str, bytes] | None = None) -> Book:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         workbook = archive.read("xl/workbook.xml")
         parts = _sheet_parts(archive, workbook)
-        if any(archive.getinfo(part).file_size > MAX_PART_BYTES for _, part in parts):
-            raise SheetTooLarge(f"有工作表解压后超过 {MAX_PART_BYTES >> 20} MB，内容过多")  # whatever its part is named
+        if any(archive.getinfo(part).file_size > MAX_RAW_PART_BYTES for _, part in parts):
+            raise SheetTooLarge(
+                f"有工作表解压后超过 {MAX_RAW_PART_BYTES >> 20} MB，内容过多"
+            )  # whatever its part is named
     epoch = MAC_1904 if re.search(rb"""date1904\s*=\s*["'](?:1|true)["']""", workbook) else WINDOWS_1900
     kept = {part: unpacked[part] for _, part in parts if unpacked and part in unpacked}
     return Book([Sheet(title) for title, _ in parts], epoch, data, parts, unpacked=kept)
@@ -84,18 +86,24 @@ def _fill(book: Book, indices: list[int]) -> None:
     extents = {}
     dense: list[int] = []
     sparse: list[int] = []
-    for i in indices:
-        scan(book.sheets[i], xml[i])
+    for i in indices:  # where the cells lie first: it decides which reader may take a sheet
         extents[i] = found = extent(xml[i])
-        _check_merges(book.sheets[i], found)
         (dense if found.area <= MAX_DENSE_CELLS and not found.odd else sparse).append(i)
+    load = None
     if dense:
         # A <dimension> claiming more than the cells hold is advice no reader should act on: drop it.
         swollen = {
             book.parts[i][1]: without_dimension(xml[i]) for i in dense if dimension_area(xml[i]) > MAX_DENSE_CELLS
         }
         data = rewritten(book.data, swollen) if swollen else book.data
-        fill_with_calamine(data, [(book.parts[i][0], book.sheets[i]) for i in dense])
+        load = CalamineLoad(data, [book.parts[i][0] for i in dense])
+    for i in indices:  # while calamine parses
+        scan(book.sheets[i], xml[i])
+        _check_merges(book.sheets[i], extents[i])
+    if load is not None:
+        for i in dense:  # calamine reads the package itself: let the sheets' XML go (100 MB and more for a big one)
+            del xml[i]
+        fill_with_calamine(load, [book.sheets[i] for i in dense])
     if sparse:
         fill_with_openpyxl(book, xml, sparse, extents)
     for i in indices:
