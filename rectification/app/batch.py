@@ -30,7 +30,7 @@ from rectification.render.registry import BY_KEY
 from rectification.render.rollup import UnitLine, build_rollup, rollup_name
 from rectification.render.xlsx_tables import Cell
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # .et is read only to say how to convert it
 LOCK_PREFIX = "~$"
 OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
 ROUND_SUFFIXES = (".docx", ".xlsx")  # the roll-up's and the round notice's, in OUT/ beside the units' folders

@@ -90,6 +90,9 @@ def fill_with_calamine(load: CalamineLoad, sheets: list[Sheet]) -> None:
             sheet.values.clear()
             for r, row in enumerate(source.to_python(skip_empty_area=False), 1):
                 _keep_row(sheet, r, row, 1, texts)
+        if not sheet.merged:  # an .xls or .ods has no sheet XML to scan: calamine gives its merges (0-based)
+            ranges = getattr(source, "merged_cell_ranges", None) or []
+            sheet.merged = [(top + 1, left + 1, bottom + 1, right + 1) for (top, left), (bottom, right) in ranges]
     book.close()  # type: ignore[attr-defined]
 
 

@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream only encrypted OOXML files hold
@@ -51,23 +52,49 @@ DTD_MARKS = tuple(
 )
 
 RESAVE = "请在 Excel 或 WPS 中打开它，“另存为”选择“Excel 工作簿（*.xlsx）”后重试。"
+RESAVE_WPS = "请在 WPS 或 Excel 中打开它，“另存为”选择“Excel 工作簿（*.xlsx）”后重试。"
+OTHER_OFFICE = {  # by name: formats calamine cannot read (or, for .doc and .wps, no workbook at all)
+    "et": "WPS 表格文件（.et）",
+    "ett": "WPS 表格模板（.ett）",
+    "wps": "WPS 文字文档（.wps），不是台账",
+    "doc": "Word 文档（.doc），不是台账",
+    "dps": "WPS 演示文稿（.dps），不是台账",
+}
+WORD_MARK = "WordDocument".encode("utf-16-le")  # the stream every Word (and WPS 文字) OLE2 file holds
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 class UnsafePackage(ValueError):
-    """The bytes are not an .xlsx we can safely read; the message says what they are and what to do."""
+    """The bytes are not a workbook we can safely read; the message says what they are and what to do."""
 
 
-def inspect(data: bytes, name: str) -> dict[str, bytes]:
-    """Raise UnsafePackage unless data is a plain, reasonably sized .xlsx package; return the worksheets it
-    unpacked to look at (those under xl/worksheets/, where every writer puts them), so that none is unpacked again."""
+@dataclass(frozen=True)
+class Package:
+    """What the bytes are ("xlsx", "xls" or "ods") and the parts already unpacked (worksheets, content.xml)."""
+
+    kind: str
+    unpacked: dict[str, bytes] = field(default_factory=dict)
+
+
+def inspect(data: bytes, name: str) -> Package:
+    """Raise UnsafePackage unless data is a plain, reasonably sized .xlsx, .xls or .ods; return what it is and the
+    parts it unpacked to look at (the worksheets under xl/worksheets/, an .ods's content.xml), so that none is
+    unpacked again."""
     if not data:
         raise UnsafePackage(f"{name} 是空文件（0 字节）。请确认选对了文件，或重新从原处复制一份。")
+    suffix = name.rpartition(".")[2].lower() if "." in name else ""
+    if suffix in OTHER_OFFICE:
+        raise UnsafePackage(f"{name} 是{OTHER_OFFICE[suffix]}，本工具不能直接读取。{RESAVE_WPS}")
     if data.startswith(OLE2_MAGIC):
         if ENCRYPTED_MARK in data:
             raise UnsafePackage(
                 f"{name} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开，取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后保存再试。"
             )
-        raise UnsafePackage(f"{name} 是旧版 Excel 97-2003 文件（.xls）。{RESAVE}")
+        if WORD_MARK in data:
+            raise UnsafePackage(
+                f"{name} 是 Word 或 WPS 文字文档，不是台账。请选择台账所在的 .xlsx、.xls 或 .ods 文件。"
+            )
+        return Package("xls")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -77,11 +104,18 @@ def inspect(data: bytes, name: str) -> dict[str, bytes]:
         names = {m.filename for m in members}
         if "word/document.xml" in names:
             raise UnsafePackage(f"{name} 是 Word 文档，不是 Excel 台账。请选择台账所在的 .xlsx 文件。")
-        if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
+        kind = "xlsx"
+        if "content.xml" in names and "mimetype" in names:
+            if archive.read("mimetype")[:100].strip() != ODS_MIMETYPE:
+                raise UnsafePackage(
+                    f"{name} 是 OpenDocument 文本或演示文稿，不是电子表格。请选择台账所在的 .xlsx、.xls 或 .ods 文件。"
+                )
+            kind = "ods"
+        elif "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
             raise UnsafePackage(f"{name} 不是 Excel 工作簿（.xlsx）。{RESAVE}")
         parsed = [m for m in members if _parsed(archive, m, name)]
         _check_sizes(members, parsed, name)
-        return _check_parts(archive, members, parsed, name)
+        return Package(kind, _check_parts(archive, members, parsed, name))
 
 
 def _parsed(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bool:
@@ -155,7 +189,7 @@ def _check_parts(
         if sizes[member.filename] > MAX_PART_BYTES or sum(sizes.values()) > MAX_PARSED_BYTES:
             biggest = max(sizes, key=sizes.__getitem__)
             raise _too_much(name, sum(sizes.values()), biggest, sizes[biggest], MAX_PART_BYTES, MAX_PARSED_BYTES)
-        if member.filename.startswith("xl/worksheets/"):
+        if member.filename.startswith("xl/worksheets/") or member.filename == "content.xml":
             unpacked[member.filename] = head
     return unpacked
 

@@ -17,8 +17,10 @@ from datetime import datetime
 
 from rectification.core.dates import WINDOWS_1900
 from rectification.read.backends import CalamineLoad, fill_with_calamine, fill_with_openpyxl, rewritten
-from rectification.read.package import MAX_RAW_PART_BYTES
+from rectification.read.legacy import ods_extents, xls_extents
+from rectification.read.package import MAX_RAW_PART_BYTES, Package
 from rectification.read.sheet_xml import (
+    MAX_CELL_TAGS,
     Extent,
     Sheet,
     SheetTooLarge,
@@ -50,6 +52,8 @@ class Book:
     parts: list[tuple[str, str]] = field(repr=False)  # each sheet's title as written (readers look it up) and part
     loaded: set[int] = field(default_factory=set, repr=False)
     unpacked: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheets already unpacked, until load()
+    # .xls and .ods (read by calamine alone): each sheet's extent and cell count, found before any is read
+    legacy: dict[str, tuple[Extent, int]] | None = field(default=None, repr=False)
 
     def load(self, wanted: list[Sheet]) -> None:
         """Read the cells of these sheets (those not read yet), together: one pass over each sheet's XML."""
@@ -77,8 +81,43 @@ def open_book(data: bytes, unpacked: dict[str, bytes] | None = None) -> Book:
     return Book([Sheet(title) for title, _ in parts], epoch, data, parts, unpacked=kept)
 
 
+def open_legacy_book(data: bytes, package: Package) -> Book:
+    """An .xls or .ods already passed by package.inspect(): its sheets by title, with their cells' extents.
+
+    calamine reads every sheet of these formats as it opens them, so every sheet is checked first (a 附表 too).
+    """
+    from python_calamine import CalamineWorkbook
+
+    merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    if package.kind == "xls":
+        extents = xls_extents(data)
+    else:
+        extents, merges = ods_extents(package.unpacked.get("content.xml", b""))
+    for title, (found, cells) in extents.items():
+        if cells > MAX_CELL_TAGS or found.area > MAX_DENSE_CELLS:
+            where = f"工作表“{title}”" if title else "有工作表"
+            raise SheetTooLarge(
+                f"{where}的内容分布在异常大的范围内（直到第{found.rows:,}行、第{found.columns:,}列，{cells:,} 个单元格）"
+            )
+    titles = CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names
+    sheets = [Sheet(title, merged=list(merges.get(title, []))) for title in titles]
+    return Book(sheets, WINDOWS_1900, data, [(t, "") for t in titles], legacy=extents)
+
+
+def _fill_legacy(book: Book, indices: list[int]) -> None:
+    """.xls, .ods: calamine only (open_legacy_book() checked every sheet's extent; there is no sparse reader here)."""
+    fill_with_calamine(CalamineLoad(book.data, [book.parts[i][0] for i in indices]), [book.sheets[i] for i in indices])
+    for i in indices:
+        found = (book.legacy or {}).get(book.parts[i][0], (Extent(1, 1, True), 0))[0]
+        _check_merges(book.sheets[i], found)
+        _spread_merges(book.sheets[i])
+
+
 def _fill(book: Book, indices: list[int]) -> None:
     """Read these sheets: what their XML says, then their values with calamine or, for huge areas, openpyxl."""
+    if book.legacy is not None:
+        _fill_legacy(book, indices)
+        return
     xml = {i: book.unpacked.pop(book.parts[i][1]) for i in indices if book.parts[i][1] in book.unpacked}
     if len(xml) < len(indices):
         with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
