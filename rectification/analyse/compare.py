@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, lru_cache
 
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.core.model import Light, Measure, Status
@@ -76,12 +77,17 @@ class Progress:
     matched_similar: int  # reworded, matched by similarity
 
     def count(self, change: Change) -> int:
-        return sum(1 for r in self.rows if r.change is change)
+        return self.counts()[change]
 
     def counts(self) -> Counter[Change]:
+        return self._counts.copy()
+
+    @cached_property
+    def _counts(self) -> Counter[Change]:  # asked for once a placeholder, a console line, a roll-up cell
         return Counter(r.change for r in self.rows)
 
 
+@lru_cache(maxsize=1 << 16)  # each text is compared several times (exact, similar, progress): normalised once
 def normalized(text: str) -> str:
     return IGNORED.sub("", unicodedata.normalize("NFKC", text))
 
@@ -147,6 +153,16 @@ def similarity(a: str, b: str) -> float:
     return ratio(a, b, score_cutoff=SIMILAR)
 
 
+def scores(text: str, choices: list[str]) -> list[tuple[int, float]]:
+    """(index, similarity) of each choice at least SIMILAR to text: one call into rapidfuzz for them all."""
+    from rapidfuzz import process
+    from rapidfuzz.fuzz import ratio
+
+    return [
+        (i, score) for _, score, i in process.extract(text, choices, scorer=ratio, score_cutoff=SIMILAR, limit=None)
+    ]
+
+
 def _similar(old: list[Tracked], new: list[Tracked], taken: set[int]) -> list[tuple[Tracked, Tracked, bool]]:
     """Reworded pairs among these measures, most similar first; marks the paired ones in taken.
 
@@ -162,10 +178,11 @@ def _similar(old: list[Tracked], new: list[Tracked], taken: set[int]) -> list[tu
     index = None if everything else _Index(old_texts)
     scored = []
     for j, text in enumerate(new_texts):
-        candidates = range(len(old)) if index is None else index.closest(text)
-        for i in candidates:
-            if score := similarity(old_texts[i], text):
-                scored.append((score, -j, -i))
+        if index is None:
+            scored += [(score, -j, -i) for i, score in scores(text, old_texts)]
+        else:
+            candidates = index.closest(text)
+            scored += [(score, -j, -candidates[i]) for i, score in scores(text, [old_texts[i] for i in candidates])]
     pairs = []
     for _, j, i in sorted(scored, reverse=True):  # ties: the earlier new measure, then the earlier old one
         o, n = old[-i], new[-j]
