@@ -43,7 +43,7 @@ NOTE = (
     "area goes to openpyxl's sparse store instead), on the sheets the reader needs only, a row at a time, keeping "
     "one object for each distinct text; the cell-extent scan takes the sheet XML a block at a time, and the XML is "
     "scanned for error cells, formulas and hidden parts only when a substring search finds them. The summary's "
-    "tables are written by `xlsx_tables.TableSheet` as prepared row XML, byte for byte what XlsxWriter's per-cell "
+    "tables are written by `xlsx_shim.TableSheet` as prepared row XML, byte for byte what XlsxWriter's per-cell "
     "calls write, and go from it straight into the zip (`zip_writer`, which packs every output); the notice is the "
     "template's parts, deflated once a process, plus its body. Outputs are deflated at zlib level 1. The floors are "
     "what one library call costs: each stage's row says how far above its floor it is. Ratios are the median of "

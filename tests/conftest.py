@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,20 @@ import generate  # noqa: E402
 from rectification.read.columns import LEDGER_COLUMNS  # noqa: E402
 
 HEADER = list(LEDGER_COLUMNS)  # the template's columns, in order
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (CI runs them all)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The everyday run stays under a minute: slow tests run with --slow, RUN_SLOW=1, or in CI (CI=true)."""
+    if config.getoption("--slow") or os.environ.get("CI") == "true" or os.environ.get("RUN_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="慢测试（虚拟环境、读取预算、LibreOffice、窗口）：加 --slow 运行；CI 全部运行")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 INFO = {
     "标题": None,

@@ -211,13 +211,17 @@ def test_order_is_deterministic_in_parallel_and_serial(tmp_path, round_dir):
     options = Options(as_of=AS_OF)
     parallel = run_batch(scan(round_dir), tmp_path / "p", options, workers=2)
     serial = run_batch(scan(round_dir), tmp_path / "s", options, workers=1)
-    seen: list[str] = []
-    again = run_batch(scan(round_dir), tmp_path / "q", options, progress=lambda o: seen.append(o.path.name), workers=2)
+    seen: list[tuple[float, str]] = []
+    heard = lambda share, text: seen.append((share, text))  # noqa: E731
+    again = run_batch(scan(round_dir), tmp_path / "q", options, progress=heard, workers=2)
     names = ["1甲局.xlsx", "2乙局.xlsx", "3丙局.xlsx", "4损坏.xlsx"]
     for batch in (parallel, serial, again):
         assert [o.path.name for o in batch.outcomes] == names
         assert [o.verdict for o in batch.outcomes] == [Verdict.PRODUCED, Verdict.PRODUCED, Verdict.BLOCKED, None]
-    assert sorted(seen) == names  # progress hears of each ledger once, in whatever order they finish
+    # progress hears of each ledger once, in whatever order they finish, with the share done so far
+    assert sorted(text.rpartition("（")[2] for _, text in seen) == [f"{name}）" for name in names]
+    assert [text.partition("个")[0] for _, text in seen] == ["已处理1/4", "已处理2/4", "已处理3/4", "已处理4/4"]
+    assert [share for share, _ in seen] == [0.25, 0.5, 0.75, 1.0]
     assert sheet_rows(parallel.rollup_path, "各单位汇总") == sheet_rows(serial.rollup_path, "各单位汇总")
 
 

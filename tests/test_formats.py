@@ -358,7 +358,7 @@ def test_second_level_headlines_and_category_headings_take_their_styles(run_cli,
 
 def template_format(**changes: str) -> dict[str, object]:
     """The 通报格式 sheet as workbook_template.xlsx ships it (every key, 逐条's wording), with some rows changed."""
-    from rectification.settings.formats import KEYS, PRESETS
+    from rectification.settings import KEYS, PRESETS
 
     rows: dict[str, object] = {k.name: "逐条" if k.name == "体例" else PRESETS["逐条"][k.name] for k in KEYS}
     return {**rows, **changes}

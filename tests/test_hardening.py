@@ -177,24 +177,28 @@ def formatted_empty_rows(megabytes: float, first_row: int = 10) -> bytes:
     return b"".join(pieces)
 
 
+@pytest.mark.slow
 def test_a_sheet_beyond_the_reading_budget_is_refused_before_parsing(tmp_path):
     path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), formatted_empty_rows(MAX_PART_BYTES / (1 << 20) + 1))
     run = bounded(str(path), out_dir=tmp_path / "out")
     assert_answered(run, 2, "内容过多", f"单个部分 {MAX_PART_BYTES >> 20} MB", "删除台账下方和右侧多余的行列")
 
 
+@pytest.mark.slow
 def test_too_many_formatted_cells_are_refused_before_parsing(tmp_path):
     path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), formatted_empty_rows(64))  # 2.7 million cells
     run = bounded(str(path), out_dir=tmp_path / "out")
     assert_answered(run, 2, "单元格（多为只有格式的空白单元格），超过本工具能在几秒内读完的上限（2,500,000 个）")
 
 
+@pytest.mark.slow
 def test_a_sheet_within_the_budget_reads_in_bounded_time_and_memory(tmp_path):
     path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), formatted_empty_rows(30))
     run = bounded(str(path), out_dir=tmp_path / "out")
     assert_answered(run, 0, "已生成通报")
 
 
+@pytest.mark.slow
 def test_a_sheet_the_tool_does_not_read_cannot_block_it(tmp_path):
     """A 附表 formatted far down (2.7 million cells, past the reading budget) before the ledger: never parsed."""
     import openpyxl
@@ -238,6 +242,7 @@ def test_overlapping_merges_beyond_the_total_are_refused(tmp_path):
 # -- 5. formatting to the last row ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_row_styles_down_to_the_last_row_read_fast(tmp_path):
     rows = b"".join(b'<row r="%d" s="0" customFormat="1" ht="20" customHeight="1"/>' % r for r in range(5, 1_048_577))
     path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), rows)
@@ -245,6 +250,7 @@ def test_row_styles_down_to_the_last_row_read_fast(tmp_path):
     assert_answered(run, 0, "已生成通报")
 
 
+@pytest.mark.slow
 def test_row_styles_and_a_far_value_take_the_sparse_path_fast(tmp_path):
     rows = b"".join(b'<row r="%d" s="0" customFormat="1"/>' % r for r in range(5, 1_048_576))
     path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), rows + b'<row r="1048576">' + FAR_VALUE + b"</row>")

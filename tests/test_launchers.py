@@ -200,6 +200,7 @@ def test_sh_is_an_executable_lf_script():
     assert os.access(SH, os.X_OK) or sys.platform == "win32"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="the shell twin is for macOS and Linux")
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the repository's files")
 def test_sh_twin_end_to_end(tmp_path):
@@ -245,6 +246,7 @@ def test_sh_alone_says_extract_the_zip_first(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["generate.sh"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="the shell twin is for macOS and Linux")
 @pytest.mark.skipif(shutil.which("sh") is None or shutil.which("git") is None, reason="needs sh and git")
 def test_sh_heals_a_half_made_venv_slow(tmp_path):

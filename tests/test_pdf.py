@@ -88,6 +88,7 @@ def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
     return run, pdfs[0]
 
 
+@pytest.mark.slow
 def test_pdf_is_reported_beside_the_notice(example_pdf):
     run, path = example_pdf
     assert f"PDF：{path}" in run.output
@@ -96,6 +97,7 @@ def test_pdf_is_reported_beside_the_notice(example_pdf):
     assert not list(run.out_dir.glob("~tmp-*"))
 
 
+@pytest.mark.slow
 def test_page_count_title_and_page_numbers(example_pdf):
     _, path = example_pdf
     pages = page_count(path)
@@ -106,6 +108,7 @@ def test_page_count_title_and_page_numbers(example_pdf):
         assert flat(lines_of(page_text(path, number))[-1]) == f"—{number}—", f"page {number}"
 
 
+@pytest.mark.slow
 def test_signature_and_date_on_the_last_page(example_pdf):
     _, path = example_pdf
     last = lines_of(page_text(path, page_count(path)))
@@ -113,6 +116,7 @@ def test_signature_and_date_on_the_last_page(example_pdf):
     assert "欢迎广大干部群众" in flat("".join(last))
 
 
+@pytest.mark.slow
 def test_full_body_page_holds_22_lines_of_27_to_28_characters(example_pdf):
     _, path = example_pdf
     body = lines_of(page_text(path, 2))[:-1]  # without the page number
@@ -121,6 +125,7 @@ def test_full_body_page_holds_22_lines_of_27_to_28_characters(example_pdf):
     assert 27 <= max(widths) <= 28  # the 28-character line of GB/T 9704, within LibreOffice's rounding
 
 
+@pytest.mark.slow
 def test_each_conversion_has_its_own_profile(example_pdf):
     """A second conversion, with a fresh private profile, gives a PDF again."""
     _, path = example_pdf
@@ -166,9 +171,16 @@ def test_soffice_that_hangs_is_stopped(tmp_path):
         docx_to_pdf(DEFAULT_TEMPLATE.read_bytes(), soffice=soffice, timeout=1)
 
 
+# The pids are written once Python waits for this script (a wait with a time limit polls: its wchan is a sleep,
+# do_wait without one): Ctrl+C then always finds it inside the wait, however loaded the machine (before, the
+# signal could land between the start and the wait).
 SPAWNING_SOFFICE = """#!/bin/sh
 sleep 60 &
-echo "$$ $!" > "{pids}"
+n=0
+until case "$(cat /proc/$PPID/wchan 2>/dev/null)" in do_wait|*nanosleep) true;; *) [ $n -ge 200 ];; esac; do
+    sleep 0.05; n=$((n+1))
+done
+echo "$$ $!" > "{pids}.tmp" && mv "{pids}.tmp" "{pids}"
 wait
 """
 
@@ -252,3 +264,32 @@ def test_a_helper_that_left_the_process_group_does_not_stay_running(tmp_path):
         if helper.exists():
             with __import__("contextlib").suppress(ProcessLookupError, ValueError):
                 os.kill(int(helper.read_text()), signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_cancel_during_the_conversion_ends_libreoffice_at_once(tmp_path):
+    """The window was closed while the PDF was being made: LibreOffice and what it started end within a second."""
+    import threading
+
+    from rectification.deliver.pdf import PdfCancelled
+
+    pids = tmp_path / "pids"
+    soffice = fake_soffice(tmp_path, SPAWNING_SOFFICE.format(pids=pids).split("\n", 1)[1])
+    cancel = threading.Event()
+
+    def close_the_window() -> None:
+        deadline = time.monotonic() + 20
+        while not (pids.exists() and len(pids.read_text().split()) == 2) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cancel.set()
+
+    threading.Thread(target=close_the_window, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(PdfCancelled):
+        docx_to_pdf(DEFAULT_TEMPLATE.read_bytes(), soffice=soffice, cancel=cancel)
+    assert time.monotonic() - started < 15
+    shell, child = map(int, pids.read_text().split())
+    deadline = time.monotonic() + 5
+    while (alive(shell) or alive(child)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(shell) and not alive(child)

@@ -233,7 +233,7 @@ def test_sheets_headers_and_keys() -> None:
 
 def test_format_sheet_lists_every_key_with_the_example_s_preset() -> None:
     """The clerk sees every 通报格式 key filled as the example is written, each with what it does."""
-    from rectification.settings.formats import KEYS, PRESETS
+    from rectification.settings import KEYS, PRESETS
 
     rows = list(load_workbook(TEMPLATE)["通报格式"].iter_rows(values_only=True))
     assert rows[0] == ("项目", "内容", "说明")
@@ -243,7 +243,7 @@ def test_format_sheet_lists_every_key_with_the_example_s_preset() -> None:
 
 
 def test_guide_explains_every_format_key_with_an_example() -> None:
-    from rectification.settings.formats import KEYS
+    from rectification.settings import KEYS
 
     guide = {r[0]: r[1] for r in load_workbook(TEMPLATE)["填表说明"].iter_rows(values_only=True) if r[0]}
     assert "六、“通报格式”的填法" in guide

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from xlsxwriter.worksheet import Worksheet
 
-from rectification.render import xlsx_tables, zip_writer
+from rectification.render import xlsx_cells, xlsx_shim, xlsx_tables, zip_writer
 from rectification.render.xlsx_tables import Column, Row, new_workbook, table_columns, write_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ COLUMNS = (*table_columns("问题 | 整改措施 | 行号 | 完成率 | 日期")
 
 def rows() -> list[Row]:
     """Every kind of cell, every tint, short and long rows, more than one block of 16 rows."""
-    cells: list[tuple[xlsx_tables.Cell, ...]] = [
+    cells: list[tuple[xlsx_cells.Cell, ...]] = [
         ("问题", "措施", 3, 0.5, date(2025, 9, 30), "说明"),
         ("", None, 0, 1.0, datetime(2025, 9, 30, 12, 30), ""),
         ("控制\x07字符_x0007_", "第一行\n第二行\n\n第四行", -7, 1e-20, date(1900, 1, 1), "x" * 200),
@@ -81,7 +81,7 @@ def test_the_summary_is_the_same_either_way(monkeypatch) -> None:
 
     report = run(ROOT / "workbook_template.xlsx", Options(as_of=day(2025, 12, 11)))
     fast = parts(report.output("summary").data)
-    monkeypatch.setattr(xlsx_tables.TableBook, "worksheet_class", Worksheet)
+    monkeypatch.setattr(xlsx_shim.TableBook, "worksheet_class", Worksheet)
     from rectification.render.summary import build_summary
 
     plain = parts(build_summary(report.analysis, report.findings))
@@ -106,14 +106,14 @@ def test_a_row_with_a_control_character_has_every_text_made_safe() -> None:
 def test_rows_packed_straight_from_the_table_are_the_rows_the_sheet_would_hold(monkeypatch) -> None:
     """With the rows streamed into the zip (in blocks smaller than a table) or written into the sheet's XML as
     XlsxWriter's own zipfile packaging needs them: the same parts."""
-    monkeypatch.setattr(xlsx_tables, "ROWS_PER_PIECE", 7)
+    monkeypatch.setattr(xlsx_shim, "ROWS_PER_PIECE", 7)
     streamed = parts(build(None))
 
     @contextmanager
     def unavailable(sheets):
         yield
 
-    monkeypatch.setattr(xlsx_tables, "_packing", unavailable)
+    monkeypatch.setattr(xlsx_shim, "_packing", unavailable)
     assert parts(build(None)) == streamed
 
 
@@ -138,8 +138,8 @@ def test_the_packaging_shortcuts_write_what_xlsxwriter_writes(monkeypatch) -> No
     from xlsxwriter import Workbook
 
     fast = parts(build(None))
-    monkeypatch.setattr(xlsx_tables.TableBook, "_get_packager", Workbook._get_packager)
-    monkeypatch.setattr(xlsx_tables, "_add_format", lambda book, look, props: book.add_format(props))
+    monkeypatch.setattr(xlsx_shim.TableBook, "_get_packager", Workbook._get_packager)
+    monkeypatch.setattr(xlsx_cells, "_add_format", lambda book, look, props: book.add_format(props))
     assert fast == parts(build(None))
 
 
@@ -152,7 +152,7 @@ def test_shared_strings_are_written_as_xlsxwriter_writes_them(texts: list[str]) 
     from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
 
     written = []
-    for kind in (SharedStrings, xlsx_tables._SharedStrings):
+    for kind in (SharedStrings, xlsx_shim._SharedStrings):
         table = SharedStringTable()
         for text in texts:
             table._get_shared_string_index(text)

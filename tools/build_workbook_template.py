@@ -35,7 +35,8 @@ if str(REPO) not in sys.path:  # run as a script from anywhere: the package sits
 
 from rectification.core.model import Status  # noqa: E402
 from rectification.read.columns import INFO_KEYS, LEDGER_COLUMNS, OPTIONAL_INFO_KEYS, REQUIRED_COLUMNS  # noqa: E402
-from rectification.settings.formats import DEFAULT_PRESET, DERIVED, FIGURES, FORMAT_SHEET, KEYS, PRESETS, SINCE  # noqa: E402
+from rectification.settings import DEFAULT_PRESET, FORMAT_SHEET, KEYS, PRESETS, Scope  # noqa: E402
+from rectification.settings.placeholders import names as placeholder_names  # noqa: E402
 
 DEFAULT_OUT = REPO / "workbook_template.xlsx"
 EXAMPLE = Path(__file__).resolve().with_name("example_ledger.json")
@@ -112,8 +113,8 @@ def format_rows() -> list[tuple[str, object, str]]:
 
 def format_guide() -> dict:
     """The 填表说明 section on 通报格式, from the keys themselves: what each does, and an example."""
-    names = "".join(f"{{{n}}}" for n in (*DERIVED, *FIGURES))
-    since = "".join(f"{{{n}}}" for n in SINCE)
+    names = "".join(f"{{{n}}}" for n in placeholder_names(Scope.NOTICE) if n not in INFO_KEYS or n == "被巡察单位")
+    since = "".join(f"{{{n}}}" for n in placeholder_names(Scope.SINCE))
     items = [
         {"text": f"“{FORMAT_SHEET}”表决定通报怎么写。不要这张表（或各项都不改）时，通报按本示例的格式生成。"},
         {

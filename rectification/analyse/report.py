@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 from rectification.analyse.analysis import DEFAULT_WARN_DAYS, Analysis
 from rectification.analyse.compare import Progress
 from rectification.core.model import Finding, Ledger, Level, Verdict
-from rectification.settings.formats import FormatSource, NoticeFormat
+from rectification.settings import FormatSource, NoticeFormat
 
 if TYPE_CHECKING:  # only --remind loads the letters' module
     from rectification.analyse.remind import Reminder
@@ -77,6 +78,9 @@ class Report:
     progress: Progress | None = None  # --since: what changed since the earlier copy
     reminders: tuple[Reminder, ...] = ()  # --remind: a letter per department (or leader) with red or yellow measures
     outputs: tuple[Output, ...] = ()
+    # The notice-wide placeholder values (settings.placeholders' NOTICE scope), computed once a ledger: the title,
+    # the notice and each 督办 letter fill their patterns from these. Empty when 基本信息 could not be read.
+    values: Mapping[str, str] = field(default_factory=dict)
 
     def count(self, level: Level) -> int:
         return sum(1 for f in self.findings if f.level is level)

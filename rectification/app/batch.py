@@ -8,7 +8,6 @@ input order, so names never depend on which worker finished first.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import re
@@ -16,19 +15,24 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rectification.analyse.analysis import Figures
 from rectification.analyse.remind import FOLDER
-from rectification.analyse.report import Options, Output, Since
+from rectification.analyse.report import Options, Output
+from rectification.analyse.round import UnitLine
+from rectification.app.since import with_shared_issuers
+from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, RectificationError
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
-from rectification.files.write import move_into_place, remove_leftovers, stage, write_noting_renames
+from rectification.files.write import move_into_place, remove_round_leftovers, stage, write_together
 from rectification.render.registry import BY_KEY
-from rectification.render.rollup import UnitLine, build_rollup, rollup_name
 from rectification.render.xlsx_tables import Cell
+
+if TYPE_CHECKING:
+    from rectification.app.since import EarlierCopy
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # .et is read only to say how to convert it
 LOCK_PREFIX = "~$"
@@ -37,8 +41,10 @@ ROUND_SUFFIXES = (".docx", ".xlsx")  # the roll-up's and the round notice's, in 
 TAG_CHARS = 40  # at most this much of a ledger's file name goes into a shared folder's file names
 
 
-class FolderUnusable(Exception):
+class FolderUnusable(RectificationError):
     """The batch folder cannot be scanned (exit 2); the message is for the user."""
+
+    lead = "无法使用文件夹："
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Outcome:
     outputs: tuple[Output, ...] = ()  # rendered by the worker, written by the parent
     staged: list[Staged] = field(default_factory=list)  # the outputs, written to temporary files in their folder
     files: list[Path] = field(default_factory=list)  # the files in place: notice (if any), then summary
+    folder: Path | None = None  # the unit's folder, OUT/<发文机关>/
     renamed: list[tuple[Path, Path]] = field(default_factory=list)
 
     @property
@@ -112,9 +119,22 @@ class BatchResult:
     def tally(self) -> Counter[Verdict | None]:
         return Counter(o.verdict for o in self.outcomes)
 
+    @property
+    def exit_code(self) -> int:
+        """0 every ledger produced; 1 some need the clerk (or the round's keys are wrong); 2 none usable."""
+        tally = self.tally()
+        unreadable, blocked = tally[None], tally[Verdict.BLOCKED]
+        if unreadable == len(self.outcomes):  # no ledger at all, or none readable
+            return EXIT_UNUSABLE
+        return EXIT_LEDGER_ERRORS if unreadable or blocked or self.round_findings else EXIT_OK
+
 
 def scan(folder: Path) -> Scan:
     """The ledgers in a folder (not its subfolders), sorted by name, and the files passed over."""
+    if folder.is_file():
+        raise FolderUnusable(
+            f"{folder} 是一个文件，不是文件夹。批量处理请指定各单位台账所在的文件夹；只处理这一份台账时，直接指定它（不加 --batch）。"
+        )
     if not folder.is_dir():
         raise FolderUnusable(f"找不到文件夹：{folder}。请检查 --batch 后的文件夹路径。")
     try:
@@ -135,50 +155,33 @@ def scan(folder: Path) -> Scan:
     return Scan(ledgers, skipped)
 
 
-def since_index(folder: Path) -> Since:
-    """--since with --batch: the earlier copies in a folder, by 发文机关 (as their 基本信息 says) and by file name."""
-    found = scan(folder)
-    by_issuer = tuple(_issuers(found.ledgers))
-    return Since(by_issuer=by_issuer, by_name=tuple((p.name, p) for p in found.ledgers))
+def load_earlier(folder: Path, workers: int | None = None) -> list[EarlierCopy]:
+    """--since with --batch: every earlier copy in the folder read once, in parallel; each ledger pairs with one."""
+    from rectification.app.since import read_earlier
 
+    paths = scan(folder).ledgers
+    workers = min(workers or os.cpu_count() or 1, len(paths))
+    if workers <= 1:
+        return [read_earlier(path) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor
 
-def _issuers(ledgers: list[Path]) -> list[tuple[str, Path]]:
-    """(发文机关, ledger) of each ledger whose 基本信息 names one; the others are paired by file name."""
-    from rectification.read.reader import WorkbookUnusable, read_issuer
-
-    found = []
-    for path in ledgers:
-        try:
-            issuer = read_issuer(path)
-        except WorkbookUnusable:
-            continue  # reported when its ledger is processed
-        if issuer:
-            found.append((issuer, path))
-    return found
-
-
-def _with_shared_issuers(options: Options, ledgers: list[Path]) -> Options:
-    """--since with --batch: note the 发文机关 several of this round's ledgers share, which cannot pair them."""
-    if options.since is None or options.since.single is not None:
-        return options
-    counts = Counter(issuer for issuer, _ in _issuers(ledgers))
-    shared = frozenset(issuer for issuer, count in counts.items() if count > 1)
-    return replace(options, since=replace(options.since, shared=shared))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+        return list(pool.map(read_earlier, paths, chunksize=8))
 
 
 def run_batch(
     found: Scan,
     out_dir: Path,
     options: Options,
-    progress: Callable[[Outcome], None] | None = None,
+    progress: Callable[[float, str], None] | None = None,
     workers: int | None = None,
 ) -> BatchResult:
     """Process every ledger found; writes each unit's files and the roll-up; never raises for one ledger."""
     result = BatchResult([], found.skipped)
     if not found.ledgers:
         return result
-    _remove_leftovers(out_dir)
-    options = _with_shared_issuers(options, found.ledgers)
+    remove_round_leftovers(out_dir, FOLDER)
+    options = with_shared_issuers(options, found.ledgers)
     arrived: list[Outcome] = []
 
     def stage_outputs(outcome: Outcome) -> None:
@@ -194,42 +197,28 @@ def run_batch(
         for staged in (s for outcome in arrived for s in outcome.staged) if not placed else ():
             if os.path.exists(staged.temporary):
                 os.unlink(staged.temporary)
-    lines = [o.line() for o in result.outcomes]
-    rollup = build_rollup(lines, [(s.path.name, s.reason) for s in found.skipped], options.as_of)
-    result.rollup_path = write_noting_renames(out_dir / rollup_name(options.as_of), rollup, result.renamed)
-    _round_notice(result, lines, out_dir, options)
+    _write_round(result, found, out_dir, options)
     return result
 
 
-def _remove_leftovers(out_dir: Path) -> None:
-    """Staged files an earlier run left when it was killed outright (SIGKILL, power cut), here and in the units'
-    folders; write.remove_leftovers() proves each its own."""
-    remove_leftovers(out_dir)
-    with contextlib.suppress(OSError):
-        for unit in (p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
-            remove_leftovers(unit)
-            remove_leftovers(unit / FOLDER)
+def _write_round(result: BatchResult, found: Scan, out_dir: Path, options: Options) -> None:
+    """The round's outputs (the registry's ROUND_RENDERERS: roll-up, round notice) rendered, then written together."""
+    from rectification.analyse.round import analyse_round
+    from rectification.render.registry import ROLLUP, ROUND_NOTICE, render_round
 
-
-def _round_notice(result: BatchResult, lines: list[UnitLine], out_dir: Path, options: Options) -> None:
-    """The round's summary notice beside the roll-up, worded by --format (its round keys); not written when they are wrong."""
-    from rectification.render.docx_writer import render_docx
-    from rectification.render.round_notice import compose_round, round_file_name, round_format, round_values
-
-    if options.check_only:  # the round notice is a notice: --check-only writes none
-        return
-    fmt, result.round_findings = round_format(options.notice_format, any(line.since for line in lines))
-    if result.round_findings:
-        return
-    values = round_values(lines, fmt, options.as_of, options.warn_days)
-    data = render_docx(compose_round(lines, fmt, values, options.as_of))
-    result.round_path = write_noting_renames(out_dir / round_file_name(fmt, values), data, result.renamed)
+    lines = [o.line() for o in result.outcomes]
+    round_ = analyse_round(lines, [(s.path.name, s.reason) for s in found.skipped], options)
+    result.round_findings = list(round_.findings)
+    outputs = render_round(round_)
+    written = write_together([(out_dir / o.name, o.data) for o in outputs], result.renamed)
+    paths = {o.key: path for o, path in zip(outputs, written, strict=True)}
+    result.rollup_path, result.round_path = paths.get(ROLLUP), paths.get(ROUND_NOTICE)
 
 
 def _process_all(
     ledgers: list[Path],
     options: Options,
-    progress: Callable[[Outcome], None] | None,
+    progress: Callable[[float, str], None] | None,
     workers: int | None,
     arrived: Callable[[Outcome], None],
 ) -> list[Outcome]:
@@ -241,7 +230,7 @@ def _process_all(
         done[n] = outcome
         arrived(outcome)
         if progress:
-            progress(outcome)
+            progress(len(done) / len(ledgers), f"已处理{len(done)}/{len(ledgers)}个台账（{outcome.path.name}）")
 
     if workers <= 1:
         for n, path in enumerate(ledgers):
@@ -250,7 +239,11 @@ def _process_all(
 
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    from rectification.app.since import EARLIER_COPIES
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(tuple(EARLIER_COPIES.values()),)
+    )
     try:
         futures = {pool.submit(process_one, path, options): n for n, path in enumerate(ledgers)}
         for future in as_completed(futures):
@@ -265,6 +258,14 @@ def _process_all(
         raise
     pool.shutdown()
     return [done[n] for n in range(len(ledgers))]
+
+
+def _start_worker(earlier: tuple[EarlierCopy, ...]) -> None:
+    """A worker's start: the batch's earlier copies (read once by the parent's pool), and an exit with the parent."""
+    from rectification.app.since import install_earlier
+
+    install_earlier(earlier)
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:
@@ -343,6 +344,7 @@ def _place(outcomes: list[Outcome], out_dir: Path) -> None:
     for folder, outcome in zip(folders, outcomes, strict=True):
         tag = f"（{safe_file_name(outcome.path.stem)[:TAG_CHARS]}）" if shared[folder] > 1 else ""
         names = _free_names(folder, outcome.staged, tag, used)
+        outcome.folder = out_dir / folder
         for name, staged in zip(names, outcome.staged, strict=True):
             target = out_dir / folder / name
             path = move_into_place(staged.temporary, target)

@@ -5,15 +5,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rectification.analyse.analysis import Analysis
-from rectification.analyse.compare import Progress
 from rectification.analyse.report import Options, Output, Report
-from rectification.core.model import Finding, Ledger, Level, Verdict
-from rectification.read.reader import RawWorkbook, WorkbookUnusable
+from rectification.core.model import Finding, Level, Verdict
 
 if TYPE_CHECKING:  # only --remind loads the letters' module
     from rectification.analyse.remind import Reminder
@@ -24,38 +20,43 @@ STAGE_DONE = {"read": 0.33, "records": 0.43, "checks": 0.44}
 OWN_FORMAT_HINT = "--format 指定的格式只用于没有“通报格式”工作表的台账；要改用它，请删除台账中的“通报格式”工作表"
 
 
-class SinceUnusable(WorkbookUnusable):
-    """The earlier copy named by --since cannot be used (exit 2); the message is for the user."""
-
-
 def ordered(findings: list[Finding]) -> list[Finding]:
     """Errors first, then warnings, then hints; each in sheet and row order."""
     return sorted(findings, key=lambda f: (LEVEL_ORDER[f.level], f.sheet, f.row or 0))
 
 
-def run(ledger_path: Path, options: Options, progress: Callable[[float], None] | None = None) -> Report:
+def run(
+    ledger_path: Path,
+    options: Options,
+    progress: Callable[[float], None] | None = None,
+    defer: frozenset[str] = frozenset(),
+) -> Report:
     """Process one ledger into a report with its outputs rendered; raises WorkbookUnusable when it cannot be used.
 
-    progress, if given, is called with the share of the work done after each stage.
+    progress, if given, is called with the share of the work done after each stage. Renderers whose keys are in
+    defer are left for the caller (render_one), once what they show is known.
     """
     paused = gc.isenabled()
     gc.disable()  # the stages build millions of objects and no cycles: collecting them all along is pure cost
     try:
-        return _run(ledger_path, options, progress)
+        return _run(ledger_path, options, progress, defer)
     finally:
         if paused:
             gc.enable()
 
 
-def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] | None) -> Report:
+def _run(
+    ledger_path: Path, options: Options, progress: Callable[[float], None] | None, defer: frozenset[str]
+) -> Report:
     from rectification.analyse.analysis import analyse
     from rectification.analyse.checks import check
+    from rectification.app.since import compare_with_earlier
     from rectification.core.names import safe_file_name
     from rectification.read.reader import read_workbook
     from rectification.records.records import build_ledger
-    from rectification.render.notice import notice_title
+    from rectification.render.notice import notice_title, notice_values
     from rectification.render.registry import RENDERERS
-    from rectification.settings.formats import (
+    from rectification.settings import (
         FORMAT_SHEET,
         FormatSource,
         default_format,
@@ -84,7 +85,9 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     del raw  # the rows as read (at 100,000 measures about 100 MB) are records now
     tick(STAGE_DONE["records"])
     analysis = analyse(ledger, options.as_of, options.warn_days)
-    changes, since_findings = since(ledger_path, ledger, analysis, options) if options.since else (None, [])
+    changes, since_findings = (
+        compare_with_earlier(ledger_path, ledger, analysis, options) if options.since else (None, [])
+    )
     if options.since and changes is None:  # no earlier copy for this ledger: the counts cannot be filled in
         since_findings += since_errors(fmt, source.sheet if source else FORMAT_SHEET, "这个台账没有可比较的上次台账")
     findings = ordered(findings + format_findings + since_findings + check(ledger, analysis, by_category=fmt.grouped))
@@ -92,14 +95,17 @@ def _run(ledger_path: Path, options: Options, progress: Callable[[float], None] 
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
     blocked = any(f.level in blocking for f in findings)
     verdict = Verdict.BLOCKED if blocked else Verdict.CHECKED if options.check_only else Verdict.PRODUCED
-    title = notice_title(ledger.info, analysis, fmt, changes) if ledger.info else ""
+    values = notice_values(ledger.info, analysis, fmt, changes) if ledger.info else {}
+    title = notice_title(ledger.info, values, fmt) if ledger.info else ""
     stem = safe_file_name(title or ledger_path.stem)
-    report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, changes)
+    report = Report(
+        ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, changes, values=values
+    )
     if options.remind and ledger.info is not None:  # a letter's signature needs the 发文机关
         report = replace(report, reminders=_reminders(report))
     outputs, done = [], STAGE_DONE["checks"]
     for renderer in RENDERERS:  # every output is rendered before anything is written: all or nothing
-        if renderer.wanted(report):
+        if renderer.key not in defer and renderer.wanted(report):
             outputs += [Output(renderer.key, name, data) for name, data in renderer.render(report)]
         done += renderer.share
         tick(min(done, 1.0))
@@ -116,97 +122,3 @@ def _reminders(report: Report) -> tuple[Reminder, ...]:
     letters = reminders(report.analysis, report.notice_format, report.ledger.roster)
     plan = MAIL_PLAN[report.options.remind_mail]
     return tuple(replace(r, mail=plan if r.to else "无邮箱") for r in letters)
-
-
-def rerender(report: Report, key: str) -> Report:
-    """The report with one renderer's outputs made again (after delivery changed what they show)."""
-    from rectification.render.registry import BY_KEY
-
-    fresh = [Output(key, name, data) for name, data in BY_KEY[key].render(report)]
-    return replace(report, outputs=tuple(o for o in report.outputs if o.key != key) + tuple(fresh))
-
-
-def since(path: Path, ledger: Ledger, analysis: Analysis, options: Options) -> tuple[Progress | None, list[Finding]]:
-    """--since: the changes from the earlier copy, and findings about it (a moved deadline is a warning).
-
-    Problems with a file named on the command line raise SinceUnusable; with a folder they are warnings.
-    """
-    from rectification.analyse.analysis import analyse
-    from rectification.analyse.compare import Change, compare
-    from rectification.read.reader import read_workbook
-    from rectification.records.records import build_ledger
-
-    assert options.since is not None
-    issuer = ledger.info.issuer if ledger.info else ""
-    old_path, paired = options.since.pick(issuer, path.name)
-    required = options.since.single is not None
-    sheet = ledger.ledger_sheet
-
-    def trouble(message: str) -> tuple[None, list[Finding]]:
-        if required:
-            raise SinceUnusable(message)
-        return None, [Finding(Level.WARNING, sheet, None, "", message, "本期进展对比从略")]
-
-    if old_path is None:
-        return None, [
-            Finding(Level.HINT, sheet, None, "", "--since 文件夹中没有这个单位上次的台账", "本期进展对比从略")
-        ]
-    if old_path.resolve() == path.resolve():
-        return trouble(f"--since 指定的 {old_path.name} 就是本次的台账，请指定上次报送的台账")
-    try:
-        old_raw = read_workbook(old_path)
-    except WorkbookUnusable as error:
-        return trouble(f"上次的台账 {old_path.name} 无法使用：{error}")
-    old_ledger, _ = build_ledger(old_raw)
-    old_date = _date_of(old_raw, old_path)
-    if old_date > options.as_of:
-        return trouble(
-            f"上次的台账 {old_path.name} 的日期（{old_date.isoformat()}）晚于本次的统计日期（{options.as_of.isoformat()}），"
-            "请确认 --since 指定的是较早的一份台账，或用 --as-of 指定本次的统计日期"
-        )
-    progress = compare(analyse(old_ledger, old_date, options.warn_days), analysis, old_path.name, old_date)
-    findings = [
-        Finding(
-            Level.WARNING,
-            sheet,
-            row.new.measure.row,
-            ledger.headers.get("整改时限", "整改时限"),
-            f"整改时限由“{row.before}”调整为“{row.after}”（{row.note}，与上次的台账 {old_path.name} 相比）",
-            "推迟时限须有依据，请在备注中写明；如属误填请改回原时限",
-        )
-        for row in progress.rows
-        if row.change is Change.DEADLINE_MOVED and row.new is not None
-    ]
-    old_issuer = old_ledger.info.issuer if old_ledger.info else ""
-    how = (
-        f"按序号与措施相同匹配{progress.matched_same}项，按文字相近匹配{progress.matched_similar}项，"
-        f"新增{progress.count(Change.ADDED)}项，删除{progress.count(Change.REMOVED)}项"
-    )
-    if old_issuer and issuer and old_issuer != issuer:
-        findings.append(
-            Finding(
-                Level.WARNING,
-                sheet,
-                None,
-                "",
-                f"上次的台账 {old_path.name} 的发文机关是“{old_issuer}”，与本台账的“{issuer}”不同（{how}）",
-                "请确认 --since 指定的是本单位上次的台账",
-            )
-        )
-    else:
-        where = f"（{paired}配对）" if paired else ""
-        findings.append(
-            Finding(Level.HINT, sheet, None, "", f"与上次的台账 {old_path.name}{where} 相比：{how}", "无需处理")
-        )
-    return progress, findings
-
-
-def _date_of(raw: RawWorkbook, path: Path) -> date:
-    """The day an earlier copy stood for: its 发文日期 when filled in, else the day the file was last saved."""
-    from rectification.core.dates import DateError, read_date
-
-    try:
-        written = read_date(raw.info.get("发文日期", (0, None))[1], raw.epoch)
-    except DateError:
-        written = None
-    return written or date.fromtimestamp(path.stat().st_mtime)

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from rectification.core.errors import RectificationError
 from rectification.core.model import Deadline
 from rectification.core.text import clean
 
@@ -25,7 +26,7 @@ SERIAL_RANGE = (20000, 80000)  # Excel serial numbers for the years 1954–2119
 TAIL = re.compile(r"^(?:前|以前|之前)?[\s，,、；;。]*(?:并|且)?\s*(.*)$")
 
 
-class DateError(ValueError):
+class DateError(RectificationError, ValueError):
     """A text that looks like a date but is not one (2025-02-30)."""
 
 

@@ -7,6 +7,7 @@ Each step that fails leaves a Chinese sentence in Delivered.failures and the lat
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from rectification.deliver.mail import (
     parse_addresses,
     send,
 )
-from rectification.deliver.pdf import PdfError, docx_to_pdf
+from rectification.deliver.pdf import PdfCancelled, PdfError, docx_to_pdf
 from rectification.deliver.smtp import start_of_send
 from rectification.files.write import write_noting_renames
 from rectification.render.notice import date_text
@@ -67,8 +68,16 @@ class Letter:
     info: NoticeInfo
 
 
-def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig], str]) -> Delivered:
-    """Make the PDF, write the .eml and send, as asked; ask_password is called only when a login needs one."""
+def deliver(
+    letter: Letter,
+    extras: Extras,
+    ask_password: Callable[[MailConfig], str],
+    cancel: threading.Event | None = None,
+) -> Delivered:
+    """Make the PDF, write the .eml and send, as asked; ask_password is called only when a login needs one.
+
+    A set cancel stops the PDF under way (PdfCancelled) before anything more is written or sent.
+    """
     done = Delivered()
     if not extras.wanted:
         return done
@@ -76,7 +85,9 @@ def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig],
     attachments = [Attachment(notice.name, docx_bytes)]
     if extras.pdf:
         try:
-            pdf = docx_to_pdf(docx_bytes)
+            pdf = docx_to_pdf(docx_bytes, cancel=cancel)
+        except PdfCancelled:
+            raise
         except PdfError as error:
             done.failures.append(f"PDF：{error}")
         else:

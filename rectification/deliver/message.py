@@ -16,6 +16,7 @@ from email.utils import formataddr, formatdate
 from pathlib import Path
 from urllib.parse import quote
 
+from rectification.core.errors import EXIT_DELIVERY, RectificationError
 from rectification.read import addresses
 
 CRLF = "\r\n"
@@ -27,8 +28,10 @@ MIME_TYPES = {
 }
 
 
-class MailError(Exception):
+class MailError(RectificationError):
     """The e-mail could not be built or sent; the message is for the user (Chinese) and never holds a password."""
+
+    exit_code = EXIT_DELIVERY
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import uuid
 from pathlib import Path
 
+from rectification.core.errors import EXIT_DELIVERY, RectificationError
 from rectification.render.docx_writer import pdf_ready_copy
 
 FONTCONFIG = Path(__file__).resolve().parents[2] / "fonts" / "fonts.conf"
@@ -22,8 +25,17 @@ OUTPUT_KEPT_BYTES = 64 * 1024  # the end of soffice's messages is the part that 
 RUN_MARK = "RECTIFICATION_PDF_RUN"  # in the environment of every process one conversion starts
 
 
-class PdfError(Exception):
+CANCEL_POLL_SECONDS = 0.2
+
+
+class PdfError(RectificationError):
     """The PDF could not be made; the message is for the user (Chinese)."""
+
+    exit_code = EXIT_DELIVERY
+
+
+class PdfCancelled(PdfError):
+    """The conversion was stopped on request (the window was closed); LibreOffice was ended with it."""
 
 
 def soffice_candidates() -> list[Path]:
@@ -53,8 +65,16 @@ def find_soffice() -> Path | None:
     return next((path for path in soffice_candidates() if path.is_file()), None)
 
 
-def docx_to_pdf(docx_bytes: bytes, soffice: Path | None = None, timeout: float = TIMEOUT_SECONDS) -> bytes:
-    """The PDF of a notice's .docx bytes; raises PdfError with a message for the user."""
+def docx_to_pdf(
+    docx_bytes: bytes,
+    soffice: Path | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    cancel: threading.Event | None = None,
+) -> bytes:
+    """The PDF of a notice's .docx bytes; raises PdfError with a message for the user.
+
+    cancel, when set during the conversion (the window was closed), ends LibreOffice and raises PdfCancelled.
+    """
     program = soffice or find_soffice()
     if program is None:
         raise PdfError(
@@ -80,7 +100,7 @@ def docx_to_pdf(docx_bytes: bytes, soffice: Path | None = None, timeout: float =
             str(folder),
             str(source),
         ]
-        code, output = _run(command, timeout)
+        code, output = _run(command, timeout, cancel)
         pdf = folder / "notice.pdf"
         data = pdf.read_bytes() if pdf.is_file() else b""
     if not data.startswith(b"%PDF"):
@@ -97,7 +117,7 @@ def _environment(token: str) -> dict[str, str]:
     return env
 
 
-def _run(command: list[str], timeout: float) -> tuple[int, str]:
+def _run(command: list[str], timeout: float, cancel: threading.Event | None = None) -> tuple[int, str]:
     """Run soffice in its own process group; on timeout or Ctrl+C, end the group and everything it started.
 
     Its output goes to a file, not a pipe: a helper that outlives soffice and keeps a pipe open would
@@ -109,7 +129,8 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
     )
     token = uuid.uuid4().hex
     with tempfile.TemporaryFile() as log:
-        try:
+        process: subprocess.Popen | None = None
+        try:  # one block from the start to the end of the wait: Ctrl+C anywhere in it ends the group
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -119,15 +140,16 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
                 start_new_session=posix,
                 creationflags=flags,
             )
+            code = _wait(process, timeout, cancel)
         except OSError as error:
             raise PdfError(f"无法启动 LibreOffice（{command[0]}：{error.strerror or error}）") from error
-        try:
-            code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            assert process is not None, "only the wait times out"
             _end(process, token)
             raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒未完成，已停止，可稍后重试") from None
         except BaseException:  # Ctrl+C or a signal: LibreOffice must not stay behind
-            _end(process, token)
+            if process is not None:
+                _end(process, token)
             raise
         _end(process, token)  # soffice has exited; anything it left in its group (or outside it) goes too
         log.seek(0)
@@ -146,6 +168,21 @@ def _marked(token: str) -> list[int]:
                     if mark in environ.read():
                         found.append(int(entry.name))
     return found
+
+
+def _wait(process: subprocess.Popen, timeout: float, cancel: threading.Event | None) -> int:
+    """process.wait(timeout), looking at cancel every CANCEL_POLL_SECONDS: a closed window does not wait 180 s."""
+    if cancel is None:
+        return process.wait(timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return process.wait(timeout=min(CANCEL_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
+        except subprocess.TimeoutExpired:
+            if cancel.is_set():
+                raise PdfCancelled("已取消：PDF 未生成") from None
+            if time.monotonic() >= deadline:
+                raise
 
 
 def _end(process: subprocess.Popen, token: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rectification.analyse.report import Report
+    from rectification.analyse.report import Output, Report
 
 from rectification.core.names import MAX_FILE_NAME_BYTES, fit_name
 
@@ -37,21 +37,29 @@ class Saved:
         return [path for k, path in self.files if k == key]
 
 
-def save_report(report: Report, folder: Path) -> Saved:
-    """Write a report's outputs into folder, all or none; note earlier outputs this run did not replace."""
+def save_report(report: Report, folder: Path, pending: frozenset[str] = frozenset()) -> Saved:
+    """Write a report's outputs into folder, all or none; note earlier outputs this run did not replace.
+
+    pending: renderers' keys whose outputs come later (save_outputs), not to be taken for stale.
+    """
     from rectification.render.registry import RENDERERS
 
     saved = Saved()
     for place in dict.fromkeys((folder / o.name).parent for o in report.outputs):
         remove_leftovers(place)
-    written = write_together([(folder / o.name, o.data) for o in report.outputs], saved.renamed)
-    saved.files = [(o.key, path) for o, path in zip(report.outputs, written, strict=True)]
-    made = {key for key, _ in saved.files}
+    save_outputs(report.outputs, folder, saved)
+    made = {key for key, _ in saved.files} | pending
     for renderer in RENDERERS:
         earlier = folder / renderer.file_name(report.stem)
         if renderer.suffix and renderer.key not in made and earlier.exists():
             saved.stale.append((renderer.label, earlier))
     return saved
+
+
+def save_outputs(outputs: Sequence[Output], folder: Path, saved: Saved) -> None:
+    """Write outputs into folder, all or none, adding them (and any renamed for a lock) to saved."""
+    written = write_together([(folder / o.name, o.data) for o in outputs], saved.renamed)
+    saved.files += [(o.key, path) for o, path in zip(outputs, written, strict=True)]
 
 
 def write_together(files: Sequence[tuple[Path, bytes]], renamed: list[tuple[Path, Path]]) -> list[Path]:
@@ -165,6 +173,15 @@ def remove_leftovers(folder: Path) -> list[Path]:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
     return removed
+
+
+def remove_round_leftovers(out_dir: Path, subfolder: str) -> None:
+    """remove_leftovers() in a round's folder, each unit's folder in it, and each unit's subfolder (督办)."""
+    remove_leftovers(out_dir)
+    with suppress(OSError):
+        for unit in (p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+            remove_leftovers(unit)
+            remove_leftovers(unit / subfolder)
 
 
 def _running(pid: int) -> bool:

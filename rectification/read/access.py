@@ -7,6 +7,7 @@ import stat
 import threading
 from pathlib import Path
 
+from rectification.core.errors import RectificationError
 from rectification.core.names import os_error_text
 from rectification.read.package import MAX_FILE_BYTES, MB, Package, UnsafePackage, inspect
 
@@ -14,8 +15,10 @@ READ_TIMEOUT_SECONDS = 30  # a network share or USB disk that stops answering
 NOT_REGULAR = {stat.S_IFIFO: "命名管道", stat.S_IFCHR: "设备", stat.S_IFBLK: "设备", stat.S_IFSOCK: "套接字"}
 
 
-class WorkbookUnusable(Exception):
+class WorkbookUnusable(RectificationError):
     """The file cannot be read as a ledger at all (exit 2); the message is for the user."""
+
+    lead = "无法使用台账："
 
 
 def read_bytes(path: Path) -> tuple[bytes, Package]:

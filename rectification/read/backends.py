@@ -12,12 +12,8 @@ import threading
 import warnings
 import zipfile
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from rectification.read.sheet_xml import ATTRS, PREFIX, Extent, Sheet, SheetTooLarge
-
-if TYPE_CHECKING:
-    from rectification.read.sheets import Book
 
 MAX_SPARSE_TAGS = 400_000  # <c> and <row> tags openpyxl may build objects for (~3 s)
 
@@ -131,7 +127,14 @@ def slimmed(xml: bytes, plain: bool) -> bytes:
     return b"".join([root[0], body, b"</", root[1], b">"])
 
 
-def fill_with_openpyxl(book: Book, xml: dict[int, bytes], sparse: list[int], extents: dict[int, Extent]) -> None:
+def fill_with_openpyxl(
+    data: bytes,
+    parts: list[tuple[str, str]],
+    sheets: list[Sheet],
+    xml: dict[int, bytes],
+    sparse: list[int],
+    extents: dict[int, Extent],
+) -> None:
     """The sparse path for sheets whose cells span a huge area: reads only the cells that exist.
 
     openpyxl reads a copy: these sheets slimmed, every other sheet empty, no sheet's own parts (drawings,
@@ -140,26 +143,26 @@ def fill_with_openpyxl(book: Book, xml: dict[int, bytes], sparse: list[int], ext
     import openpyxl
 
     replaced = {}
-    for index, (_, part) in enumerate(book.parts):
+    for index, (_, part) in enumerate(parts):
         if index in sparse:
             replaced[part] = slimmed(xml[index], extents[index].plain)
             tags = len(re.findall(rb"<" + PREFIX + rb"(?:c|row)(?=[\s/>])", replaced[part]))
             if tags > MAX_SPARSE_TAGS:
                 raise SheetTooLarge(
-                    f"工作表“{book.sheets[index].title}”的内容分布在异常大的范围内（直到第{extents[index].rows:,}行、"
+                    f"工作表“{sheets[index].title}”的内容分布在异常大的范围内（直到第{extents[index].rows:,}行、"
                     f"第{extents[index].columns:,}列），且单元格多达 {tags:,} 个，无法在几秒内读完"
                 )
         else:
             replaced[part] = (
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
             )
-    copy = rewritten(book.data, replaced, dropped=("xl/worksheets/_rels/",))
+    copy = rewritten(data, replaced, dropped=("xl/worksheets/_rels/",))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
         workbook = openpyxl.load_workbook(io.BytesIO(copy), data_only=True)
     titles = [ws.title for ws in workbook.worksheets]
     for index in sparse:
-        sheet, title = book.sheets[index], book.parts[index][0]
+        sheet, title = sheets[index], parts[index][0]
         # openpyxl lists worksheets in the same workbook order; its titles may differ from ours (see xml_text)
         source = workbook.worksheets[titles.index(title) if title in titles else index]
         for (row, column), cell in source._cells.items():  # never iterate to max_row × max_column

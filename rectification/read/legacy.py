@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import struct
 
+from rectification.read.package import UnsafePackage
 from rectification.read.sheet_xml import Extent, xml_text
 
 FREE, END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
@@ -21,8 +22,8 @@ SPAN_RECORDS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column … last c
 WORKSHEET = 0x0010
 
 
-class LegacyUnreadable(ValueError):
-    """The container or its records do not hold together: a damaged file."""
+class LegacyUnreadable(UnsafePackage):
+    """The container or its records do not hold together: a damaged file (the reader says so in Chinese)."""
 
 
 def xls_extents(data: bytes) -> dict[str, tuple[Extent, int]]:

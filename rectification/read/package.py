@@ -8,6 +8,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from rectification.core.errors import RectificationError
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream only encrypted OOXML files hold
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -64,7 +66,7 @@ WORD_MARK = "WordDocument".encode("utf-16-le")  # the stream every Word (and WPS
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
-class UnsafePackage(ValueError):
+class UnsafePackage(RectificationError, ValueError):
     """The bytes are not a workbook we can safely read; the message says what they are and what to do."""
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rectification.core.errors import RectificationError
+
 SCAN_BLOCK = 1 << 18  # bytes of sheet XML the cell-extent scan takes at a time
 MAX_CELL_TAGS = 2_500_000  # cells in one sheet, formatted-only ones included (~3 s to scan and parse)
 MAX_EMULATED_TAGS = 2_000_000  # tags walked one by one in Python when cells lack a plain r= (~2 s)
@@ -67,7 +69,7 @@ PLAIN_MERGE = re.compile(rb'\s+ref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"\s
 DIMENSION = _tag(rb"dimension")
 
 
-class SheetTooLarge(ValueError):
+class SheetTooLarge(RectificationError, ValueError):
     """A sheet no reader can take within the time and memory a desk PC has; the message is Chinese."""
 
 

@@ -144,7 +144,7 @@ def _fill(book: Book, indices: list[int]) -> None:
             del xml[i]
         fill_with_calamine(load, [book.sheets[i] for i in dense])
     if sparse:
-        fill_with_openpyxl(book, xml, sparse, extents)
+        fill_with_openpyxl(book.data, book.parts, book.sheets, xml, sparse, extents)
     for i in indices:
         _spread_merges(book.sheets[i])
 

@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rectification.analyse.analysis import Analysis, ReportedAspect, ReportedProblem
+from rectification.analyse.analysis import Analysis, Category, ReportedAspect, ReportedProblem
 from rectification.analyse.compare import PLACEHOLDERS, Progress
-from rectification.core.model import Measure, NoticeInfo
+from rectification.core.model import Measure, NoticeInfo, Problem
 from rectification.read.columns import INFO_KEYS
-from rectification.settings.formats import NoticeFormat, default_format
+from rectification.settings import NoticeFormat, default_format
 
 
 class BlockKind(str, enum.Enum):
@@ -215,15 +215,13 @@ def notice_values(
     return values
 
 
-def notice_title(
-    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None, progress: Progress | None = None
-) -> str:
-    """基本信息's 标题 when given, else the format's 标题 pattern filled."""
+def notice_title(info: NoticeInfo, values: Mapping[str, str], fmt: NoticeFormat | None = None) -> str:
+    """基本信息's 标题 when given, else the format's 标题 pattern filled with the notice's values."""
     fmt = fmt or default_format()
     pattern = fmt.pattern("标题")
     if info.title or pattern is None:
         return info.title
-    return pattern.fill(notice_values(info, analysis, fmt, progress)).replace("\n", "")
+    return pattern.fill(values).replace("\n", "")
 
 
 def closing_blocks(signature: str, day: date) -> list[Block]:
@@ -237,6 +235,27 @@ def numbered(index: int) -> dict[str, str]:
     return {"序号": str(index), "中文序号": chinese_ordinal(index)}
 
 
+def category_values(category: Category, index: int) -> dict[str, str]:
+    """The placeholders of one category's heading and count sentence (scope ITEM, Where.CATEGORY)."""
+    return {
+        **numbered(index),
+        "问题类别": category_name(category.name),
+        "本类问题数": str(category.problems),
+        "本类已完成问题数": str(category.problems_done),
+        "本类正在整改问题数": str(category.problems - category.problems_done),
+    }
+
+
+def item_values(problem: Problem, index: int) -> dict[str, str]:
+    """The placeholders of one problem's lead, 条目标题 (scope ITEM, Where.ITEM)."""
+    return {**numbered(index), "问题": problem_name(problem.title), "问题类别": category_name(problem.category)}
+
+
+def aspect_values(detail: str, index: int) -> dict[str, str]:
+    """The placeholders of one 具体表现's lead, 子条目标题 (scope ITEM, Where.SUBITEM)."""
+    return {**numbered(index), "具体表现": detail}
+
+
 def lead_kind(lead: str) -> BlockKind:
     """An item led by （一） is a second-level headline (楷体); 1. and （1） leads are items (仿宋)."""
     return BlockKind.SUBHEADING if SECOND_LEVEL.match(lead) else BlockKind.ITEM
@@ -245,9 +264,16 @@ def lead_kind(lead: str) -> BlockKind:
 class _Composer:
     """Fills one notice's patterns; each method returns the blocks of one part."""
 
-    def __init__(self, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        info: NoticeInfo,
+        analysis: Analysis,
+        fmt: NoticeFormat,
+        progress: Progress | None,
+        values: Mapping[str, str] | None,
+    ) -> None:
         self.info, self.analysis, self.fmt, self.progress = info, analysis, fmt, progress
-        self.values = notice_values(info, analysis, fmt, progress)
+        self.values = values if values is not None else notice_values(info, analysis, fmt, progress)
 
     def fill(self, name: str, extra: Mapping[str, str] | None = None) -> str:
         pattern = self.fmt.pattern(name)
@@ -287,8 +313,7 @@ class _Composer:
 
     def problem(self, item: ReportedProblem, index: int) -> list[Block]:
         problem = item.problem
-        context = {**numbered(index), "问题": problem_name(problem.title), "问题类别": category_name(problem.category)}
-        lead = self.fill("条目标题", context)
+        lead = self.fill("条目标题", item_values(problem, index))
         mode = self.fmt.choice("具体表现")
         if mode == "分条" and len(item.aspects) > 1:
             blocks = [Block(lead_kind(lead), "", lead)]
@@ -301,7 +326,7 @@ class _Composer:
     def aspect(self, aspect: ReportedAspect, n: int) -> list[Block]:
         detail = sentences(aspect.detail)
         pattern = self.fmt.pattern("子条目标题")
-        lead = self.fill("子条目标题", {**numbered(n), "具体表现": detail})
+        lead = self.fill("子条目标题", aspect_values(detail, n))
         text = "" if pattern is not None and "具体表现" in pattern.names else detail
         return [Block(lead_kind(lead), text, lead), *self.progress_blocks(aspect.measures)]
 
@@ -313,13 +338,7 @@ class _Composer:
         shown = [c for c in self.analysis.categories if c.reported]
         count = 0
         for k, category in enumerate(shown, 1):
-            context = {
-                **numbered(k),
-                "问题类别": category_name(category.name),
-                "本类问题数": str(category.problems),
-                "本类已完成问题数": str(category.problems_done),
-                "本类正在整改问题数": str(category.problems - category.problems_done),
-            }
+            context = category_values(category, k)
             heading = self.fill("分类标题", context)
             blocks.append(Block(BlockKind.HEADING if FIRST_LEVEL.match(heading) else BlockKind.SUBHEADING, heading))
             if self.fmt.pattern("分类统计句") is not None:
@@ -331,7 +350,7 @@ class _Composer:
 
     def compose(self) -> Notice:
         info, fmt = self.info, self.fmt
-        title = notice_title(info, self.analysis, fmt, self.progress)
+        title = notice_title(info, self.values, fmt)
         blocks = [Block(BlockKind.TITLE, title), Block(BlockKind.BLANK), *self.paragraphs("开头")]
         count = self.paragraphs("统计句")
         early = fmt.choice("统计句位置") == "开头之后"
@@ -359,7 +378,14 @@ class _Composer:
 
 
 def compose(
-    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None, progress: Progress | None = None
+    info: NoticeInfo,
+    analysis: Analysis,
+    fmt: NoticeFormat | None = None,
+    progress: Progress | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> Notice:
-    """The notice's paragraphs in order, for a ledger that passed the checks, written in the unit's format."""
-    return _Composer(info, analysis, fmt or default_format(), progress).compose()
+    """The notice's paragraphs in order, for a ledger that passed the checks, written in the unit's format.
+
+    values: the notice's placeholder values as the report keeps them (computed once a ledger); made here if None.
+    """
+    return _Composer(info, analysis, fmt or default_format(), progress, values).compose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
 from datetime import date
 
 from xlsxwriter import Workbook
@@ -11,6 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from rectification.analyse.analysis import STATES, Figures
 from rectification.analyse.compare import Change
+from rectification.analyse.round import Round, UnitLine
 from rectification.core.model import Verdict
 from rectification.render.summary import STATE_COLOURS
 from rectification.render.xlsx_tables import Cell, Row, Tint, new_workbook, table_columns, write_table
@@ -18,7 +18,6 @@ from rectification.render.xlsx_tables import Cell, Row, Tint, new_workbook, tabl
 UNITS_SHEET = "各单位汇总"
 RED_SHEET = "红灯事项"
 FILES_SHEET = "未处理文件"
-UNREADABLE = "无法读取"
 UNIT_COLUMNS = table_columns(
     "单位 | 文件 | 问题数 | 措施数 | 已完成 | 正在推进 | 长期坚持 | 未启动 | 红灯 | 黄灯 | 完成率 | 错误数 | 结果"
 )
@@ -31,39 +30,17 @@ PROGRESS_COLUMNS = table_columns("单位 | 文件 | 上次的台账 | " + " | ".
 FIRST_STATE_COLUMN = 4  # 已完成, then the other states, in UNIT_COLUMNS
 
 
-@dataclass(frozen=True)
-class UnitLine:
-    """One ledger of the round, as the roll-up shows it."""
-
-    file: str  # the ledger's file name
-    unit: str  # 发文机关; "" when 基本信息 could not be read
-    verdict: Verdict | None  # None: the file could not be read
-    figures: Figures | None = None
-    errors: int = 0
-    red: tuple[tuple[Cell, ...], ...] = ()  # summary.overdue_cells() of each red-light measure
-    message: str = ""  # why the file could not be read
-    since: str = ""  # --since: the earlier copy it was compared with
-    changes: tuple[int, ...] = ()  # --since: how many of each compare.Change, in Change order
-
-    @property
-    def state(self) -> str:
-        return self.verdict.value if self.verdict else UNREADABLE
-
-    @property
-    def name(self) -> str:
-        return self.unit or "（未读出发文机关）"
-
-
 def rollup_name(as_of: date) -> str:
     """The roll-up's file name: it contains 汇总 and the 统计日期, so rounds do not overwrite each other."""
     return f"各单位整改进展汇总_{as_of.isoformat()}.xlsx"
 
 
-def build_rollup(lines: Sequence[UnitLine], skipped: Sequence[tuple[str, str]], as_of: date) -> bytes:
-    """The roll-up as .xlsx bytes: 各单位汇总 (with its chart), 红灯事项, 未处理文件; skipped is (file, reason)."""
+def build_rollup(round_: Round) -> bytes:
+    """The roll-up as .xlsx bytes: 各单位汇总 (with its chart), 红灯事项, 未处理文件, and 进展对比 with --since."""
+    lines, skipped, as_of = round_.lines, round_.skipped, round_.options.as_of
     book, buffer, styles = new_workbook()
     units = book.add_worksheet(UNITS_SHEET)
-    write_table(units, styles, UNIT_COLUMNS, unit_rows(lines), filtered=True)
+    write_table(units, styles, UNIT_COLUMNS, unit_rows(lines, round_.figures), filtered=True)
     write_table(book.add_worksheet(RED_SHEET), styles, RED_COLUMNS, red_rows(lines), filtered=True)
     write_table(book.add_worksheet(FILES_SHEET), styles, FILE_COLUMNS, file_rows(lines, skipped))
     if any(line.since for line in lines):
@@ -80,7 +57,7 @@ def _figure_cells(f: Figures) -> tuple[Cell, ...]:
     return (f.problems, f.measures, *f.by_state(), f.red, f.yellow)
 
 
-def unit_rows(lines: Sequence[UnitLine]) -> list[Row]:
+def unit_rows(lines: Sequence[UnitLine], whole: Figures) -> list[Row]:
     """A row per ledger, red when it has red lights or was not produced, yellow when it has yellow lights."""
     rows = []
     for line in lines:
@@ -89,7 +66,6 @@ def unit_rows(lines: Sequence[UnitLine]) -> list[Row]:
         red = line.verdict in (Verdict.BLOCKED, None) or (f is not None and f.red > 0)
         tint: Tint | None = "red" if red else "yellow" if f is not None and f.yellow > 0 else None
         rows.append(Row((line.name, line.file, *numbers, line.state), tint))
-    whole = round_figures(lines)
     produced = sum(1 for line in lines if line.verdict is Verdict.PRODUCED)
     total = Row(
         ("合计", f"{len(lines)}个台账", *_figure_cells(whole), whole.completion_rate)
@@ -97,15 +73,6 @@ def unit_rows(lines: Sequence[UnitLine]) -> list[Row]:
         "total",
     )
     return [*rows, total]
-
-
-def round_figures(lines: Sequence[UnitLine]) -> Figures:
-    """Every read unit's figures added up: the roll-up's 合计 row and the round notice's numbers."""
-    read = [line.figures for line in lines if line.figures is not None]
-    return Figures(name="", **{name: sum(getattr(f, name) for f in read) for name in SUMMED})
-
-
-SUMMED = [f.name for f in fields(Figures) if f.name != "name"]
 
 
 def red_rows(lines: Sequence[UnitLine]) -> list[Row]:

@@ -6,25 +6,19 @@ from collections.abc import Sequence
 from datetime import date
 
 from rectification.analyse.compare import PLACEHOLDERS, Change
-from rectification.core.model import Finding, Verdict
+from rectification.analyse.round import Round, UnitLine
+from rectification.core.model import Verdict
 from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values, percent
-from rectification.render.rollup import UnitLine, round_figures
-from rectification.settings.formats import FormatSource, NoticeFormat, default_format, parse_format, round_rows
+from rectification.settings import NoticeFormat
 
 
-def round_format(source: FormatSource | None, with_since: bool) -> tuple[NoticeFormat, list[Finding]]:
-    """--format's keys for the round notice (the defaults without one); the units' keys are not checked here."""
-    if source is None:
-        return default_format(), []
-    return parse_format(round_rows(source.rows), source.sheet, (), with_since)
-
-
-def round_values(lines: Sequence[UnitLine], fmt: NoticeFormat, as_of: date, warn_days: int) -> dict[str, str]:
+def round_values(round_: Round) -> dict[str, str]:
     """The round-level placeholders, the summed figures filling the notice-wide ones."""
     from rectification.analyse.analysis import Analysis
     from rectification.core.model import NoticeInfo
 
-    figures = round_figures(lines)
+    lines, fmt, figures = round_.lines, round_.notice_format, round_.figures
+    as_of, warn_days = round_.options.as_of, round_.options.warn_days
     blank = NoticeInfo("", "", "", "", "", "", "", as_of, "", "", "", [], [], [])
     values = notice_values(blank, Analysis(as_of, warn_days, (), figures, (), (), (), ()), fmt)
     read = [line for line in lines if line.figures is not None]
@@ -56,6 +50,15 @@ def round_file_name(fmt: NoticeFormat, values: dict[str, str]) -> str:
 
     pattern = fmt.pattern("汇总通报名称")
     return safe_file_name(pattern.fill(values) if pattern else "本轮整改进展情况汇总通报") + ".docx"
+
+
+def render_round_notice(round_: Round) -> list[tuple[str, bytes]]:
+    """The round notice's file: its name and body filled from the round's values, computed once here."""
+    from rectification.render.docx_writer import render_docx
+
+    values = round_values(round_)
+    notice = compose_round(round_.lines, round_.notice_format, values, round_.options.as_of)
+    return [(round_file_name(round_.notice_format, values), render_docx(notice))]
 
 
 def compose_round(lines: Sequence[UnitLine], fmt: NoticeFormat, values: dict[str, str], as_of: date) -> Notice:

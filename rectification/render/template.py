@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from rectification.core.errors import RectificationError
 
-class TemplateUnusable(Exception):
+
+class TemplateUnusable(RectificationError):
     """The notice template cannot be used (exit 2): missing, damaged, or lacking styles; the message is Chinese."""
+
+    lead = "无法生成通报："
 
 
 class TemplateStyleMissing(TemplateUnusable):

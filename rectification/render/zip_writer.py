@@ -13,6 +13,8 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rectification.core.errors import RectificationError
+
 # zlib level 1 deflates XML about twice as fast as the default 6, for files about a quarter larger (a
 # 10,000-measure summary: 660 → 840 KB), which no clerk notices and a 100,000-measure round saves 0.6 s on.
 DEFLATE_LEVEL = 1
@@ -27,7 +29,7 @@ CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 END = struct.Struct("<IHHHHIIH")
 
 
-class PackageTooLarge(ValueError):
+class PackageTooLarge(RectificationError, ValueError):
     """A part or the package passed what a plain zip records (4 GB): no output of this tool comes near."""
 
 

@@ -1,0 +1,178 @@
+"""--since: the earlier copy of a ledger (a folder of them for a batch), read once, and what changed since.
+
+A batch reads every earlier copy once, in parallel, before the round (`load_earlier`); each worker process is handed
+them at its start (`EARLIER_COPIES`), so no earlier ledger is read twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from rectification.analyse.analysis import Analysis
+from rectification.analyse.compare import Progress
+from rectification.analyse.report import Options, Since
+from rectification.core.model import Finding, Ledger, Level
+from rectification.read.reader import RawWorkbook, WorkbookUnusable
+
+
+class SinceUnusable(WorkbookUnusable):
+    """The earlier copy named by --since cannot be used (exit 2); the message names it and says what is wrong."""
+
+    lead = ""
+
+    def user_text(self) -> str:
+        return self.message.rstrip("。") + "。"
+
+
+@dataclass(frozen=True)
+class EarlierCopy:
+    """An earlier ledger as read: its records and the day it stood for, or why it cannot be used."""
+
+    path: Path
+    issuer: str = ""
+    ledger: Ledger | None = None
+    day: date | None = None
+    problem: str = ""
+
+
+EARLIER_COPIES: dict[Path, EarlierCopy] = {}  # a batch's earlier copies, read once (see install_earlier)
+
+
+def read_earlier(path: Path) -> EarlierCopy:
+    """One earlier copy, read; a file that cannot be used says why (it is reported when a ledger pairs with it)."""
+    from rectification.core.text import clean
+    from rectification.read.reader import read_workbook
+    from rectification.records.records import build_ledger
+
+    try:
+        raw = read_workbook(path)
+    except WorkbookUnusable as error:
+        return EarlierCopy(path, problem=str(error))
+    row = raw.info.get("发文机关")
+    ledger, _ = build_ledger(raw)
+    return EarlierCopy(path, clean(row[1]) if row else "", ledger, _date_of(raw, path))
+
+
+def install_earlier(copies: Iterable[EarlierCopy]) -> None:
+    """Make a batch's earlier copies known to this process (the parent's, or a worker's at its start)."""
+    EARLIER_COPIES.clear()
+    EARLIER_COPIES.update((copy.path, copy) for copy in copies)
+
+
+def since_index(copies: Iterable[EarlierCopy]) -> Since:
+    """--since with --batch: the earlier copies, by 发文机关 (as their 基本信息 says) and by file name."""
+    copies = list(copies)
+    by_issuer = tuple((c.issuer, c.path) for c in copies if c.issuer)
+    return Since(by_issuer=by_issuer, by_name=tuple((c.path.name, c.path) for c in copies))
+
+
+def _issuers(ledgers: list[Path]) -> list[tuple[str, Path]]:
+    """(发文机关, ledger) of each ledger whose 基本信息 names one; the others are paired by file name."""
+    from rectification.read.reader import WorkbookUnusable, read_issuer
+
+    found = []
+    for path in ledgers:
+        try:
+            issuer = read_issuer(path)
+        except WorkbookUnusable:
+            continue  # reported when its ledger is processed
+        if issuer:
+            found.append((issuer, path))
+    return found
+
+
+def with_shared_issuers(options: Options, ledgers: list[Path]) -> Options:
+    """--since with --batch: note the 发文机关 several of this round's ledgers share, which cannot pair them."""
+    if options.since is None or options.since.single is not None:
+        return options
+    counts = Counter(issuer for issuer, _ in _issuers(ledgers))
+    shared = frozenset(issuer for issuer, count in counts.items() if count > 1)
+    return replace(options, since=replace(options.since, shared=shared))
+
+
+def compare_with_earlier(
+    path: Path, ledger: Ledger, analysis: Analysis, options: Options
+) -> tuple[Progress | None, list[Finding]]:
+    """--since: the changes from the earlier copy, and findings about it (a moved deadline is a warning).
+
+    Problems with a file named on the command line raise SinceUnusable; with a folder they are warnings.
+    """
+    from rectification.analyse.analysis import analyse
+    from rectification.analyse.compare import Change, compare
+
+    assert options.since is not None
+    issuer = ledger.info.issuer if ledger.info else ""
+    old_path, paired = options.since.pick(issuer, path.name)
+    required = options.since.single is not None
+    sheet = ledger.ledger_sheet
+
+    def trouble(message: str) -> tuple[None, list[Finding]]:
+        if required:
+            raise SinceUnusable(message)
+        return None, [Finding(Level.WARNING, sheet, None, "", message, "本期进展对比从略")]
+
+    if old_path is None:
+        return None, [
+            Finding(Level.HINT, sheet, None, "", "--since 文件夹中没有这个单位上次的台账", "本期进展对比从略")
+        ]
+    if old_path.resolve() == path.resolve():
+        return trouble(f"--since 指定的 {old_path.name} 就是本次的台账，请指定上次报送的台账")
+    earlier = EARLIER_COPIES.get(old_path) or read_earlier(old_path)
+    if earlier.ledger is None or earlier.day is None:
+        return trouble(f"上次的台账 {old_path.name} 无法使用：{earlier.problem}")
+    old_ledger, old_date = earlier.ledger, earlier.day
+    if old_date > options.as_of:
+        return trouble(
+            f"上次的台账 {old_path.name} 的日期（{old_date.isoformat()}）晚于本次的统计日期（{options.as_of.isoformat()}），"
+            "请确认 --since 指定的是较早的一份台账，或用 --as-of 指定本次的统计日期"
+        )
+    progress = compare(analyse(old_ledger, old_date, options.warn_days), analysis, old_path.name, old_date)
+    findings = [
+        Finding(
+            Level.WARNING,
+            sheet,
+            row.new.measure.row,
+            ledger.headers.get("整改时限", "整改时限"),
+            f"整改时限由“{row.before}”调整为“{row.after}”（{row.note}，与上次的台账 {old_path.name} 相比）",
+            "推迟时限须有依据，请在备注中写明；如属误填请改回原时限",
+        )
+        for row in progress.rows
+        if row.change is Change.DEADLINE_MOVED and row.new is not None
+    ]
+    old_issuer = old_ledger.info.issuer if old_ledger.info else ""
+    how = (
+        f"按序号与措施相同匹配{progress.matched_same}项，按文字相近匹配{progress.matched_similar}项，"
+        f"新增{progress.count(Change.ADDED)}项，删除{progress.count(Change.REMOVED)}项"
+    )
+    if old_issuer and issuer and old_issuer != issuer:
+        findings.append(
+            Finding(
+                Level.WARNING,
+                sheet,
+                None,
+                "",
+                f"上次的台账 {old_path.name} 的发文机关是“{old_issuer}”，与本台账的“{issuer}”不同（{how}）",
+                "请确认 --since 指定的是本单位上次的台账",
+            )
+        )
+    else:
+        where = f"（{paired}配对）" if paired else ""
+        findings.append(
+            Finding(Level.HINT, sheet, None, "", f"与上次的台账 {old_path.name}{where} 相比：{how}", "无需处理")
+        )
+    return progress, findings
+
+
+def _date_of(raw: RawWorkbook, path: Path) -> date:
+    """The day an earlier copy stood for: its 发文日期 when filled in, else the day the file was last saved."""
+    from rectification.core.dates import DateError, read_date
+
+    try:
+        written = read_date(raw.info.get("发文日期", (0, None))[1], raw.epoch)
+    except DateError:
+        written = None
+    return written or date.fromtimestamp(path.stat().st_mtime)

@@ -1,0 +1,310 @@
+"""The command line: options in, a Request to the front door, the result printed, an exit code out.
+
+Every error the package raises is a RectificationError carrying its exit code and Chinese message: mapped here, in
+one place. Anything else is a bug: a sentence for the user, the traceback in a log for the maintainer.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import unicodedata
+from contextlib import suppress
+from datetime import date
+from pathlib import Path
+
+import click
+
+from rectification.cli.console import DescribedArgument, safe_streams
+from rectification.core.errors import EXIT_OK, EXIT_UNUSABLE, RectificationError
+
+HERE = Path(__file__).resolve().parents[2]
+DEFAULT_LEDGER = HERE / "workbook_template.xlsx"
+DEFAULT_OUT = HERE / "output"
+DEFAULT_MAIL_CONFIG = HERE / "mail.ini"
+
+
+class ChineseCommand(click.Command):
+    """A click command whose usage errors and help headings speak Chinese."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        _stop_on_terminate()
+        with safe_streams():  # every message below passes one filter: no terminal escapes, no encoding errors
+            try:
+                code = super().main(args, prog_name, standalone_mode=False, **extra)
+            except click.UsageError as error:
+                click.echo(f"命令行参数有误：{_usage_error_text(error)}", err=True)
+                click.echo("运行 python generate.py --help 查看用法。", err=True)
+                sys.exit(EXIT_UNUSABLE)
+            except click.Abort:
+                click.echo("已取消。", err=True)
+                sys.exit(EXIT_UNUSABLE)
+            sys.exit(code or EXIT_OK)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[台账.xlsx] [选项]", prefix="用法：")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        params = self.get_params(ctx)
+        records = [(isinstance(p, click.Argument), p.get_help_record(ctx)) for p in params]
+        arguments = [r for is_argument, r in records if is_argument and r]
+        rows = [r for is_argument, r in records if not is_argument and r]
+        width = max(_display_width(name) for name, _ in arguments + rows) + 2
+        for heading, lines in (("参数：", arguments), ("选项：", rows)):
+            formatter.write_paragraph()
+            formatter.write(f"{heading}\n")
+            for name, text in lines:  # click pads by len(); CJK characters are two columns wide
+                formatter.write(f"  {name}{' ' * (width - _display_width(name))}{text}\n")
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (a closed terminal, kill) stops like Ctrl+C: half-written temporary files are removed on the way out."""
+    import signal
+
+    def stop(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM"):
+        with suppress(ValueError):  # not the main thread (an embedding caller): leave its handlers alone
+            signal.signal(signal.SIGTERM, stop)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _usage_error_text(error: click.UsageError) -> str:
+    if isinstance(error, click.NoSuchOption):
+        return f"没有 {error.option_name} 这个选项"
+    if isinstance(error, click.BadParameter):
+        name = error.param.get_error_hint(error.ctx) if error.param and error.ctx else "参数"
+        return f"{name} 的值无效（{error.message}）"
+    if isinstance(error, click.MissingParameter):
+        return "缺少必需的参数"
+    if "Got unexpected extra argument" in error.message:
+        return "多余的参数（一次只能指定一个台账文件）"
+    return error.message
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    from rectification.core.dates import DateError, as_date
+
+    try:
+        parsed = as_date(value)
+    except DateError:
+        parsed = None
+    if parsed is None:
+        raise click.BadParameter(f"“{value}”不是日期，请写作 2025-12-11")
+    return parsed
+
+
+def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int:
+    from rectification.app.request import MAX_WARN_DAYS, parse_warn_days
+
+    days = parse_warn_days(value)
+    if days is None:
+        raise click.BadParameter(f"“{value}”不是 0 到 {MAX_WARN_DAYS} 之间的天数")
+    return days
+
+
+@click.command(
+    cls=ChineseCommand,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.argument(
+    "ledger",
+    cls=DescribedArgument,
+    metavar="台账.xlsx",
+    description="要读取的整改台账（Excel .xlsx 文件；默认：本程序旁的 workbook_template.xlsx）。",
+    required=False,
+    type=click.Path(path_type=Path),
+    default=DEFAULT_LEDGER,
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    metavar="文件夹",
+    help="输出文件夹（默认：本程序旁的 output 文件夹）。",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    callback=_as_of,
+    help="统计日期：按这一天判断是否逾期（默认：今天）。",
+)
+@click.option(
+    "--warn-days", default="10", type=str, callback=_warn_days, metavar="天数", help="到期前多少天亮黄灯（默认：10）。"
+)
+@click.option("--strict", is_flag=True, help="严格模式：有警告也不生成通报。")
+@click.option("--check-only", is_flag=True, help="只检查台账、生成汇总表，不生成通报。")
+@click.option(
+    "--remind",
+    is_flag=True,
+    help="为有红灯、黄灯措施的每个责任部门（或责任领导）生成督办提醒函（输出文件夹/督办/），汇总表增加“督办清单”；"
+    "与 --eml、--send 同用时按“人员名单”的邮箱生成邮件草稿或发送。",
+)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF 版通报。")
+@click.option("--eml", is_flag=True, help="同时生成邮件草稿（.eml，附通报；收件人、抄送取自“基本信息”）。")
+@click.option("--send", is_flag=True, help="按邮件设置文件发送通报（密码取自环境变量或运行时输入）。")
+@click.option(
+    "--mail-config",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_MAIL_CONFIG,
+    metavar="文件",
+    help="邮件设置文件（默认：本程序旁的 mail.ini）。",
+)
+@click.option(
+    "--format",
+    "format_path",
+    type=click.Path(path_type=Path),
+    metavar="工作簿",
+    help="通报格式取自该工作簿的“通报格式”工作表（台账自带“通报格式”的以台账为准）。",
+)
+@click.option(
+    "--since",
+    "since_path",
+    type=click.Path(path_type=Path),
+    metavar="台账",
+    help="与上次报送的台账比较（批量模式为上次各单位台账的文件夹）：汇总表增加“进展对比”，推迟整改时限的给出警告。",
+)
+@click.option(
+    "--batch",
+    "batch_dir",
+    type=click.Path(path_type=Path),
+    metavar="文件夹",
+    help="批量处理文件夹中的全部台账：每个单位输出到“输出文件夹/发文机关/”，另生成各单位汇总表和本轮汇总通报。",
+)
+@click.option(
+    "--window",
+    is_flag=True,
+    help="打开窗口：用鼠标选择台账和各项选项（双击 generate.bat 即打开）；给出的台账或文件夹预先选好。",
+)
+@click.help_option("-h", "--help", help="显示本帮助并退出。")
+def cli(
+    ledger: Path,
+    out_dir: Path,
+    as_of: date,
+    warn_days: int,
+    strict: bool,
+    check_only: bool,
+    remind: bool,
+    pdf: bool,
+    eml: bool,
+    send: bool,
+    mail_config: Path,
+    format_path: Path | None = None,
+    since_path: Path | None = None,
+    batch_dir: Path | None = None,
+    window: bool = False,
+) -> int:
+    """读取巡察整改台账（默认为 workbook_template.xlsx），检查责任人、整改时限和整改状态，生成 GB/T 9704 版式的整改进展情况通报（.docx）和汇总表（文件名含“汇总”的 .xlsx）。
+
+    \b
+    示例：
+      python generate.py                          生成示例通报
+      python generate.py 我的台账.xlsx --out 输出
+      python generate.py 台账.xlsx --as-of 2025-12-11 --check-only
+      python generate.py --batch 各单位台账 --out 本轮通报    批量处理一轮巡察
+      python generate.py 台账.xlsx --format 本轮格式.xlsx      按另一工作簿的“通报格式”写通报
+      python generate.py 12月台账.xlsx --since 11月台账.xlsx   与上次报送的台账比较
+      python generate.py 台账.xlsx --remind --eml              督办提醒函及邮件草稿
+      python generate.py --window                           打开窗口（双击 generate.bat 也是）
+
+    \b
+    退出码：0 已生成（可能有警告）；1 台账有错误，未生成通报（汇总表的“检查结果”列出错误）；
+            2 文件无法使用（找不到、不是 Excel 工作簿、没有整改台账表、参数有误）；
+            3 通报已生成，但 PDF 或邮件未完成；4 程序组件不完整（删除 .venv 后重新运行）。
+    """
+    if window:
+        return run_window(click.get_current_context(), batch_dir or ledger, out_dir)
+    from rectification.app.jobs import Request
+
+    request = Request(
+        batch_dir or ledger,
+        out_dir,
+        as_of,
+        warn_days,
+        strict,
+        check_only,
+        format_path,
+        since_path,
+        remind,
+        pdf,
+        eml,
+        send,
+        mail_config,
+    )
+    if batch_dir is None:
+        return run_one(request)
+    gc.enable()  # generate.py pauses it while the modules load; the batch's workers inherit it
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT:
+        click.echo("命令行参数有误：--batch 与台账文件不能同时指定。", err=True)
+        return EXIT_UNUSABLE
+    return run_batch(request)
+
+
+def run_window(ctx: click.Context, source: Path, out_dir: Path) -> int:
+    """--window: the window, with a ledger or folder named on the command line preselected."""
+    from rectification.window import open_window
+
+    named = ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT or source != DEFAULT_LEDGER
+    out_named = ctx.get_parameter_source("out_dir") is not click.core.ParameterSource.DEFAULT
+    gc.enable()
+    try:
+        return open_window(HERE, source if named else None, out_dir if out_named else None)
+    except RectificationError as error:
+        click.echo(error.user_text(), err=True)
+        return error.exit_code
+
+
+def run_one(request) -> int:
+    """One ledger through the front door; the result printed; the exit code it implies."""
+    from rectification.app.jobs import generate
+    from rectification.cli.printing import ask_password, print_generated, stage_bar
+
+    try:
+        with stage_bar() as progress:
+            result = generate(request, progress=progress, ask_password=ask_password)
+        # One ledger, then the process ends: what the run made need never be walked by the garbage collector
+        # (a collection would visit every object: 0.8 s at 100,000 measures). generate.py paused it until now.
+        gc.freeze()
+        gc.enable()
+    except RectificationError as error:
+        click.echo(error.user_text(), err=True)
+        return error.exit_code
+    except Exception:  # last resort: the user gets a sentence, the maintainer the log
+        return crashed(request.out_dir, "抱歉，程序遇到了意外问题，未能完成。")
+    return print_generated(result, request.out_dir)
+
+
+def run_batch(request) -> int:
+    """A folder of ledgers through the front door; a line a ledger, the tally; the exit code it implies."""
+    from rectification.app.jobs import generate_batch
+    from rectification.cli.printing import batch_bar, print_batch
+
+    if request.pdf or request.eml or request.send:
+        click.echo("注意：批量模式不生成 PDF 和邮件（--pdf、--eml、--send 已忽略）。", err=True)
+    try:
+        with batch_bar() as progress:
+            batch = generate_batch(request, progress=progress)
+    except RectificationError as error:
+        click.echo(error.user_text(), err=True)
+        return error.exit_code
+    except Exception:  # last resort, as for one ledger: a sentence for the user, the log for the maintainer
+        return crashed(request.out_dir, "抱歉，批量处理时程序遇到了意外问题，未能完成。")
+    return print_batch(batch, request.source, request.out_dir)
+
+
+def crashed(out_dir: Path, sentence: str) -> int:
+    from rectification.cli.printing import echo_log
+    from rectification.files.logs import write_crash_log
+
+    click.echo(sentence, err=True)
+    echo_log(write_crash_log(out_dir), ask_to_send=True)
+    return EXIT_UNUSABLE

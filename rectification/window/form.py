@@ -1,0 +1,144 @@
+"""What the window's fields mean: the form as plain data, checked and turned into a Request for the front door.
+
+No tkinter here: the window fills a Form from its widgets, and the logic is tested without a display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+
+from rectification.analyse.analysis import DEFAULT_WARN_DAYS
+from rectification.app.request import MAX_WARN_DAYS, Request, parse_warn_days
+from rectification.core.dates import DateError, as_date
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A check box of the window: the Request field it sets, its label, and a line of help."""
+
+    field: str
+    label: str
+    help: str
+
+
+# What to make, beyond the notice and the summary (always made). A new option is one line here.
+CHOICES: tuple[Choice, ...] = (
+    Choice("check_only", "只检查，不生成通报", "只检查台账、生成汇总表"),
+    Choice("strict", "严格模式", "有警告也不生成通报"),
+    Choice("pdf", "PDF", "同时生成 PDF 版通报（用 Word、WPS 或 LibreOffice）"),
+    Choice("remind", "督办提醒函", "为有红灯、黄灯措施的部门生成督办提醒函"),
+    Choice("eml", "邮件草稿", "生成邮件草稿（.eml），双击即可在邮件程序中打开"),
+    Choice("send", "直接发送邮件", "按邮件设置发送；密码只在本次使用，不会保存"),
+)
+
+
+@dataclass(frozen=True)
+class Form:
+    """Every field of the window as text and ticks, exactly as the clerk left them."""
+
+    source: str = ""  # a ledger file, or a folder for a whole round
+    out_dir: str = ""
+    as_of: str = ""  # "" is today
+    warn_days: str = str(DEFAULT_WARN_DAYS)
+    since: str = ""  # the earlier ledger (a folder of them for a round)
+    format_path: str = ""  # a workbook whose 通报格式 sheet words the notice
+    mail_config: str = ""
+    check_only: bool = False
+    strict: bool = False
+    pdf: bool = False
+    remind: bool = False
+    eml: bool = False
+    send: bool = False
+
+    def ticked(self, name: str) -> bool:
+        return bool(getattr(self, name))
+
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A field the clerk must fix before anything runs: which one, and what to do."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """A checked form: the front door's request, and whether it is a whole round (a folder)."""
+
+    request: Request
+    batch: bool
+
+
+def to_job(form: Form, today: date | None = None) -> Job | list[Problem]:
+    """The form as a Request, or what is wrong with it, each problem naming its field in Chinese."""
+    problems: list[Problem] = []
+    source = Path(form.source.strip()) if form.source.strip() else None
+    if source is None:
+        problems.append(Problem("source", "请选择台账文件（或一轮巡察各单位台账所在的文件夹）"))
+    elif not source.exists():
+        problems.append(Problem("source", f"找不到 {source}，请重新选择台账文件或文件夹"))
+    out = form.out_dir.strip()
+    if not out:
+        problems.append(Problem("out_dir", "请选择输出文件夹"))
+    as_of = _day(form.as_of, today or date.today(), problems)
+    warn_days = _days(form.warn_days, problems)
+    since = _optional_path(form.since, "since", "上次的台账", problems)
+    format_path = _optional_path(form.format_path, "format_path", "通报格式工作簿", problems)
+    mail_config = _optional_path(form.mail_config, "mail_config", "邮件设置文件", problems) if form.send else None
+    if form.send and mail_config is None and not any(p.field == "mail_config" for p in problems):
+        problems.append(Problem("mail_config", "直接发送邮件需要邮件设置文件（mail.ini），请选择"))
+    batch = source is not None and source.is_dir()
+    if batch and since is not None and since.is_file():
+        problems.append(Problem("since", "整轮处理时，“上次的台账”应为上次各单位台账所在的文件夹"))
+    if not batch and since is not None and since.is_dir():
+        problems.append(Problem("since", "处理一个台账时，“上次的台账”应为上次报送的那一份台账文件"))
+    if problems or source is None or as_of is None or warn_days is None:
+        return problems
+    ticks = {c.field: form.ticked(c.field) for c in CHOICES}
+    request = Request(
+        source,
+        Path(out),
+        as_of,
+        warn_days,
+        format_path=format_path,
+        since_path=since,
+        mail_config=mail_config,
+        **ticks,
+    )
+    return Job(request, batch)
+
+
+def _day(text: str, today: date, problems: list[Problem]) -> date | None:
+    if not text.strip():
+        return today
+    try:
+        day = as_date(text.strip())
+    except DateError:
+        day = None
+    if day is None:
+        problems.append(Problem("as_of", f"统计日期“{text.strip()}”不是日期，请写作 2025-12-11"))
+    return day
+
+
+def _days(text: str, problems: list[Problem]) -> int | None:
+    days = parse_warn_days(text)
+    if days is None:
+        problems.append(Problem("warn_days", f"预警天数“{text.strip()}”应为 0 到 {MAX_WARN_DAYS} 之间的整数"))
+    return days
+
+
+def _optional_path(text: str, name: str, what: str, problems: list[Problem]) -> Path | None:
+    if not text.strip():
+        return None
+    path = Path(text.strip())
+    if not path.exists():
+        problems.append(Problem(name, f"找不到{what} {path}，请重新选择，或清空这一项"))
+        return None
+    return path
+
+
+FORM_FIELDS = tuple(f.name for f in fields(Form))
