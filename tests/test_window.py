@@ -178,7 +178,9 @@ def test_findings_are_coloured_and_shown_whole(window, tmp_path):
     pump(w.root, lambda: bool(w.table.rows))
     tree = w.table.tree
     first = tree.get_children()[0]
-    assert tree.item(first, "values")[:4] == ("错误", "整改台账", 5, "责任人") or tree.item(first, "values")[0] == "错误"
+    assert (
+        tree.item(first, "values")[:4] == ("错误", "整改台账", 5, "责任人") or tree.item(first, "values")[0] == "错误"
+    )
     assert "error" in tree.item(first, "tags")
     assert w.status.get().startswith("台账有错误，未生成通报")
     assert not list((tmp_path / "out").glob("*.docx"))
@@ -197,7 +199,10 @@ def test_a_folder_runs_the_whole_round(window, tmp_path):
     w.run()
     pump(w.root, lambda: bool(w.table.rows))
     assert w.status.get() == "共2个台账：已处理1个，有错误1个，无法读取0个。"
-    assert [(r.sheet, r.level) for r in w.table.rows] == [("中共某某区某某局党组", "错误"), ("中共某某区某某局党组", "完成")]
+    assert [(r.sheet, r.level) for r in w.table.rows] == [
+        ("中共某某区某某局党组", "错误"),
+        ("中共某某区某某局党组", "完成"),
+    ]
     assert list((tmp_path / "out").glob("各单位整改进展汇总_*.xlsx"))
 
 
@@ -265,3 +270,23 @@ def test_the_password_is_used_once_and_never_saved(window, tmp_path, ledger_path
     assert all("s3cret" not in r.text for r in w.table.rows)
     book = openpyxl.load_workbook(next((tmp_path / "out").glob("*_汇总.xlsx")))
     assert book.sheetnames[0]
+
+
+def test_tab_reaches_every_field_in_reading_order(window, tmp_path, ledger_path):
+    """Keyboard alone: Tab from the ledger field passes every path, date, choice and the 生成 button, in order."""
+    w = window(Form(source=str(ledger_path), out_dir=str(tmp_path / "out")))
+    w.root.update()
+    order, widget = [], w.rows[0].entry
+    for _ in range(60):
+        order.append(widget)
+        widget = widget.tk_focusNext()
+        if widget is None or widget is w.rows[0].entry:
+            break
+    names = [str(x) for x in order]
+    entries = [str(row.entry) for row in w.rows]
+    assert [names.index(e) for e in entries] == sorted(names.index(e) for e in entries)
+    assert str(w.as_of_entry) in names and str(w.run_button) in names
+    boxes = [n for n in names if "checkbutton" in n]
+    assert len(boxes) == 6
+    assert names.index(entries[-1]) < names.index(str(w.as_of_entry)) < names.index(boxes[0])
+    assert names.index(boxes[-1]) < names.index(str(w.run_button))

@@ -68,13 +68,13 @@ def options_for(request: Request, batch: bool = False) -> Options:
 
 def read_format(path: Path) -> FormatSource:
     from rectification.read.reader import WorkbookUnusable, read_format_pairs
-    from rectification.settings import FormatSource, format_rows
+    from rectification.settings import FormatSource
 
     try:
         sheet, pairs = read_format_pairs(path)
     except WorkbookUnusable as error:
         raise FormatUnusable(error.message) from None
-    return FormatSource(f"{path.name}：{sheet}", tuple(format_rows(pairs)))
+    return FormatSource.read(f"{path.name}：{sheet}", pairs)
 
 
 def since_for(path: Path, batch: bool) -> Since:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 import unicodedata
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
@@ -256,11 +257,11 @@ def run_window(ctx: click.Context, source: Path, out_dir: Path) -> int:
     named = ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT or source != DEFAULT_LEDGER
     out_named = ctx.get_parameter_source("out_dir") is not click.core.ParameterSource.DEFAULT
     gc.enable()
-    try:
-        return open_window(HERE, source if named else None, out_dir if out_named else None)
-    except RectificationError as error:
-        click.echo(error.user_text(), err=True)
-        return error.exit_code
+    return guarded(
+        lambda: open_window(HERE, source if named else None, out_dir if out_named else None),
+        out_dir,
+        "抱歉，窗口遇到了意外问题，已关闭。",
+    )
 
 
 def run_one(request) -> int:
@@ -268,19 +269,16 @@ def run_one(request) -> int:
     from rectification.app.jobs import generate
     from rectification.cli.printing import ask_password, print_generated, stage_bar
 
-    try:
+    def job() -> int:
         with stage_bar() as progress:
             result = generate(request, progress=progress, ask_password=ask_password)
         # One ledger, then the process ends: what the run made need never be walked by the garbage collector
         # (a collection would visit every object: 0.8 s at 100,000 measures). generate.py paused it until now.
         gc.freeze()
         gc.enable()
-    except RectificationError as error:
-        click.echo(error.user_text(), err=True)
-        return error.exit_code
-    except Exception:  # last resort: the user gets a sentence, the maintainer the log
-        return crashed(request.out_dir, "抱歉，程序遇到了意外问题，未能完成。")
-    return print_generated(result, request.out_dir)
+        return print_generated(result, request.out_dir)
+
+    return guarded(job, request.out_dir, "抱歉，程序遇到了意外问题，未能完成。")
 
 
 def run_batch(request) -> int:
@@ -290,15 +288,25 @@ def run_batch(request) -> int:
 
     if request.pdf or request.eml or request.send:
         click.echo("注意：批量模式不生成 PDF 和邮件（--pdf、--eml、--send 已忽略）。", err=True)
-    try:
+
+    def job() -> int:
         with batch_bar() as progress:
             batch = generate_batch(request, progress=progress)
+        return print_batch(batch, request.source, request.out_dir)
+
+    return guarded(job, request.out_dir, "抱歉，批量处理时程序遇到了意外问题，未能完成。")
+
+
+def guarded(job: Callable[[], int], out_dir: Path, crash_sentence: str) -> int:
+    """The one place where errors become what the user reads and the exit code: a RectificationError says its own
+    message and code; anything else is a bug — a sentence for the user, the traceback in a log for the maintainer."""
+    try:
+        return job()
     except RectificationError as error:
         click.echo(error.user_text(), err=True)
         return error.exit_code
-    except Exception:  # last resort, as for one ledger: a sentence for the user, the log for the maintainer
-        return crashed(request.out_dir, "抱歉，批量处理时程序遇到了意外问题，未能完成。")
-    return print_batch(batch, request.source, request.out_dir)
+    except Exception:
+        return crashed(out_dir, crash_sentence)
 
 
 def crashed(out_dir: Path, sentence: str) -> int:

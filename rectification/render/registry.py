@@ -101,7 +101,9 @@ ROUND_RENDERERS: tuple[Renderer[Round], ...] = (
 
 def render_round(round_: Round) -> tuple[Output, ...]:
     """The round's outputs, every one rendered before any is written."""
-    return tuple(Output(r.key, name, data) for r in ROUND_RENDERERS if r.wanted(round_) for name, data in r.render(round_))
+    return tuple(
+        Output(r.key, name, data) for r in ROUND_RENDERERS if r.wanted(round_) for name, data in r.render(round_)
+    )
 
 
 def render_one(report: Report, key: str) -> tuple[Output, ...]:

@@ -56,7 +56,6 @@ class Form:
         return bool(getattr(self, name))
 
 
-
 @dataclass(frozen=True)
 class Problem:
     """A field the clerk must fix before anything runs: which one, and what to do."""

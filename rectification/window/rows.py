@@ -55,7 +55,9 @@ def generated_rows(result: Generated) -> list[TableRow]:
         TableRow("警告", "", "", "", f"{earlier.name} 是以前生成的{label}，本次没有更新，请勿误用", WARNING)
         for label, earlier in saved.stale
     ]
-    rows += [TableRow("错误" if n.error else "提示", "", "", "", n.text, ERROR if n.error else HINT) for n in result.notes]
+    rows += [
+        TableRow("错误" if n.error else "提示", "", "", "", n.text, ERROR if n.error else HINT) for n in result.notes
+    ]
     return rows
 
 
@@ -95,7 +97,9 @@ def batch_rows(batch: BatchResult) -> list[TableRow]:
             rows.append(TableRow("警告" if warnings else "完成", name, "", "", text, WARNING if warnings else DONE))
     rows += [TableRow("提示", "", "", "", f"已跳过 {s.path.name}：{s.reason}", HINT) for s in batch.skipped]
     rows += [
-        TableRow(f.level.value, f.sheet, str(f.row) if f.row else "", f.column, f"{f.message} —— {f.hint}", TAGS[f.level])
+        TableRow(
+            f.level.value, f.sheet, str(f.row) if f.row else "", f.column, f"{f.message} —— {f.hint}", TAGS[f.level]
+        )
         for f in batch.round_findings
     ]
     return rows
