@@ -268,6 +268,9 @@ def job(kind: str, ledger: str, out: str) -> None:
 
         options = Options(as_of=AS_OF)
         if kind.startswith("since:"):
+            import rapidfuzz.fuzz  # noqa: F401  (imports excluded, as for the plain job)
+            import rapidfuzz.process  # noqa: F401
+
             import rectification.analyse.compare  # noqa: F401
 
             options = Options(as_of=AS_OF, since=Since(single=Path(kind.split(":", 1)[1])))
