@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rectification.analyse.report import Options, Report, Since
 from rectification.app.follow_up import Note
-from rectification.app.request import AskPassword, Checkpoint, OnProgress, Request
+from rectification.app.request import AskPassword, Checkpoint, MergeRequest, OnProgress, Request
 from rectification.core.errors import (
     EXIT_DELIVERY,
     EXIT_LEDGER_ERRORS,
@@ -63,6 +63,7 @@ def options_for(request: Request, batch: bool = False) -> Options:
         since,
         request.remind,
         mail if request.remind else "",
+        merge=request.merge if isinstance(request, MergeRequest) else None,
     )
 
 

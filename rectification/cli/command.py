@@ -181,6 +181,26 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     help="批量处理文件夹中的全部台账：每个单位输出到“输出文件夹/发文机关/”，另生成各单位汇总表和本轮汇总通报。",
 )
 @click.option(
+    "--split",
+    "split_by",
+    type=click.Choice(["部门", "领导"]),
+    is_flag=False,
+    flag_value="部门",
+    default=None,
+    metavar="[部门|领导]",
+    help="把台账拆成每个责任部门（或“--split 领导”：每个责任领导）一份填报表（输出文件夹/填报/），"
+    "“人员名单”有邮箱的另生成邮件草稿；各部门只能填写整改状态、完成时间、整改进展、佐证材料。",
+)
+@click.option(
+    "--merge",
+    "merge_from",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    metavar="文件夹或文件",
+    help="把各部门交回的填报表合并进台账：在原台账旁生成“台账名_合并_统计日期.xlsx”（原台账不改），"
+    "再按它生成通报和汇总表（“合并情况”工作表列出每处未并入的内容）。可写多次 --merge 指定多个文件。",
+)
+@click.option(
     "--window",
     is_flag=True,
     help="打开窗口：用鼠标选择台账和各项选项（双击 generate.bat 即打开）；给出的台账或文件夹预先选好。",
@@ -201,6 +221,8 @@ def cli(
     format_path: Path | None = None,
     since_path: Path | None = None,
     batch_dir: Path | None = None,
+    split_by: str | None = None,
+    merge_from: tuple[Path, ...] = (),
     window: bool = False,
 ) -> int:
     """读取巡察整改台账（默认为 workbook_template.xlsx），检查责任人、整改时限和整改状态，生成 GB/T 9704 版式的整改进展情况通报（.docx）和汇总表（文件名含“汇总”的 .xlsx）。
@@ -214,6 +236,8 @@ def cli(
       python generate.py 台账.xlsx --format 本轮格式.xlsx      按另一工作簿的“通报格式”写通报
       python generate.py 12月台账.xlsx --since 11月台账.xlsx   与上次报送的台账比较
       python generate.py 台账.xlsx --remind --eml              督办提醒函及邮件草稿
+      python generate.py 台账.xlsx --split                     每个责任部门一份填报表
+      python generate.py 台账.xlsx --merge 交回的填报表         合并各部门交回的填报表，再生成通报
       python generate.py --window                           打开窗口（双击 generate.bat 也是）
 
     \b
@@ -240,6 +264,8 @@ def cli(
         send,
         mail_config,
     )
+    if split_by or merge_from:
+        return _departments(request, batch_dir, split_by, merge_from)
     if batch_dir is None:
         return run_one(request)
     gc.enable()  # generate.py pauses it while the modules load; the batch's workers inherit it
@@ -248,6 +274,32 @@ def cli(
         click.echo("命令行参数有误：--batch 与台账文件不能同时指定。", err=True)
         return EXIT_UNUSABLE
     return run_batch(request)
+
+
+def _departments(request, batch_dir: Path | None, split_by: str | None, merge_from: tuple[Path, ...]) -> int:
+    """--split or --merge: the job's lines printed, errors mapped by guarded() as for any job."""
+    from rectification.cli.departments import merge_and_print, split_and_print
+
+    if batch_dir is not None or (split_by and merge_from):
+        click.echo("命令行参数有误：--split、--merge、--batch 一次只能用一个。", err=True)
+        return EXIT_UNUSABLE
+    ledger_named = click.get_current_context().get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT
+    if merge_from and not ledger_named:  # the new ledger goes beside the one named: never beside the example
+        click.echo(
+            "命令行参数有误：请指定要合并进的台账，如 python generate.py 台账.xlsx --merge 收回的填报表", err=True
+        )
+        return EXIT_UNUSABLE
+    if split_by:
+        return guarded(
+            lambda: split_and_print(request, split_by),
+            request.out_dir,
+            "抱歉，拆分台账时程序遇到了意外问题，未能完成。",
+        )
+    return guarded(
+        lambda: merge_and_print(request, merge_from),
+        request.out_dir,
+        "抱歉，合并填报表时程序遇到了意外问题，未能完成。",
+    )
 
 
 def run_window(ctx: click.Context, source: Path, out_dir: Path) -> int:
