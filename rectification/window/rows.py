@@ -9,6 +9,7 @@ from rectification.core.model import Level, Verdict
 
 if TYPE_CHECKING:
     from rectification.app.batch import BatchResult
+    from rectification.app.departments import MergeResult, SplitResult
     from rectification.app.jobs import Generated
 
 ERROR, WARNING, HINT, DONE = "error", "warning", "hint", "done"  # the table's row tags (colours)
@@ -111,3 +112,31 @@ def batch_status(batch: BatchResult) -> str:
     if not total:
         return "文件夹中没有 .xlsx 台账。"
     return f"共{total}个台账：已处理{total - unreadable - blocked}个，有错误{blocked}个，无法读取{unreadable}个。"
+
+
+def split_rows(result: SplitResult) -> list[TableRow]:
+    """What a split said, a row a line (a line starting 注意 is something to act on), then the files written."""
+    rows = [
+        TableRow(
+            "注意" if line.startswith("注意") else "完成",
+            "拆分",
+            "",
+            "",
+            line,
+            WARNING if line.startswith("注意") else DONE,
+        )
+        for line in result.lines
+    ]
+    return rows + [TableRow("文件", "", "", "", str(path), DONE) for path in result.written]
+
+
+def merge_rows(result: MergeResult) -> list[TableRow]:
+    """Each department's merge, every value not taken (yellow, with its reason), then the merged ledger's own rows."""
+    from rectification.app.departments import group_lines, problem_text
+
+    plan = result.plan
+    rows = [TableRow("完成", "合并", "", "", line, DONE) for line in (group_lines(plan) if plan else result.lines)]
+    rows += [TableRow("警告", "合并", "", "", problem_text(p), WARNING) for p in (plan.problems if plan else ())]
+    if result.merged_ledger is not None:
+        rows.append(TableRow("文件", "", "", "", f"合并后的台账：{result.merged_ledger}（原台账未改动）", DONE))
+    return rows + (generated_rows(result.generated) if result.generated is not None else [])
