@@ -15,7 +15,9 @@ if __name__ == "__main__":  # a half-installed .venv exits 4, not 1 ("the ledger
     gc.disable()
     from importlib.util import find_spec
 
-    if missing := [m for m in ("click", "docx", "openpyxl", "python_calamine", "xlsxwriter") if not find_spec(m)]:
+    if missing := [
+        m for m in ("click", "docx", "openpyxl", "python_calamine", "rapidfuzz", "xlsxwriter") if not find_spec(m)
+    ]:
         print(
             f"程序组件不完整（缺少 {'、'.join(missing)}）。请删除 .venv 文件夹后重新双击运行 generate.bat。",
             file=sys.stderr,

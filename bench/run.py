@@ -8,9 +8,11 @@ the table gives each case's median, and each ratio the median of the rounds' own
 
 Cases: `generate.py --help`; the example ledger (workbook_template.xlsx); 1,000, 10,000 and 100,000 measures
 (200, 2,000 and 20,000 problems of 5 measures); the baseline at 10,000; `--batch` over 100 and 1,000 copies of
-the example ledger; two floors at 10,000 measures: reading the workbook with python-calamine alone, and
-writing the summary's number of cells with the summary's writer (xlsx_tables) alone; and --split / --merge of a
-10,000-measure ledger among 40 departments (bench/departments.py).
+the example ledger; a 100,000-measure ledger as openpyxl writes it (inline strings, every Chinese character a
+&#NNNNN; reference, longer texts: a 138 MB sheet); `--since` at 10,000 measures against the 10,000-measure
+ledger with every 整改措施 reworded; two floors at 10,000 measures: reading the workbook with python-calamine
+alone, and writing the summary's number of cells with the summary's writer (xlsx_tables) alone; and --split /
+--merge of a 10,000-measure ledger among 40 departments (bench/departments.py).
 """
 
 from __future__ import annotations
@@ -65,29 +67,30 @@ INFO = {
     "下一步工作安排": "一是继续抓好整改。\n二是建立长效机制。",
 }
 STATES = ("已完成", "已完成", "正在推进", "长期坚持", "未启动")
+DETAIL = "对照问题清单逐项研究，明确了责任分工和完成时限，形成了阶段性成果，下一步将持续跟踪问效、巩固提升。"
 
 
 # -- ledgers ------------------------------------------------------------------------------------
 
 
-def build_ledger(path: Path, problems: int, per_problem: int = 5, departments: int = 13) -> Path:
-    """A ledger as Excel writes one (shared strings, date cells): problems × per_problem measures.
+def ledger_rows(
+    problems: int, per_problem: int = 5, reworded: bool = False, detailed: bool = False, departments: int = 13
+):
+    """The rows of a ledger of problems × per_problem measures, as {column: value}.
 
     Every status appears; some measures are overdue (red), so the checks and the late-items sheets have work.
-    Problem columns are filled on a problem's first row only, as many units leave them.
+    Problem columns are filled on a problem's first row only, as many units leave them. reworded: every 整改措施
+    written differently, as after a unit rewrote its ledger. detailed: longer texts (a 问题具体表现, fuller
+    progress), as the 139 MB openpyxl-written ledger of issue 25 had.
     """
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("整改台账")
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, HEADER)
-    row = 1
     for p in range(1, problems + 1):
         for k in range(per_problem):
             status, month = STATES[(p + k) % 5], 1 + (p + k) % 12
+            text = f"措施{k + 1}：制定学习计划并开展专题研讨，建立健全长效机制"
+            if reworded:
+                text = f"第{p}项问题措施{k + 1}：进一步制定学习计划，开展专题研讨并健全长效机制"
             values = {
-                "整改措施": f"措施{k + 1}：制定学习计划并开展专题研讨，建立健全长效机制",
+                "整改措施": text,
                 "责任领导": f"领导{p % 7}",
                 "责任部门": f"部门{p % departments}",
                 "责任人": f"责任人{p % 29}",
@@ -105,13 +108,30 @@ def build_ledger(path: Path, problems: int, per_problem: int = 5, departments: i
                     "问题类别": f"（{'一二三四'[p % 4]}）方面问题",
                     "问题": f"第{p}个问题：学习贯彻不够深入",
                 }
-            for column, name in enumerate(HEADER):
-                value = values.get(name)
-                if isinstance(value, datetime):
-                    sheet.write_datetime(row, column, value, day)
-                elif value not in (None, ""):
-                    sheet.write(row, column, value)
-            row += 1
+            if detailed:
+                values["整改进展"] = f"{values['整改进展']}{DETAIL}" if values["整改进展"] else ""
+                if k == 0:
+                    values["问题具体表现"] = f"第{p}个问题的具体表现：{DETAIL}"
+            yield values
+
+
+def build_ledger(
+    path: Path, problems: int, per_problem: int = 5, reworded: bool = False, departments: int = 13
+) -> Path:
+    """A ledger as Excel writes one (shared strings, date cells): problems × per_problem measures (ledger_rows)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("整改台账")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, HEADER)
+    for row, values in enumerate(ledger_rows(problems, per_problem, reworded, departments=departments), 1):
+        for column, name in enumerate(HEADER):
+            value = values.get(name)
+            if isinstance(value, datetime):
+                sheet.write_datetime(row, column, value, day)
+            elif value not in (None, ""):
+                sheet.write(row, column, value)
     info = book.add_worksheet("基本信息")
     info.write_row(0, 0, ["项目", "内容"])
     for r, (key, value) in enumerate(INFO.items(), 1):
@@ -121,6 +141,33 @@ def build_ledger(path: Path, problems: int, per_problem: int = 5, departments: i
         else:
             info.write(r, 1, value)
     book.close()
+    return path
+
+
+def build_ledger_openpyxl(path: Path, problems: int) -> Path:
+    """The same ledger as openpyxl writes it: inline strings, every Chinese character a &#NNNNN; reference."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("整改台账")
+    sheet.append(HEADER)
+    for values in ledger_rows(problems, detailed=True):
+        row = []
+        for name in HEADER:
+            value = values.get(name)
+            if isinstance(value, datetime):
+                cell = WriteOnlyCell(sheet, value)
+                cell.number_format = "yyyy-mm-dd"
+                row.append(cell)
+            else:
+                row.append(value if value != "" else None)
+        sheet.append(row)
+    info = book.create_sheet("基本信息")
+    info.append(["项目", "内容"])
+    for key, value in INFO.items():
+        info.append([key, value])
+    book.save(path)
     return path
 
 
@@ -170,6 +217,8 @@ def build_all(work: Path) -> None:
         large = pool.submit(build_ledger, work / "100000.xlsx", 20_000)
         build_ledger(work / "1000.xlsx", 200)
         build_ledger(work / "10000.xlsx", 2_000)
+        build_ledger(work / "10000-reworded.xlsx", 2_000, reworded=True)
+        openpyxl_built = pool.submit(build_ledger_openpyxl, work / "100000-openpyxl.xlsx", 20_000)
         build_round(work / "round100", 100)
         build_round(work / "round1000", 1_000)
         (work / "cells.json").write_text(json.dumps(summary_cells(work / "10000.xlsx")))
@@ -178,6 +227,7 @@ def build_all(work: Path) -> None:
         (work / "departments").mkdir()
         build_departments(work / "departments")
         large.result()
+        openpyxl_built.result()
 
 
 # -- one measurement ----------------------------------------------------------------------------
@@ -216,18 +266,26 @@ def job(kind: str, ledger: str, out: str) -> None:
         write_table(book.add_worksheet("表"), styles, columns, rows, filtered=True)
         book.close()
         Path(out).write_bytes(buffer.getvalue())
-    else:
+    else:  # "ours", or "since:<earlier ledger>" (--since against it)
         import rectification.read.reader  # noqa: F401
         import rectification.records.records  # noqa: F401
         import rectification.render.docx_writer  # noqa: F401  (the imports a run needs, outside the timing)
         import rectification.render.summary  # noqa: F401
-        from rectification.analyse.report import Options
+        from rectification.analyse.report import Options, Since
         from rectification.app.pipeline import run
         from rectification.files.write import save_report
 
+        options = Options(as_of=AS_OF)
+        if kind.startswith("since:"):
+            import rapidfuzz.fuzz  # noqa: F401  (imports excluded, as for the plain job)
+            import rapidfuzz.process  # noqa: F401
+
+            import rectification.analyse.compare  # noqa: F401
+
+            options = Options(as_of=AS_OF, since=Since(single=Path(kind.split(":", 1)[1])))
         marks: list[float] = []
         start = time.perf_counter()
-        report = run(Path(ledger), Options(as_of=AS_OF), progress=lambda share: marks.append(time.perf_counter()))
+        report = run(Path(ledger), options, progress=lambda share: marks.append(time.perf_counter()))
         gc.freeze()  # as generate.py does after its one run
         save_report(report, Path(out))
         end = time.perf_counter()
@@ -329,6 +387,15 @@ def main() -> None:
             "ours_10k": ours("10000.xlsx"),
             "baseline_10k": [py, me, "--job", "baseline", str(work / "10000.xlsx"), str(work / "o-base")],
             "cli_10k": [py, gen, str(work / "10000.xlsx"), "--out", str(work / "o-cli"), *as_of],
+            "since_10k": [
+                py,
+                me,
+                "--job",
+                f"since:{work / '10000.xlsx'}",
+                str(work / "10000-reworded.xlsx"),
+                str(work / "o-since"),
+            ],
+            "openpyxl_100k": [py, gen, str(work / "100000-openpyxl.xlsx"), "--out", str(work / "o-opx"), *as_of],
             "read_floor": [py, me, "--job", "read-floor", str(work / "10000.xlsx"), "-"],
             "write_floor": [py, me, "--job", "write-floor", str(cells), str(work / "floor.xlsx")],
             "batch_100": batch("round100"),
@@ -370,6 +437,7 @@ def main() -> None:
     speedup_cold = paired("baseline_10k", "cold", "cli_10k", "cold")
     growth = paired("ours_100k", "job", "ours_10k", "job")
     flat = paired("batch_1000", "rss", "batch_100", "rss")
+    since = paired("since_10k", "job", "ours_10k", "job")
     lines = [
         f"Machine: {machine()}. {date.today().isoformat()}, median of {args.runs} runs, each a fresh process; "
         f"load average {' → '.join(loads)} (the machine is shared: the other cores' work shows in every figure).",
@@ -398,6 +466,15 @@ def main() -> None:
         stage_grown("… notice", "notice"),
         stage_grown("… summary workbook", "summary"),
         row("100,000 measures, cold process", "ours_100k", "cold", "≤ 10 s, ≤ 400 MB", 10, 400),
+        row(
+            "100,000 measures written by openpyxl (inline strings, 138 MB sheet), cold",
+            "openpyxl_100k",
+            "cold",
+            "≤ 10 s, ≤ 400 MB",
+            10,
+            400,
+        ),
+        row("10,000 measures `--since` 10,000 all reworded, job", "since_10k", "job"),
         row("batch of 100 example ledgers, `--batch`, cold", "batch_100", "cold", "≤ 2 s", 2),
         row("batch of 1,000 example ledgers, `--batch`, cold", "batch_1000", "cold", "≤ 12 s", 12),
         row(
@@ -430,6 +507,8 @@ def main() -> None:
         f"| 100,000 ÷ 10,000 measures, job | {growth:.1f}× | ≤ 10× | {'yes' if growth <= 10 else '**no**'} |",
         f"| batch of 1,000 ÷ batch of 100, peak RSS | {flat:.2f}× | ≤ 1.25× (flat) | "
         f"{'yes' if flat <= 1.25 else '**no**'} |",
+        f"| `--since` all reworded ÷ plain, 10,000 measures, job | {since:.2f}× | ≤ 2× | "
+        f"{'yes' if since <= 2 else '**no**'} |",
     ]
     table = "\n".join(lines)
     print(table)

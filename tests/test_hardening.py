@@ -647,7 +647,7 @@ def test_an_overlong_server_name_is_explained(tmp_path):
 
 
 def test_an_overlong_header_line_is_a_mail_error_not_an_assert():
-    with pytest.raises(MailError, match="超过 998 个字符"):
+    with pytest.raises(MailError, match="过长（1,005 个字符，最多 254 个）"):
         build_message("标题", "正文", [], [f"{'a' * 1000}@x.cn"])
 
 
@@ -855,3 +855,33 @@ def test_core_properties_name_the_issuer_and_the_real_time(run_cli, ledger_path)
     assert props.title.startswith(INFO["发文机关"])
     for moment in (props.created, props.modified):
         assert before <= moment.replace(tzinfo=None) <= datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# -- 20. budgets count what costs time and memory, not how a writer spells it ----------------------------------
+
+
+def openpyxl_rows(count: int, first_row: int = 5) -> bytes:
+    """Measures as openpyxl writes them: inline strings, each Chinese character a &#NNNNN; reference."""
+
+    def cell(column: str, row: int, text: str) -> bytes:
+        spelled = "".join(f"&#{ord(c)};" if ord(c) > 127 else c for c in text)
+        return f'<c r="{column}{row}" t="inlineStr"><is><t>{spelled}</t></is></c>'.encode()
+
+    progress = "对照问题清单逐项研究，明确了责任分工和完成时限，形成了阶段性成果，下一步将持续跟踪问效、巩固提升。" * 14
+    pieces = []
+    for row in range(first_row, first_row + count):
+        values = ["", "", "学习不深入", "", f"第{row}项措施：制定学习计划", "王明", "综合科", "李华"]  # from 序号 on
+        values += ["2025-09-30", "已完成", "2025-09-20", progress, "学习计划"]
+        cells = [cell(chr(65 + c), row, v) for c, v in enumerate(values) if v]
+        pieces.append(b'<row r="%d"><c r="A%d" t="n"><v>1</v></c>' % (row, row) + b"".join(cells) + b"</row>")
+    return b"".join(pieces)
+
+
+@pytest.mark.slow
+def test_a_ledger_written_by_openpyxl_is_budgeted_by_its_text_not_its_references(tmp_path):
+    """A sheet over 100 MB only because every character is spelled &#NNNNN; is read: its text is a third of that."""
+    path = append_to_sheet(write_ledger(tmp_path / "台账.xlsx"), openpyxl_rows(19_000))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo(SHEET).file_size > MAX_PART_BYTES
+    run = bounded(str(path), out_dir=tmp_path / "out")
+    assert_answered(run, 0, "已生成通报", "19003项措施")

@@ -69,7 +69,7 @@ def test_docx_renamed_xlsx(run_cli, tmp_path):
 def test_old_xls(run_cli, tmp_path):
     path = tmp_path / "台账.xlsx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
-    assert_refused(run_cli, path, "旧版 Excel 97-2003 文件（.xls）", "Excel 工作簿（*.xlsx）")
+    assert_refused(run_cli, path, "旧版 Excel 97-2003 文件（.xls），但无法读取：文件已损坏", "Excel 工作簿（*.xlsx）")
 
 
 def test_encrypted_workbook(run_cli, tmp_path):

@@ -243,6 +243,29 @@ def test_a_helper_that_keeps_the_output_open_does_not_keep_us_waiting(tmp_path):
     assert time.monotonic() - started < 15  # 1 s limit + at most END_WAIT_SECONDS, never the helper's 30 s
 
 
+HELPER_LEAVES_THE_GROUP = """setsid sh -c 'echo $$ > "{pid}.tmp"; mv "{pid}.tmp" "{pid}"; exec sleep 30' &
+while [ ! -s "{pid}" ]; do sleep 0.05; done
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("setsid"), reason="reads /proc")
+def test_a_helper_that_left_the_process_group_does_not_stay_running(tmp_path):
+    helper = tmp_path / "helper.pid"
+    soffice = fake_soffice(tmp_path, HELPER_LEAVES_THE_GROUP.format(pid=helper))
+    try:
+        with pytest.raises(PdfError, match="未能生成 PDF"):  # soffice exits at once, its helper lives on
+            docx_to_pdf(DEFAULT_TEMPLATE.read_bytes(), soffice=soffice, timeout=20)
+        pid = int(helper.read_text())
+        deadline = time.monotonic() + 5
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(pid)
+    finally:
+        if helper.exists():
+            with __import__("contextlib").suppress(ProcessLookupError, ValueError):
+                os.kill(int(helper.read_text()), signal.SIGKILL)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_cancel_during_the_conversion_ends_libreoffice_at_once(tmp_path):
     """The window was closed while the PDF was being made: LibreOffice and what it started end within a second."""

@@ -352,14 +352,14 @@ def test_the_matcher_scores_a_few_texts_per_measure_not_every_pair(monkeypatch):
     from rectification.analyse import compare
 
     calls = 0
-    real = compare.similarity
+    real = compare.scores
 
-    def counted(a: str, b: str) -> float:
+    def counted(text: str, choices: list[str]) -> list[tuple[int, float]]:
         nonlocal calls
-        calls += 1
-        return real(a, b)
+        calls += len(choices)
+        return real(text, choices)
 
-    monkeypatch.setattr(compare, "similarity", counted)
+    monkeypatch.setattr(compare, "scores", counted)
     old, new = reworded_pairs(3_000, renumbered=True)
     pairs, _, similar = compare._match(old, new)
     assert similar == 3_000
@@ -375,3 +375,17 @@ def test_a_pair_difflib_finds_similar_is_found_similar():
     for a, b in texts:
         assert difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
         assert similarity(a, b) >= SIMILAR
+
+
+def test_a_units_second_ledger_is_not_paired_with_its_first_by_issuer(run_cli, tmp_path):
+    old_dir, new_dir = tmp_path / "上次", tmp_path / "本次"
+    old_dir.mkdir()
+    new_dir.mkdir()
+    write_ledger(old_dir / "上半年.xlsx", rows=earlier(), info={**INFO, "发文日期": datetime(2025, 11, 1)})
+    write_ledger(new_dir / "上半年.xlsx", rows=now(), info=INFO)
+    write_ledger(new_dir / "全年.xlsx", info=INFO)  # the same 发文机关: a second ledger of the unit, new this round
+    run = run_cli("--batch", str(new_dir), "--since", str(old_dir))
+    assert run.exit_code == 0, run.output
+    rollup = openpyxl.load_workbook(next(run.out_dir.glob("各单位整改进展汇总_*.xlsx")))
+    rows = [list(r)[1:3] for r in rollup["进展对比"].iter_rows(min_row=2, values_only=True)]
+    assert rows == [["上半年.xlsx", "上半年.xlsx"]]  # 全年.xlsx has no earlier copy: no false 删除措施

@@ -9,7 +9,16 @@ with whichever Python the script found, before the virtual environment exists.
 import sys
 
 # What a usable .venv imports: pip to install, then the libraries of requirements.txt (import names).
-VENV_MODULES = ("pip._internal.cli.main", "openpyxl", "docx", "xlsxwriter", "click", "python_calamine", "defusedxml")
+VENV_MODULES = (
+    "pip._internal.cli.main",
+    "openpyxl",
+    "docx",
+    "xlsxwriter",
+    "click",
+    "python_calamine",
+    "defusedxml",
+    "rapidfuzz",
+)
 
 MESSAGES = {
     "creating_venv": "第一次运行：正在创建运行环境（.venv 文件夹），请稍候……",

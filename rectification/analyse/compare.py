@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, lru_cache
 
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.core.model import Light, Measure, Status
@@ -76,12 +77,17 @@ class Progress:
     matched_similar: int  # reworded, matched by similarity
 
     def count(self, change: Change) -> int:
-        return sum(1 for r in self.rows if r.change is change)
+        return self.counts()[change]
 
     def counts(self) -> Counter[Change]:
+        return self._counts.copy()
+
+    @cached_property
+    def _counts(self) -> Counter[Change]:  # asked for once a placeholder, a console line, a roll-up cell
         return Counter(r.change for r in self.rows)
 
 
+@lru_cache(maxsize=1 << 16)  # each text is compared several times (exact, similar, progress): normalised once
 def normalized(text: str) -> str:
     return IGNORED.sub("", unicodedata.normalize("NFKC", text))
 
@@ -89,17 +95,23 @@ def normalized(text: str) -> str:
 def compare(old: Analysis, new: Analysis, old_name: str, old_date: date) -> Progress:
     """The changes from old (lights as of old_date, its own as-of) to new, in new ledger order, removals last."""
     pairs, same, similar = _match(list(old.tracked), list(new.tracked))
-    rows: list[ChangeRow] = []
+    by_change: dict[Change, list[ChangeRow]] = {change: [] for change in Change}  # each in new ledger order
     matched_old = {id(o) for o, _, _ in pairs}
-    for o, n, reworded in pairs:
-        rows += _changes(o, n, reworded)
     paired_new = {id(n) for _, n, _ in pairs}
-    rows += [ChangeRow(Change.ADDED, n, None, "", n.measure.text) for n in new.tracked if id(n) not in paired_new]
-    rows += [ChangeRow(Change.REMOVED, None, o, o.measure.text) for o in old.tracked if id(o) not in matched_old]
-    order = {c: i for i, c in enumerate(Change)}
-    position = {id(t): i for i, t in enumerate(new.tracked)}
-    rows.sort(key=lambda r: (order[r.change], position.get(id(r.new), 0)))
-    return Progress(old_name, old_date, tuple(rows), same, similar)
+    changes = iter(pairs)
+    following = next(changes, None)
+    for n in new.tracked:  # pairs come in new ledger order too: rows of a kind stay in ledger order
+        if following is not None and following[1] is n:
+            for row in _changes(*following):
+                by_change[row.change].append(row)
+            following = next(changes, None)
+        elif id(n) not in paired_new:
+            by_change[Change.ADDED].append(ChangeRow(Change.ADDED, n, None, "", n.measure.text))
+    by_change[Change.REMOVED] += [
+        ChangeRow(Change.REMOVED, None, o, o.measure.text) for o in old.tracked if id(o) not in matched_old
+    ]
+    rows = tuple(row for change in Change for row in by_change[change])
+    return Progress(old_name, old_date, rows, same, similar)
 
 
 def _match(old: list[Tracked], new: list[Tracked]) -> tuple[list[tuple[Tracked, Tracked, bool]], int, int]:
@@ -123,15 +135,8 @@ def _match(old: list[Tracked], new: list[Tracked]) -> tuple[list[tuple[Tracked, 
     left_old = [o for o in old if id(o) not in used]
     same = len(pairs)
     if left_old and left_new:
-        old_groups: dict[str, list[Tracked]] = {}
-        new_groups: dict[str, list[Tracked]] = {}
-        for o in left_old:
-            old_groups.setdefault(o.problem.number, []).append(o)
-        for n in left_new:
-            new_groups.setdefault(n.problem.number, []).append(n)
         taken: set[int] = set()
-        for number, group in new_groups.items():  # within each problem first
-            pairs += _similar(old_groups.get(number, []), group, taken)
+        pairs += _within_problems(left_old, left_new, taken)
         pairs += _similar(  # then across problems, among what is left
             [o for o in left_old if id(o) not in taken], [n for n in left_new if id(n) not in taken], taken
         )
@@ -145,6 +150,54 @@ def similarity(a: str, b: str) -> float:
     from rapidfuzz.fuzz import ratio  # here: only --since compares texts
 
     return ratio(a, b, score_cutoff=SIMILAR)
+
+
+def scores(text: str, choices: list[str]) -> list[tuple[int, float]]:
+    """(index, similarity) of each choice at least SIMILAR to text: one call into rapidfuzz for them all."""
+    from rapidfuzz import process
+    from rapidfuzz.fuzz import ratio
+
+    return [
+        (i, score) for _, score, i in process.extract(text, choices, scorer=ratio, score_cutoff=SIMILAR, limit=None)
+    ]
+
+
+def _within_problems(old: list[Tracked], new: list[Tracked], taken: set[int]) -> list[tuple[Tracked, Tracked, bool]]:
+    """Reworded pairs within each problem: a problem's handful of measures scored against each other, all problems
+    in one pass (their old measures are apart, so one greedy order over them all is each problem's own)."""
+    old_groups: dict[str, list[int]] = {}
+    new_groups: dict[str, list[int]] = {}
+    for i, o in enumerate(old):
+        old_groups.setdefault(o.problem.number, []).append(i)
+    for j, n in enumerate(new):
+        new_groups.setdefault(n.problem.number, []).append(j)
+    old_texts = [normalized(o.measure.text) for o in old]
+    scored: list[tuple[float, int, int]] = []
+    pairs = []
+    for number, group in new_groups.items():
+        olds = old_groups.get(number)
+        if not olds:
+            continue
+        if len(olds) * len(group) > ALL_PAIRS:  # a problem of hundreds of measures: through the index
+            pairs += _similar([old[i] for i in olds], [new[j] for j in group], taken)
+            continue
+        choices = [old_texts[i] for i in olds]
+        for j in group:
+            scored += [(score, -j, -olds[k]) for k, score in scores(normalized(new[j].measure.text), choices)]
+    return pairs + _greedy(scored, old, new, taken)
+
+
+def _greedy(
+    scored: list[tuple[float, int, int]], old: list[Tracked], new: list[Tracked], taken: set[int]
+) -> list[tuple[Tracked, Tracked, bool]]:
+    """(score, -new index, -old index) taken most similar first; ties: the earlier new measure, then the earlier old."""
+    pairs = []
+    for _, j, i in sorted(scored, reverse=True):
+        o, n = old[-i], new[-j]
+        if id(o) not in taken and id(n) not in taken:
+            taken.update((id(o), id(n)))
+            pairs.append((o, n, True))
+    return pairs
 
 
 def _similar(old: list[Tracked], new: list[Tracked], taken: set[int]) -> list[tuple[Tracked, Tracked, bool]]:
@@ -162,17 +215,12 @@ def _similar(old: list[Tracked], new: list[Tracked], taken: set[int]) -> list[tu
     index = None if everything else _Index(old_texts)
     scored = []
     for j, text in enumerate(new_texts):
-        candidates = range(len(old)) if index is None else index.closest(text)
-        for i in candidates:
-            if score := similarity(old_texts[i], text):
-                scored.append((score, -j, -i))
-    pairs = []
-    for _, j, i in sorted(scored, reverse=True):  # ties: the earlier new measure, then the earlier old one
-        o, n = old[-i], new[-j]
-        if id(o) not in taken and id(n) not in taken:
-            taken.update((id(o), id(n)))
-            pairs.append((o, n, True))
-    return pairs
+        if index is None:
+            scored += [(score, -j, -i) for i, score in scores(text, old_texts)]
+        else:
+            candidates = index.closest(text)
+            scored += [(score, -j, -candidates[i]) for i, score in scores(text, [old_texts[i] for i in candidates])]
+    return _greedy(scored, old, new, taken)
 
 
 class _Index:

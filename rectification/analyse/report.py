@@ -25,17 +25,19 @@ class Since:
     single: Path | None = None  # a file named on the command line: problems with it are exit 2
     by_issuer: tuple[tuple[str, Path], ...] = ()
     by_name: tuple[tuple[str, Path], ...] = ()
+    shared: frozenset[str] = frozenset()  # 发文机关 that more than one ledger of this round has
 
     def pick(self, issuer: str, file_name: str) -> tuple[Path | None, str]:
         """The earlier copy for a ledger, and how it was paired ("" for a single file).
 
-        By 发文机关 when exactly one earlier copy has it (a unit with several ledgers is paired by file name).
+        By 发文机关 when exactly one earlier copy and one ledger of this round have it (a unit with several
+        ledgers, then or now, is paired by file name).
         """
         if self.single is not None:
             return self.single, ""
         same_unit = [path for name, path in self.by_issuer if issuer and name == issuer]
         same_name = [path for name, path in self.by_name if name.casefold() == file_name.casefold()]
-        if len(same_unit) == 1:
+        if len(same_unit) == 1 and issuer not in self.shared:
             return same_unit[0], "按发文机关"
         if same_name:
             return same_name[0], "按文件名"

@@ -8,7 +8,6 @@ input order, so names never depend on which worker finished first.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import re
@@ -24,17 +23,18 @@ from rectification.analyse.analysis import Figures
 from rectification.analyse.remind import FOLDER
 from rectification.analyse.report import Options, Output
 from rectification.analyse.round import UnitLine
+from rectification.app.since import with_shared_issuers
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, RectificationError
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
-from rectification.files.write import move_into_place, remove_leftovers, stage, write_together
+from rectification.files.write import move_into_place, remove_round_leftovers, stage, write_together
 from rectification.render.registry import BY_KEY
 from rectification.render.xlsx_tables import Cell
 
 if TYPE_CHECKING:
     from rectification.app.since import EarlierCopy
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to say how to convert it
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # .et is read only to say how to convert it
 LOCK_PREFIX = "~$"
 OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
 ROUND_SUFFIXES = (".docx", ".xlsx")  # the roll-up's and the round notice's, in OUT/ beside the units' folders
@@ -182,7 +182,8 @@ def run_batch(
     result = BatchResult([], found.skipped)
     if not found.ledgers:
         return result
-    _remove_leftovers(out_dir)
+    remove_round_leftovers(out_dir, FOLDER)
+    options = with_shared_issuers(options, found.ledgers)
     arrived: list[Outcome] = []
 
     def stage_outputs(outcome: Outcome) -> None:
@@ -200,16 +201,6 @@ def run_batch(
                 os.unlink(staged.temporary)
     _write_round(result, found, out_dir, options)
     return result
-
-
-def _remove_leftovers(out_dir: Path) -> None:
-    """Staged files an earlier run left when it was killed outright (SIGKILL, power cut), here and in the units'
-    folders; write.remove_leftovers() proves each its own."""
-    remove_leftovers(out_dir)
-    with contextlib.suppress(OSError):
-        for unit in (p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
-            remove_leftovers(unit)
-            remove_leftovers(unit / FOLDER)
 
 
 def _write_round(result: BatchResult, found: Scan, out_dir: Path, options: Options) -> None:

@@ -6,8 +6,9 @@ them at its start (`EARLIER_COPIES`), so no earlier ledger is read twice.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -67,6 +68,30 @@ def since_index(copies: Iterable[EarlierCopy]) -> Since:
     copies = list(copies)
     by_issuer = tuple((c.issuer, c.path) for c in copies if c.issuer)
     return Since(by_issuer=by_issuer, by_name=tuple((c.path.name, c.path) for c in copies))
+
+
+def _issuers(ledgers: list[Path]) -> list[tuple[str, Path]]:
+    """(发文机关, ledger) of each ledger whose 基本信息 names one; the others are paired by file name."""
+    from rectification.read.reader import WorkbookUnusable, read_issuer
+
+    found = []
+    for path in ledgers:
+        try:
+            issuer = read_issuer(path)
+        except WorkbookUnusable:
+            continue  # reported when its ledger is processed
+        if issuer:
+            found.append((issuer, path))
+    return found
+
+
+def with_shared_issuers(options: Options, ledgers: list[Path]) -> Options:
+    """--since with --batch: note the 发文机关 several of this round's ledgers share, which cannot pair them."""
+    if options.since is None or options.since.single is not None:
+        return options
+    counts = Counter(issuer for issuer, _ in _issuers(ledgers))
+    shared = frozenset(issuer for issuer, count in counts.items() if count > 1)
+    return replace(options, since=replace(options.since, shared=shared))
 
 
 def compare_with_earlier(

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 from rectification.core.errors import EXIT_DELIVERY, RectificationError
@@ -21,6 +22,7 @@ TIMEOUT_SECONDS = 180  # a first run on a slow office PC builds LibreOffice's ca
 SOFFICE_ENV = "SOFFICE"  # names the soffice program when it is somewhere unusual
 END_WAIT_SECONDS = 5  # after SIGKILL a process is gone at once; a process in the kernel (D state) is not waited for
 OUTPUT_KEPT_BYTES = 64 * 1024  # the end of soffice's messages is the part that says what went wrong
+RUN_MARK = "RECTIFICATION_PDF_RUN"  # in the environment of every process one conversion starts
 
 
 CANCEL_POLL_SECONDS = 0.2
@@ -107,8 +109,9 @@ def docx_to_pdf(
     return data
 
 
-def _environment() -> dict[str, str]:
+def _environment(token: str) -> dict[str, str]:
     env = dict(os.environ)
+    env[RUN_MARK] = token  # inherited by everything soffice starts, even what leaves its process group
     if sys.platform not in ("win32", "darwin") and FONTCONFIG.is_file():
         env["FONTCONFIG_FILE"] = str(FONTCONFIG)  # the official font names mapped to installed CJK faces
     return env
@@ -124,6 +127,7 @@ def _run(command: list[str], timeout: float, cancel: threading.Event | None = No
     flags = (
         0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) | getattr(subprocess, "CREATE_NO_WINDOW", 0)
     )
+    token = uuid.uuid4().hex
     with tempfile.TemporaryFile() as log:
         process: subprocess.Popen | None = None
         try:  # one block from the start to the end of the wait: Ctrl+C anywhere in it ends the group
@@ -132,7 +136,7 @@ def _run(command: list[str], timeout: float, cancel: threading.Event | None = No
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=_environment(),
+                env=_environment(token),
                 start_new_session=posix,
                 creationflags=flags,
             )
@@ -141,16 +145,29 @@ def _run(command: list[str], timeout: float, cancel: threading.Event | None = No
             raise PdfError(f"无法启动 LibreOffice（{command[0]}：{error.strerror or error}）") from error
         except subprocess.TimeoutExpired:
             assert process is not None, "only the wait times out"
-            _end(process)
+            _end(process, token)
             raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒未完成，已停止，可稍后重试") from None
         except BaseException:  # Ctrl+C or a signal: LibreOffice must not stay behind
             if process is not None:
-                _end(process)
+                _end(process, token)
             raise
-        _end(process)  # soffice has exited; anything it left in its group goes too
+        _end(process, token)  # soffice has exited; anything it left in its group (or outside it) goes too
         log.seek(0)
         output = log.read()[-OUTPUT_KEPT_BYTES:]
     return code, output.decode("utf-8", "replace")
+
+
+def _marked(token: str) -> list[int]:
+    """Processes whose environment holds this conversion's mark (Linux: /proc; elsewhere none are found)."""
+    mark = f"{RUN_MARK}={token}".encode() + b"\0"
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit() and int(entry.name) != os.getpid():
+                with contextlib.suppress(OSError), open(f"/proc/{entry.name}/environ", "rb") as environ:
+                    if mark in environ.read():
+                        found.append(int(entry.name))
+    return found
 
 
 def _wait(process: subprocess.Popen, timeout: float, cancel: threading.Event | None) -> int:
@@ -168,11 +185,15 @@ def _wait(process: subprocess.Popen, timeout: float, cancel: threading.Event | N
                 raise
 
 
-def _end(process: subprocess.Popen) -> None:
-    """Kill the process group (POSIX) or tree (Windows); wait a little, never on a pipe."""
+def _end(process: subprocess.Popen, token: str) -> None:
+    """Kill the process group (POSIX) or tree (Windows), and on Linux any process that left the group (setsid)
+    but carries this conversion's mark; wait a little, never on a pipe."""
     if os.name == "posix":
         with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
             os.killpg(process.pid, signal.SIGKILL)
+        for pid in _marked(token):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
     elif process.poll() is None:
         subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
         process.kill()

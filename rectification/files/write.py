@@ -145,6 +145,7 @@ def _create_beside(target: Path, mode: int) -> tuple[int, str]:
 
 STAGED = re.compile(r"~tmp-rectification\.([0-9a-f]{6})\.([0-9]{1,10})\.[0-9a-f]{8}(?:\.[A-Za-z]{1,5})?")
 LEFTOVER_AGE = 600  # seconds: another computer's staged file this old is no run in progress (none takes that long)
+RUN_MAX_AGE = 24 * 3600  # no run of this computer stages a file for a day
 
 
 @cache
@@ -155,8 +156,8 @@ def _host() -> str:
 
 def remove_leftovers(folder: Path) -> list[Path]:
     """Remove the files a run of this tool staged in folder and left when it was killed outright (SIGKILL, a power
-    cut): named by STAGED, from this computer, by a process no longer running (whatever their age), or from another
-    computer and older than LEFTOVER_AGE. Nothing else is touched. Returns what was removed."""
+    cut): named by STAGED, from this computer, by a process no longer running (whatever their age) or a day old, or
+    from another computer and older than LEFTOVER_AGE. Nothing else is touched. Returns what was removed."""
     removed = []
     now = time.time()
     with suppress(OSError):
@@ -165,14 +166,24 @@ def remove_leftovers(folder: Path) -> list[Path]:
             if found is None or not entry.is_file(follow_symlinks=False):
                 continue
             with suppress(OSError):
+                age = now - entry.stat(follow_symlinks=False).st_mtime
                 if found[1] == _host():
-                    if int(found[2]) == os.getpid() or _running(int(found[2])):
-                        continue
-                elif now - entry.stat(follow_symlinks=False).st_mtime <= LEFTOVER_AGE:
+                    if age <= RUN_MAX_AGE and (int(found[2]) == os.getpid() or _running(int(found[2]))):
+                        continue  # a run in progress (a process reusing a dead run's id lets it stay a day at most)
+                elif age <= LEFTOVER_AGE:
                     continue
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
     return removed
+
+
+def remove_round_leftovers(out_dir: Path, subfolder: str) -> None:
+    """remove_leftovers() in a round's folder, each unit's folder in it, and each unit's subfolder (督办)."""
+    remove_leftovers(out_dir)
+    with suppress(OSError):
+        for unit in (p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+            remove_leftovers(unit)
+            remove_leftovers(unit / subfolder)
 
 
 def _running(pid: int) -> bool:

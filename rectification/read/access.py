@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rectification.core.errors import RectificationError
 from rectification.core.names import os_error_text
-from rectification.read.package import MAX_FILE_BYTES, MB, UnsafePackage, inspect
+from rectification.read.package import MAX_FILE_BYTES, MB, Package, UnsafePackage, inspect
 
 READ_TIMEOUT_SECONDS = 30  # a network share or USB disk that stops answering
 NOT_REGULAR = {stat.S_IFIFO: "命名管道", stat.S_IFCHR: "设备", stat.S_IFBLK: "设备", stat.S_IFSOCK: "套接字"}
@@ -21,9 +21,9 @@ class WorkbookUnusable(RectificationError):
     lead = "无法使用台账："
 
 
-def read_bytes(path: Path) -> tuple[bytes, dict[str, bytes]]:
-    """The file's bytes, read once (the user's file is never opened for writing), and the worksheets the package
-    check unpacked; a FIFO, a device, a huge file or a path that stops answering get a sentence instead of a hang
+def read_bytes(path: Path) -> tuple[bytes, Package]:
+    """The file's bytes, read once (the user's file is never opened for writing), and what the package check found
+    (its kind, the parts it unpacked); a FIFO, a device, a huge file or a path that stops answering get a sentence instead of a hang
     or a MemoryError."""
     outcome: list[bytes | BaseException] = []
 
@@ -51,10 +51,10 @@ def read_bytes(path: Path) -> tuple[bytes, dict[str, bytes]]:
     if isinstance(result, BaseException):
         raise result
     try:
-        unpacked = inspect(result, path.name)
+        package = inspect(result, path.name)
     except UnsafePackage as error:
         raise WorkbookUnusable(str(error)) from None
-    return result, unpacked
+    return result, package
 
 
 def _read_regular_file(path: Path) -> bytes:

@@ -13,7 +13,8 @@ from rectification.core.text import INVISIBLE, clean, invisible_in, key, xml_saf
 from rectification.read import addresses
 from rectification.read.access import WorkbookUnusable, read_bytes
 from rectification.read.columns import info_key, ledger_column
-from rectification.read.sheets import Book, Sheet, SheetTooLarge, column_letters, open_book
+from rectification.read.package import Package
+from rectification.read.sheets import Book, Sheet, SheetTooLarge, column_letters, open_book, open_legacy_book
 
 LEDGER_SHEET = "整改台账"
 INFO_SHEET = "基本信息"
@@ -88,13 +89,24 @@ def read_workbook(path: Path) -> RawWorkbook:
     return raw
 
 
+def read_issuer(path: Path) -> str:
+    """The 发文机关 in a workbook's 基本信息, reading that sheet alone ("" when it has none): --batch --since
+    pairs ledgers by it. Raises WorkbookUnusable."""
+    book = _open(*read_bytes(path), path.name)
+    sheet = _find_sheet(book, INFO_SHEET)
+    if sheet is None:
+        return ""
+    _load(book, [sheet], path.name)
+    return clean(_read_info(sheet)[0].get("发文机关", (0, None))[1])
+
+
 def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]]:
     """--format: the 通报格式 sheet of another workbook, as (sheet title, (row, 项目, 内容) pairs)."""
     try:
-        data, unpacked = read_bytes(path)
+        data, package = read_bytes(path)
     except WorkbookUnusable as error:  # the reading messages speak of a ledger; this file holds a format
         raise WorkbookUnusable(str(error).replace("台账文件", "格式文件")) from None
-    book = _open(data, unpacked, path.name)
+    book = _open(data, package, path.name)
     sheet = _find_sheet(book, FORMAT_SHEET)
     if sheet is None:
         names = "、".join(s.title for s in book.sheets)
@@ -106,9 +118,23 @@ def read_format_pairs(path: Path) -> tuple[str, list[tuple[int, object, object]]
     return sheet.title, pairs(sheet)
 
 
-def _open(data: bytes, unpacked: dict[str, bytes], name: str) -> Book:
-    with _reading(name):
-        return open_book(data, unpacked)
+LEGACY_NAMES = {"xls": "旧版 Excel 97-2003 文件（.xls）", "ods": "OpenDocument 表格（.ods）"}
+
+
+def _open(data: bytes, package: Package, name: str) -> Book:
+    if package.kind == "xlsx":
+        with _reading(name):
+            return open_book(data, package.unpacked)
+    try:
+        with _reading(name):
+            return open_legacy_book(data, package)
+    except WorkbookUnusable as error:
+        if isinstance(error.__cause__, SheetTooLarge):
+            raise
+        raise WorkbookUnusable(
+            f"{name} 是{LEGACY_NAMES[package.kind]}，但无法读取：文件已损坏或内容不完整。"
+            "请在 Excel 或 WPS 中打开它，“另存为”选择“Excel 工作簿（*.xlsx）”后重试。"
+        ) from None
 
 
 def _load(book: Book, sheets: list[Sheet], name: str) -> None:

@@ -27,7 +27,7 @@ from rectification.core.text import clean, xml_safe
 from rectification.read.access import WorkbookUnusable, read_bytes
 from rectification.read.reader import HEADER_SEARCH_ROWS
 from rectification.read.sheet_xml import column_letters
-from rectification.read.sheets import Book, Sheet, open_book
+from rectification.read.sheets import Book, Sheet, open_book, open_legacy_book
 
 MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*([0-9T:.\-+Z ]{10,40})\s*<")
 FRACTION = re.compile(r"\.[0-9]+")
@@ -79,11 +79,11 @@ class ReturnedCopy:
 def read_returned(path: Path) -> ReturnedCopy:
     """The copy's rows, its hidden identity and its save time; ReturnUnusable with a Chinese message otherwise."""
     try:
-        data, unpacked = read_bytes(path)
+        data, package = read_bytes(path)
     except WorkbookUnusable as error:
         raise ReturnUnusable(str(error).replace("台账文件", "填报文件")) from None
     try:
-        book = open_book(data, unpacked)
+        book = open_book(data, package.unpacked) if package.kind == "xlsx" else open_legacy_book(data, package)
         titles = {xml_safe(s.title).strip(): s for s in book.sheets}
         sheet, mark = titles.get(DATA_SHEET), titles.get(MARK_SHEET)
         if sheet is None or mark is None:

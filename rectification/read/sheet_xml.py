@@ -239,7 +239,7 @@ def extent(xml: bytes) -> Extent:
 
 def dimension_area(xml: bytes) -> int:
     """The area the sheet's <dimension ref="A1:N40"> claims (0 when absent or unreadable)."""
-    match = DIMENSION.search(xml, max(xml.find(b"dimension") - 64, 0))
+    match = _dimension(xml)
     ref = attributes(match[1]).get(b"ref", b"") if match else b""
     corners = [parse_ref(part) for part in ref.split(b":")]
     if not corners or any(c is None or c[1] == 0 for c in corners):
@@ -314,6 +314,15 @@ def _uncached(xml: bytes) -> list[tuple[int, int, str]]:
     return found
 
 
+def _dimension(xml: bytes) -> re.Match[bytes] | None:
+    """The <dimension> tag, which comes before the cells: only the sheet's head is searched (openpyxl writes none,
+    and searching a 100 MB sheet for it took 0.5 s)."""
+    head = xml.find(b"sheetData")
+    end = len(xml) if head < 0 else head
+    at = xml.find(b"dimension", 0, end)
+    return DIMENSION.search(xml, max(at - 64, 0), end) if at >= 0 else None
+
+
 def without_dimension(xml: bytes) -> bytes:
-    match = DIMENSION.search(xml, max(xml.find(b"dimension") - 64, 0))
+    match = _dimension(xml)
     return xml[: match.start()] + xml[match.end() :] if match else xml

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rectification.core.dates import WINDOWS_1900
-from rectification.read.backends import fill_with_calamine, fill_with_openpyxl, rewritten
-from rectification.read.package import MAX_PART_BYTES
+from rectification.read.backends import CalamineLoad, fill_with_calamine, fill_with_openpyxl, rewritten
+from rectification.read.legacy import ods_extents, xls_extents
+from rectification.read.package import MAX_RAW_PART_BYTES, Package
 from rectification.read.sheet_xml import (
+    MAX_CELL_TAGS,
     Extent,
     Sheet,
     SheetTooLarge,
@@ -50,6 +52,8 @@ class Book:
     parts: list[tuple[str, str]] = field(repr=False)  # each sheet's title as written (readers look it up) and part
     loaded: set[int] = field(default_factory=set, repr=False)
     unpacked: dict[str, bytes] = field(default_factory=dict, repr=False)  # sheets already unpacked, until load()
+    # .xls and .ods (read by calamine alone): each sheet's extent and cell count, found before any is read
+    legacy: dict[str, tuple[Extent, int]] | None = field(default=None, repr=False)
 
     def load(self, wanted: list[Sheet]) -> None:
         """Read the cells of these sheets (those not read yet), together: one pass over each sheet's XML."""
@@ -68,15 +72,52 @@ def open_book(data: bytes, unpacked: dict[str, bytes] | None = None) -> Book:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         workbook = archive.read("xl/workbook.xml")
         parts = _sheet_parts(archive, workbook)
-        if any(archive.getinfo(part).file_size > MAX_PART_BYTES for _, part in parts):
-            raise SheetTooLarge(f"有工作表解压后超过 {MAX_PART_BYTES >> 20} MB，内容过多")  # whatever its part is named
+        if any(archive.getinfo(part).file_size > MAX_RAW_PART_BYTES for _, part in parts):
+            raise SheetTooLarge(
+                f"有工作表解压后超过 {MAX_RAW_PART_BYTES >> 20} MB，内容过多"
+            )  # whatever its part is named
     epoch = MAC_1904 if re.search(rb"""date1904\s*=\s*["'](?:1|true)["']""", workbook) else WINDOWS_1900
     kept = {part: unpacked[part] for _, part in parts if unpacked and part in unpacked}
     return Book([Sheet(title) for title, _ in parts], epoch, data, parts, unpacked=kept)
 
 
+def open_legacy_book(data: bytes, package: Package) -> Book:
+    """An .xls or .ods already passed by package.inspect(): its sheets by title, with their cells' extents.
+
+    calamine reads every sheet of these formats as it opens them, so every sheet is checked first (a 附表 too).
+    """
+    from python_calamine import CalamineWorkbook
+
+    merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    if package.kind == "xls":
+        extents = xls_extents(data)
+    else:
+        extents, merges = ods_extents(package.unpacked.get("content.xml", b""))
+    for title, (found, cells) in extents.items():
+        if cells > MAX_CELL_TAGS or found.area > MAX_DENSE_CELLS:
+            where = f"工作表“{title}”" if title else "有工作表"
+            raise SheetTooLarge(
+                f"{where}的内容分布在异常大的范围内（直到第{found.rows:,}行、第{found.columns:,}列，{cells:,} 个单元格）"
+            )
+    titles = CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names
+    sheets = [Sheet(title, merged=list(merges.get(title, []))) for title in titles]
+    return Book(sheets, WINDOWS_1900, data, [(t, "") for t in titles], legacy=extents)
+
+
+def _fill_legacy(book: Book, indices: list[int]) -> None:
+    """.xls, .ods: calamine only (open_legacy_book() checked every sheet's extent; there is no sparse reader here)."""
+    fill_with_calamine(CalamineLoad(book.data, [book.parts[i][0] for i in indices]), [book.sheets[i] for i in indices])
+    for i in indices:
+        found = (book.legacy or {}).get(book.parts[i][0], (Extent(1, 1, True), 0))[0]
+        _check_merges(book.sheets[i], found)
+        _spread_merges(book.sheets[i])
+
+
 def _fill(book: Book, indices: list[int]) -> None:
     """Read these sheets: what their XML says, then their values with calamine or, for huge areas, openpyxl."""
+    if book.legacy is not None:
+        _fill_legacy(book, indices)
+        return
     xml = {i: book.unpacked.pop(book.parts[i][1]) for i in indices if book.parts[i][1] in book.unpacked}
     if len(xml) < len(indices):
         with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
@@ -84,20 +125,26 @@ def _fill(book: Book, indices: list[int]) -> None:
     extents = {}
     dense: list[int] = []
     sparse: list[int] = []
-    for i in indices:
-        scan(book.sheets[i], xml[i])
+    for i in indices:  # where the cells lie first: it decides which reader may take a sheet
         extents[i] = found = extent(xml[i])
-        _check_merges(book.sheets[i], found)
         (dense if found.area <= MAX_DENSE_CELLS and not found.odd else sparse).append(i)
+    load = None
     if dense:
         # A <dimension> claiming more than the cells hold is advice no reader should act on: drop it.
         swollen = {
             book.parts[i][1]: without_dimension(xml[i]) for i in dense if dimension_area(xml[i]) > MAX_DENSE_CELLS
         }
         data = rewritten(book.data, swollen) if swollen else book.data
-        fill_with_calamine(data, [(book.parts[i][0], book.sheets[i]) for i in dense])
+        load = CalamineLoad(data, [book.parts[i][0] for i in dense])
+    for i in indices:  # while calamine parses
+        scan(book.sheets[i], xml[i])
+        _check_merges(book.sheets[i], extents[i])
+    if load is not None:
+        for i in dense:  # calamine reads the package itself: let the sheets' XML go (100 MB and more for a big one)
+            del xml[i]
+        fill_with_calamine(load, [book.sheets[i] for i in dense])
     if sparse:
-        fill_with_openpyxl(book, xml, sparse, extents)
+        fill_with_openpyxl(book.data, book.parts, book.sheets, xml, sparse, extents)
     for i in indices:
         _spread_merges(book.sheets[i])
 
