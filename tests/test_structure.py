@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "rectification"
 # The flow, lowest first: a module may import its own stage and any stage before it, never one after.
-STAGES = ("core", "read", "records", "settings", "analyse", "render", "files", "deliver", "app", "cli", "window")
+STAGES = ("core", "read", "records", "settings", "analyse", "render", "files", "deliver", "app", "window", "cli")
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 80
 

@@ -184,6 +184,15 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     is_flag=True,
     help="打开窗口：用鼠标选择台账和各项选项（双击 generate.bat 即打开）；给出的台账或文件夹预先选好。",
 )
+@click.option(
+    "--drop",
+    "drops",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="路径",
+    help="拖到 generate.bat 上的文件或文件夹（可重复）：一个台账生成通报，一个文件夹处理整轮，两个台账比较；"
+    "之后打开输出文件夹。",
+)
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def cli(
     ledger: Path,
@@ -201,6 +210,7 @@ def cli(
     since_path: Path | None = None,
     batch_dir: Path | None = None,
     window: bool = False,
+    drops: tuple[Path, ...] = (),
 ) -> int:
     """读取巡察整改台账（默认为 workbook_template.xlsx），检查责任人、整改时限和整改状态，生成 GB/T 9704 版式的整改进展情况通报（.docx）和汇总表（文件名含“汇总”的 .xlsx）。
 
@@ -239,6 +249,8 @@ def cli(
         send,
         mail_config,
     )
+    if drops:
+        return run_drops(click.get_current_context(), drops, request)
     if batch_dir is None:
         return run_one(request)
     gc.enable()  # generate.py pauses it while the modules load; the batch's workers inherit it
@@ -261,6 +273,40 @@ def run_window(ctx: click.Context, source: Path, out_dir: Path) -> int:
     except RectificationError as error:
         click.echo(error.user_text(), err=True)
         return error.exit_code
+
+
+def run_drops(ctx: click.Context, drops: tuple[Path, ...], request) -> int:
+    """--drop: what the dropped paths mean (cli/drops.py), done through the front door, then the output folder."""
+    from dataclasses import replace
+
+    from rectification.cli import drop_run
+    from rectification.cli.drops import Action, decide
+
+    if ctx.params.get("window") or ctx.params.get("batch_dir") or ctx.get_parameter_source("ledger") is _COMMAND_LINE:
+        click.echo("命令行参数有误：--drop 不能与台账文件、--batch 或 --window 同时指定。", err=True)
+        return EXIT_UNUSABLE
+    plan = decide(drop_run.survey(drops))
+    if plan.action is Action.WINDOW:  # the window shows plan.says; without one, it is printed
+        gc.enable()
+        return drop_run.open_window_for(HERE, plan)
+    if plan.says:
+        click.echo(plan.says, err=plan.action is Action.REFUSE)
+    if plan.action is Action.REFUSE:
+        return EXIT_UNUSABLE
+    assert plan.source is not None, "every other plan names its ledger or folder"
+    if plan.action is Action.ROUND:
+        out_given = ctx.get_parameter_source("out_dir") is _COMMAND_LINE
+        request = replace(request, source=plan.source, out_dir=request.out_dir if out_given else plan.out_dir)
+        gc.enable()  # as for --batch: the workers inherit it
+        code = run_batch(request)
+    else:
+        request = replace(request, source=plan.source, since_path=plan.since or request.since_path)
+        code = run_one(request)
+    drop_run.finish(code, request.out_dir)
+    return code
+
+
+_COMMAND_LINE = click.core.ParameterSource.COMMANDLINE
 
 
 def run_one(request) -> int:
