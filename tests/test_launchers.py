@@ -377,5 +377,5 @@ def test_bundle_downloads_windows_wheels_for_each_python(monkeypatch, tmp_path):
     assert [c[c.index("--python-version") + 1] for c in commands] == ["3.10", "3.11", "3.12", "3.13", "3.14"]
     for command in commands:
         assert command[command.index("--platform") + 1] == "win_amd64"
-        assert "--only-binary=:all:" in command and "colorama" in command
+        assert "--only-binary=:all:" in command and "colorama" in command and "pywin32" in command
         assert command[command.index("-r") + 1] == str(ROOT / "requirements.txt")

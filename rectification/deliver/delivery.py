@@ -24,6 +24,7 @@ from rectification.deliver.mail import (
     parse_addresses,
     send,
 )
+from rectification.deliver.office_pdf import make_pdf
 from rectification.deliver.pdf import PdfError, docx_to_pdf
 from rectification.deliver.smtp import start_of_send
 from rectification.files.write import write_noting_renames
@@ -47,6 +48,7 @@ class Extras:
 @dataclass
 class Delivered:
     pdf_path: Path | None = None
+    pdf_maker: str = ""  # Word, WPS or LibreOffice
     eml_path: Path | None = None
     sent_to: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # one Chinese sentence per failed step
@@ -75,13 +77,14 @@ def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig],
     notice, docx_bytes, info = letter.path, letter.docx, letter.info
     attachments = [Attachment(notice.name, docx_bytes)]
     if extras.pdf:
-        try:
-            pdf = docx_to_pdf(docx_bytes)
+        try:  # Word, else WPS (Windows), else LibreOffice: deliver/office_pdf.py
+            made = make_pdf(docx_bytes, fallback=docx_to_pdf)
         except PdfError as error:
             done.failures.append(f"PDF：{error}")
         else:
-            done.pdf_path = write_noting_renames(notice.with_suffix(".pdf"), pdf, done.renamed)
-            attachments.append(Attachment(done.pdf_path.name, pdf))
+            done.pdf_path = write_noting_renames(notice.with_suffix(".pdf"), made.data, done.renamed)
+            done.pdf_maker = made.maker
+            attachments.append(Attachment(done.pdf_path.name, made.data))
     if not (extras.eml or extras.send):
         return done
     try:
