@@ -219,7 +219,8 @@ def test_order_is_deterministic_in_parallel_and_serial(tmp_path, round_dir):
         assert [o.path.name for o in batch.outcomes] == names
         assert [o.verdict for o in batch.outcomes] == [Verdict.PRODUCED, Verdict.PRODUCED, Verdict.BLOCKED, None]
     # progress hears of each ledger once, in whatever order they finish, with the share done so far
-    assert sorted(text for _, text in seen) == [f"已处理 {name}" for name in names]
+    assert sorted(text.rpartition("（")[2] for _, text in seen) == [f"{name}）" for name in names]
+    assert [text.partition("个")[0] for _, text in seen] == ["已处理1/4", "已处理2/4", "已处理3/4", "已处理4/4"]
     assert [share for share, _ in seen] == [0.25, 0.5, 0.75, 1.0]
     assert sheet_rows(parallel.rollup_path, "各单位汇总") == sheet_rows(serial.rollup_path, "各单位汇总")
 

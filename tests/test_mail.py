@@ -88,7 +88,7 @@ def test_eml_is_seven_bit_with_outlook_friendly_names(run_cli, mail_ledger):
 
 
 def test_eml_carries_the_pdf_when_made(run_cli, mail_ledger, monkeypatch):
-    monkeypatch.setattr(delivery, "docx_to_pdf", lambda data: b"%PDF-1.7 made by a stand-in")
+    monkeypatch.setattr(delivery, "docx_to_pdf", lambda data, **kwargs: b"%PDF-1.7 made by a stand-in")
     run = run_cli(str(mail_ledger), "--pdf", "--eml")
     assert run.exit_code == 0, run.output
     attachments = list(parse(run.files(".eml")[0].read_bytes()).iter_attachments())

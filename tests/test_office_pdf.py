@@ -16,7 +16,7 @@ from conftest import write_ledger
 
 import generate
 from rectification.deliver import office_pdf
-from rectification.deliver.pdf import PdfError
+from rectification.deliver.pdf import PdfCancelled, PdfError
 
 DOCX = b"PK\x03\x04 a notice"
 
@@ -101,11 +101,11 @@ def com(monkeypatch):
     return types.SimpleNamespace(installed=installed, log=log)
 
 
-def libreoffice(data: bytes) -> bytes:
+def libreoffice(data: bytes, **kwargs) -> bytes:
     return b"%PDF-1.7 made by LibreOffice"
 
 
-def broken_libreoffice(data: bytes) -> bytes:
+def broken_libreoffice(data: bytes, **kwargs) -> bytes:
     raise PdfError("未找到 LibreOffice，未生成 PDF。")
 
 
@@ -176,6 +176,17 @@ def test_a_hanging_word_is_given_up_after_the_timeout(com):
         assert made.maker == "LibreOffice"
         with pytest.raises(PdfError, match=r"^Word 转换 PDF 超过 0 秒未完成，已放弃；未找到 LibreOffice"):
             office_pdf.make_pdf(DOCX, fallback=broken_libreoffice, timeout=0.2)
+    finally:
+        word.release.set()
+
+
+def test_closing_the_window_stops_waiting_for_word_at_once(com):
+    word = com.installed["Word.Application"] = FakeOffice("Word", hangs=True)
+    cancel = threading.Event()
+    threading.Timer(0.1, cancel.set).start()
+    try:
+        with pytest.raises(PdfCancelled):
+            office_pdf.make_pdf(DOCX, fallback=libreoffice, timeout=30, cancel=cancel)  # no fallback either
     finally:
         word.release.set()
 

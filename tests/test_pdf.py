@@ -241,3 +241,32 @@ def test_a_helper_that_keeps_the_output_open_does_not_keep_us_waiting(tmp_path):
                 os.kill(int(helper.read_text()), signal.SIGKILL)
     assert "超过 1 秒未完成，已停止" in done.stdout.decode("utf-8")
     assert time.monotonic() - started < 15  # 1 s limit + at most END_WAIT_SECONDS, never the helper's 30 s
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_cancel_during_the_conversion_ends_libreoffice_at_once(tmp_path):
+    """The window was closed while the PDF was being made: LibreOffice and what it started end within a second."""
+    import threading
+
+    from rectification.deliver.pdf import PdfCancelled
+
+    pids = tmp_path / "pids"
+    soffice = fake_soffice(tmp_path, SPAWNING_SOFFICE.format(pids=pids).split("\n", 1)[1])
+    cancel = threading.Event()
+
+    def close_the_window() -> None:
+        deadline = time.monotonic() + 20
+        while not (pids.exists() and len(pids.read_text().split()) == 2) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cancel.set()
+
+    threading.Thread(target=close_the_window, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(PdfCancelled):
+        docx_to_pdf(DEFAULT_TEMPLATE.read_bytes(), soffice=soffice, cancel=cancel)
+    assert time.monotonic() - started < 15
+    shell, child = map(int, pids.read_text().split())
+    deadline = time.monotonic() + 5
+    while (alive(shell) or alive(child)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(shell) and not alive(child)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,6 +76,9 @@ class Report:
     progress: Progress | None = None  # --since: what changed since the earlier copy
     reminders: tuple[Reminder, ...] = ()  # --remind: a letter per department (or leader) with red or yellow measures
     outputs: tuple[Output, ...] = ()
+    # The notice-wide placeholder values (settings.placeholders' NOTICE scope), computed once a ledger: the title,
+    # the notice and each 督办 letter fill their patterns from these. Empty when 基本信息 could not be read.
+    values: Mapping[str, str] = field(default_factory=dict)
 
     def count(self, level: Level) -> int:
         return sum(1 for f in self.findings if f.level is level)

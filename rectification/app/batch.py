@@ -239,7 +239,7 @@ def _process_all(
         done[n] = outcome
         arrived(outcome)
         if progress:
-            progress(len(done) / len(ledgers), f"已处理 {outcome.path.name}")
+            progress(len(done) / len(ledgers), f"已处理{len(done)}/{len(ledgers)}个台账（{outcome.path.name}）")
 
     if workers <= 1:
         for n, path in enumerate(ledgers):

@@ -55,6 +55,7 @@ def deliver_notice_of(
     if not (request.pdf or eml or send):
         return [], EXIT_OK  # before the imports: mail and PDF support are not loaded for nothing
     from rectification.deliver.delivery import Extras, Letter, deliver
+    from rectification.deliver.pdf import PdfCancelled
     from rectification.render.registry import NOTICE
 
     notes: list[Note] = []
@@ -72,7 +73,9 @@ def deliver_notice_of(
         checkpoint(1.0, "正在生成 PDF")
     letter = Letter(saved.paths(NOTICE)[0], notice.data, report.title, info)
     try:
-        done = deliver(letter, extras, _password(ask_password))
+        done = deliver(letter, extras, _password(ask_password), checkpoint.cancel)
+    except PdfCancelled:
+        return [*notes, Note("已取消：通报和汇总表已生成，PDF 未生成，邮件未处理。")], EXIT_DELIVERY
     except Exception:  # the notice is written: say so, keep the details for the maintainer
         return [*notes, crash_note("通报已生成，但生成 PDF 或邮件时程序遇到了意外问题。")], EXIT_DELIVERY
     if done.pdf_path:

@@ -54,7 +54,7 @@ def _run(
     from rectification.core.names import safe_file_name
     from rectification.read.reader import read_workbook
     from rectification.records.records import build_ledger
-    from rectification.render.notice import notice_title
+    from rectification.render.notice import notice_title, notice_values
     from rectification.render.registry import RENDERERS
     from rectification.settings import (
         FORMAT_SHEET,
@@ -95,9 +95,12 @@ def _run(
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
     blocked = any(f.level in blocking for f in findings)
     verdict = Verdict.BLOCKED if blocked else Verdict.CHECKED if options.check_only else Verdict.PRODUCED
-    title = notice_title(ledger.info, analysis, fmt, changes) if ledger.info else ""
+    values = notice_values(ledger.info, analysis, fmt, changes) if ledger.info else {}
+    title = notice_title(ledger.info, values, fmt) if ledger.info else ""
     stem = safe_file_name(title or ledger_path.stem)
-    report = Report(ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, changes)
+    report = Report(
+        ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, changes, values=values
+    )
     if options.remind and ledger.info is not None:  # a letter's signature needs the 发文机关
         report = replace(report, reminders=_reminders(report))
     outputs, done = [], STAGE_DONE["checks"]

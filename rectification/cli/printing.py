@@ -197,6 +197,8 @@ def stage_bar() -> Iterator[Heard]:
     bar = _Bar("正在生成", eta_text=True)
 
     def progress(share: float, text: str = "") -> None:
+        if text == "正在生成 PDF":  # LibreOffice (or Word) can take a while: say so, bar or not
+            click.echo("正在生成 PDF，请稍候……", err=True)
         elapsed = time.monotonic() - start
         if bar.bar is None and (elapsed < SLOW_RUN_SECONDS or share >= 1 or not sys.stderr.isatty()):
             return

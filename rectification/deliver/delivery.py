@@ -7,6 +7,7 @@ Each step that fails leaves a Chinese sentence in Delivered.failures and the lat
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from rectification.deliver.mail import (
     send,
 )
 from rectification.deliver.office_pdf import make_pdf
-from rectification.deliver.pdf import PdfError, docx_to_pdf
+from rectification.deliver.pdf import PdfCancelled, PdfError, docx_to_pdf
 from rectification.deliver.smtp import start_of_send
 from rectification.files.write import write_noting_renames
 from rectification.render.notice import date_text
@@ -69,8 +70,16 @@ class Letter:
     info: NoticeInfo
 
 
-def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig], str]) -> Delivered:
-    """Make the PDF, write the .eml and send, as asked; ask_password is called only when a login needs one."""
+def deliver(
+    letter: Letter,
+    extras: Extras,
+    ask_password: Callable[[MailConfig], str],
+    cancel: threading.Event | None = None,
+) -> Delivered:
+    """Make the PDF, write the .eml and send, as asked; ask_password is called only when a login needs one.
+
+    A set cancel stops the PDF under way (PdfCancelled) before anything more is written or sent.
+    """
     done = Delivered()
     if not extras.wanted:
         return done
@@ -78,7 +87,9 @@ def deliver(letter: Letter, extras: Extras, ask_password: Callable[[MailConfig],
     attachments = [Attachment(notice.name, docx_bytes)]
     if extras.pdf:
         try:  # Word, else WPS (Windows), else LibreOffice: deliver/office_pdf.py
-            made = make_pdf(docx_bytes, fallback=docx_to_pdf)
+            made = make_pdf(docx_bytes, fallback=docx_to_pdf, cancel=cancel)
+        except PdfCancelled:
+            raise
         except PdfError as error:
             done.failures.append(f"PDF：{error}")
         else:

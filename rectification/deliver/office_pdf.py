@@ -12,13 +12,14 @@ from __future__ import annotations
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rectification.deliver.pdf import PdfError, docx_to_pdf, find_soffice
+from rectification.deliver.pdf import CANCEL_POLL_SECONDS, PdfCancelled, PdfError, docx_to_pdf, find_soffice
 
 WINDOWS = sys.platform == "win32"
 WORD, WPS, LIBREOFFICE = "Word", "WPS", "LibreOffice"
@@ -47,19 +48,25 @@ class MadePdf:
 
 
 def make_pdf(
-    docx: bytes, fallback: Callable[[bytes], bytes] = docx_to_pdf, timeout: float = TIMEOUT_SECONDS
+    docx: bytes,
+    fallback: Callable[..., bytes] = docx_to_pdf,
+    timeout: float = TIMEOUT_SECONDS,
+    cancel: threading.Event | None = None,
 ) -> MadePdf:
     """The PDF through Word, else WPS (Windows with pywin32), else `fallback` (LibreOffice); PdfError if none could.
 
-    The error names every program that was there and failed, so the clerk knows what was tried.
+    The error names every program that was there and failed, so the clerk knows what was tried. A set cancel
+    (the window was closed) stops the wait at once: PdfCancelled.
     """
     failures: list[str] = []
     com = com_modules()
     if com is not None:
         for name, prog_ids in OFFICE_PROGRAMS:
             try:
-                return MadePdf(convert_with(com, name, prog_ids, docx, timeout), name)
-            except OfficeMissing:
+                return MadePdf(convert_with(com, name, prog_ids, docx, timeout, cancel), name)
+            except (OfficeMissing, PdfCancelled) as stop:
+                if isinstance(stop, PdfCancelled):
+                    raise
                 continue
             except PdfError as error:
                 failures.append(error.message)
@@ -69,9 +76,9 @@ def make_pdf(
             "（LibreOffice 免费：https://zh-cn.libreoffice.org），Word 通报照常可用"
         )
     try:
-        return MadePdf(fallback(docx), LIBREOFFICE)
+        return MadePdf(fallback(docx, cancel=cancel), LIBREOFFICE)
     except PdfError as error:
-        if not failures:
+        if not failures or isinstance(error, PdfCancelled):
             raise
         raise PdfError("；".join([*failures, error.message])) from None
 
@@ -88,8 +95,18 @@ def com_modules() -> tuple[Any, Any] | None:
     return pythoncom, win32com.client
 
 
-def convert_with(com: tuple[Any, Any], name: str, prog_ids: tuple[str, ...], docx: bytes, timeout: float) -> bytes:
-    """One program's PDF, in a thread of its own (COM wants its own apartment; a hang must not hold us)."""
+def convert_with(
+    com: tuple[Any, Any],
+    name: str,
+    prog_ids: tuple[str, ...],
+    docx: bytes,
+    timeout: float,
+    cancel: threading.Event | None = None,
+) -> bytes:
+    """One program's PDF, in a thread of its own (COM wants its own apartment; a hang must not hold us).
+
+    Given up on a timeout or a cancel: the thread still closes the document and quits the program when it can.
+    """
     outcome: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="notice-pdf-", ignore_cleanup_errors=True) as work:
         folder = Path(work)
@@ -102,7 +119,11 @@ def convert_with(com: tuple[Any, Any], name: str, prog_ids: tuple[str, ...], doc
 
         worker = threading.Thread(target=run, name=f"pdf-{name}", daemon=True)
         worker.start()
-        worker.join(timeout)
+        deadline = time.monotonic() + timeout
+        while worker.is_alive() and time.monotonic() < deadline:
+            worker.join(min(CANCEL_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
+            if cancel is not None and cancel.is_set():
+                raise PdfCancelled("已取消：PDF 未生成")
         if worker.is_alive():
             raise PdfError(f"{name} 转换 PDF 超过 {timeout:.0f} 秒未完成，已放弃")
     error = outcome.get("error")

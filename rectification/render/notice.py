@@ -215,15 +215,13 @@ def notice_values(
     return values
 
 
-def notice_title(
-    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None, progress: Progress | None = None
-) -> str:
-    """基本信息's 标题 when given, else the format's 标题 pattern filled."""
+def notice_title(info: NoticeInfo, values: Mapping[str, str], fmt: NoticeFormat | None = None) -> str:
+    """基本信息's 标题 when given, else the format's 标题 pattern filled with the notice's values."""
     fmt = fmt or default_format()
     pattern = fmt.pattern("标题")
     if info.title or pattern is None:
         return info.title
-    return pattern.fill(notice_values(info, analysis, fmt, progress)).replace("\n", "")
+    return pattern.fill(values).replace("\n", "")
 
 
 def closing_blocks(signature: str, day: date) -> list[Block]:
@@ -266,9 +264,16 @@ def lead_kind(lead: str) -> BlockKind:
 class _Composer:
     """Fills one notice's patterns; each method returns the blocks of one part."""
 
-    def __init__(self, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        info: NoticeInfo,
+        analysis: Analysis,
+        fmt: NoticeFormat,
+        progress: Progress | None,
+        values: Mapping[str, str] | None,
+    ) -> None:
         self.info, self.analysis, self.fmt, self.progress = info, analysis, fmt, progress
-        self.values = notice_values(info, analysis, fmt, progress)
+        self.values = values if values is not None else notice_values(info, analysis, fmt, progress)
 
     def fill(self, name: str, extra: Mapping[str, str] | None = None) -> str:
         pattern = self.fmt.pattern(name)
@@ -345,7 +350,7 @@ class _Composer:
 
     def compose(self) -> Notice:
         info, fmt = self.info, self.fmt
-        title = notice_title(info, self.analysis, fmt, self.progress)
+        title = notice_title(info, self.values, fmt)
         blocks = [Block(BlockKind.TITLE, title), Block(BlockKind.BLANK), *self.paragraphs("开头")]
         count = self.paragraphs("统计句")
         early = fmt.choice("统计句位置") == "开头之后"
@@ -373,7 +378,14 @@ class _Composer:
 
 
 def compose(
-    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat | None = None, progress: Progress | None = None
+    info: NoticeInfo,
+    analysis: Analysis,
+    fmt: NoticeFormat | None = None,
+    progress: Progress | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> Notice:
-    """The notice's paragraphs in order, for a ledger that passed the checks, written in the unit's format."""
-    return _Composer(info, analysis, fmt or default_format(), progress).compose()
+    """The notice's paragraphs in order, for a ledger that passed the checks, written in the unit's format.
+
+    values: the notice's placeholder values as the report keeps them (computed once a ledger); made here if None.
+    """
+    return _Composer(info, analysis, fmt or default_format(), progress, values).compose()

@@ -40,7 +40,7 @@ def _notice(report: Report) -> Files:
     from rectification.render.notice import compose
 
     assert report.ledger.info is not None, "a ledger that passed the checks has its 基本信息"
-    notice = compose(report.ledger.info, report.analysis, report.notice_format, report.progress)
+    notice = compose(report.ledger.info, report.analysis, report.notice_format, report.progress, report.values)
     return [(report.stem + ".docx", render_docx(notice))]
 
 
@@ -66,7 +66,7 @@ def _reminders(report: Report) -> Files:
     info = report.ledger.info
     assert info is not None, "reminders are wanted only when 基本信息 was read"
     return [
-        (r.file_name, render_docx(compose_reminder(r, info, report.analysis, report.notice_format)))
+        (r.file_name, render_docx(compose_reminder(r, info, report.analysis, report.notice_format, report.values)))
         for r in report.reminders
         if r.file_name
     ]

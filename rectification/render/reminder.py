@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from rectification.analyse.analysis import Analysis, Tracked
@@ -24,9 +25,17 @@ def reminder_values(reminder: Reminder, analysis: Analysis, fmt: NoticeFormat) -
     }
 
 
-def compose_reminder(reminder: Reminder, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> Notice:
+def compose_reminder(
+    reminder: Reminder,
+    info: NoticeInfo,
+    analysis: Analysis,
+    fmt: NoticeFormat,
+    notice_wide: Mapping[str, str] | None = None,
+) -> Notice:
     """The letter's blocks: title, addressee, the request, the table of measures, what to do by when, signature."""
-    values = {**notice_values(info, analysis, fmt), **reminder_values(reminder, analysis, fmt)}
+    if notice_wide is None:  # the report keeps them, computed once a ledger
+        notice_wide = notice_values(info, analysis, fmt)
+    values = {**notice_wide, **reminder_values(reminder, analysis, fmt)}
 
     def fill(name: str) -> list[str]:
         return fmt.lines(name, values)

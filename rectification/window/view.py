@@ -13,8 +13,8 @@ from pathlib import Path
 from tkinter import messagebox, ttk
 from typing import Any
 
+import rectification.window.remembered as remembered
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK
-from rectification.window import remembered
 from rectification.window.form import CHOICES, Form, Job, Problem, to_job
 from rectification.window.opener import open_path
 from rectification.window.rows import batch_rows, batch_status, generated_rows, generated_status
@@ -182,7 +182,7 @@ class MainWindow:
             self.status.set(generated_status(result) + (" 部分步骤未完成，详见下表。" if trouble else ""))
         else:
             self.table.fill(batch_rows(result))  # type: ignore[arg-type]
-            self.made = self.out_made
+            self.made = getattr(result, "round_path", None) or self.out_made  # the round's own notice
             self.status.set(batch_status(result))  # type: ignore[arg-type]
         self.open_notice.configure(state="normal" if self.made else "disabled")
 
