@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import INFO, write_ledger
+from test_window import display  # noqa: F401  (the fixture: a display, or Xvfb, or a skip with the reason)
 
 import generate
 from rectification.cli import drop_run
@@ -251,3 +252,36 @@ def test_survey_reads_dates_only_to_compare_two_ledgers(tmp_path):
     broken = drop_run.survey((a, tmp_path / "bad.xlsx"))
     assert broken[1].issued is None and broken[1].modified is not None
     assert [d.kind for d in drop_run.survey((tmp_path, tmp_path / "gone"))] == [Kind.FOLDER, Kind.MISSING]
+
+
+# --- the real window, for a name cmd cut (under Xvfb; skipped with the reason where there is none) ---------------
+
+
+@pytest.mark.usefixtures("display")
+def test_a_cut_name_shows_the_real_window_with_its_folder_and_why(tmp_path, monkeypatch):
+    import tkinter as tk
+
+    from rectification.window import view
+
+    seen: dict[str, str] = {}
+    made: list[view.MainWindow] = []
+
+    class Recorded(view.MainWindow):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    def look_and_close(root: tk.Tk, n: int = 0) -> None:
+        root.update()
+        seen.update(status=made[0].status.get(), start=made[0].rows[0]._start(), title=root.title())
+        root.destroy()
+
+    monkeypatch.setattr(view, "MainWindow", Recorded)
+    monkeypatch.setattr(tk.Tk, "mainloop", look_and_close)
+    folder = tmp_path / "下载 文件"
+    folder.mkdir()
+    plan = decide([missing(folder / "台账")])
+    assert drop_run.open_window_for(tmp_path, plan) == 0
+    assert seen["status"] == plan.says and seen["status"].startswith(f"找不到拖入的台账文件：{folder / '台账'}")
+    assert seen["start"] == str(folder)  # the 选择台账 dialog opens in the folder the file was dropped from
+    assert not (tmp_path / "window_settings.json").exists()  # nothing ran, nothing remembered
