@@ -106,7 +106,13 @@ rem    mean, says so and opens the output folder. Exit codes of generate.py: 0 d
 rem    2 unusable, 3 notice written but PDF or mail failed, 4 its libraries are missing.
 echo.
 if not defined LEDGER goto run_window
+rem A dropped path that is not there opens the window (generate.py decides); closed normally, it ends
+rem here as after a double-click.
+set "WINDOWED="
+if not exist "%LEDGER%" set "WINDOWED=1"
 if defined DROPPED goto run_one_drop
+if not "%~2"=="" if not exist "%~2" set "WINDOWED=1"
+if not "%~3"=="" if not exist "%~3" set "WINDOWED=1"
 if "%~2"=="" goto run_one_drop
 if "%~3"=="" goto run_two_drops
 "%VENV_PY%" generate.py --drop "%LEDGER%" --drop "%~2" --drop "%~3"
@@ -122,6 +128,7 @@ goto ran
 if not errorlevel 1 goto done
 :ran
 set "CODE=%errorlevel%"
+if defined WINDOWED if "%CODE%"=="0" goto done
 echo.
 if "%CODE%"=="4" del /q "%MARKER%" >nul 2>&1
 "%VENV_PY%" "%MSG%" result %CODE%

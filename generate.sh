@@ -96,12 +96,15 @@ if [ $# -eq 0 ] && has_display; then
     code=$?
     if [ "$code" = 0 ]; then exit 0; fi  # the window said everything; closing it ends here
 elif [ $# -gt 0 ] && [ -n "$only_paths" ]; then
+    windowed=""
     for arg do  # each dropped path as --drop PATH: generate.py decides what they mean
         shift
         set -- "$@" --drop "$arg"
+        if [ ! -e "$arg" ]; then windowed=yes; fi  # not there: generate.py opens the window
     done
     "$VENV_PY" generate.py "$@"
     code=$?
+    if [ "$code" = 0 ] && [ -n "$windowed" ]; then exit 0; fi  # the window closed normally: nothing to add
 else
     "$VENV_PY" generate.py "$@"
     code=$?

@@ -474,6 +474,18 @@ def test_a_name_still_missing_goes_to_generate_py_which_opens_the_window():
     cmdline = f'C:\\WINDOWS\\system32\\cmd.exe /c ""{HERE}generate.bat" C:\\data\\gone&away.xlsx"'
     code, hard, _ = run_bat(world, "C:\\data\\gone", cmdcmdline=cmdline)
     assert code == 0 and drop_command("C:\\data\\gone") in world.log and hard
+    assert world.said == [] and ["pause"] not in world.log  # the window closed normally: no "完成", no key
+
+
+def test_one_of_several_dropped_names_missing_is_the_window_too():
+    world = ready_world()
+    world.files.add("c:\\data\\甲.xlsx")
+    code, _, _ = run_bat(world, "C:\\data\\甲.xlsx", "C:\\data\\乙")
+    assert code == 0 and drop_command("C:\\data\\甲.xlsx", "C:\\data\\乙") in world.log and world.said == []
+    world = ready_world(generate_code=2)  # the window could not open: generate.py printed why
+    world.files.add("c:\\data\\甲.xlsx")
+    assert run_bat(world, "C:\\data\\甲.xlsx", "C:\\data\\乙")[0] == 2
+    assert world.said == ["result 2", "press_any_key"]
 
 
 def test_started_from_a_console_the_command_line_is_not_ours():
