@@ -55,6 +55,7 @@ def missing(path: Path) -> Dropped:
         ([file(A), file(B)], Action.COMPARE, B, A, None),  # nothing to go by: the later name is this time's
         ([missing(CUT)], Action.WINDOW, CUT, None, None),
         ([file(A), missing(CUT)], Action.WINDOW, CUT, None, None),  # one cut name: the others may be cut too
+        ([file(A), file(A)], Action.ONE, A, None, None),  # the same ledger twice is one ledger
         ([file(A), file(B), file(C)], Action.REFUSE, None, None, None),
         ([folder(FOLDER), file(A)], Action.REFUSE, None, None, None),
         ([folder(FOLDER), folder(OTHER_FOLDER)], Action.REFUSE, None, None, None),

@@ -57,7 +57,8 @@ class Plan:
 
 
 def decide(dropped: Sequence[Dropped]) -> Plan:
-    """The plan for what was dropped (at most three paths reach here from generate.bat)."""
+    """The plan for what was dropped (at most three paths reach here from generate.bat); a path given twice counts once."""
+    dropped = list({d.path: d for d in dropped}.values())
     missing = [d for d in dropped if d.kind is Kind.MISSING]
     if missing:
         return Plan(Action.WINDOW, source=missing[0].path, says=cut_name_text(missing[0].path, window=True))
