@@ -50,7 +50,11 @@ def test_errors_in_the_ledger_are_exit_1_with_the_summary_only(tmp_path):
     ("make", "error", "lead"),
     [
         (lambda tmp: tmp / "没有这个文件.xlsx", WorkbookUnusable, "无法使用台账："),
-        (lambda tmp: (tmp / "文本.xlsx").write_text("不是工作簿") and tmp / "文本.xlsx", WorkbookUnusable, "无法使用台账："),
+        (
+            lambda tmp: (tmp / "文本.xlsx").write_text("不是工作簿") and tmp / "文本.xlsx",
+            WorkbookUnusable,
+            "无法使用台账：",
+        ),
     ],
     ids=["missing", "not-a-workbook"],
 )

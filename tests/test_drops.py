@@ -215,6 +215,8 @@ def test_drop_with_a_ledger_argument_is_a_usage_error(tmp_path, quiet):
     ledger = write_ledger(tmp_path / "台账.xlsx")
     result = CliRunner().invoke(generate.cli, [str(ledger), "--drop", str(ledger)], catch_exceptions=False)
     assert result.exit_code == 2 and "--drop 不能与台账文件" in result.output
+    folder = CliRunner().invoke(generate.cli, ["--drop", str(ledger), "--split"], catch_exceptions=False)
+    assert folder.exit_code == 2 and "--split" in folder.output
 
 
 @pytest.mark.parametrize("code, opened", [(0, True), (1, True), (2, False), (3, True), (4, False)])

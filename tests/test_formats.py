@@ -9,7 +9,7 @@ import docx
 import pytest
 from conftest import INFO, measure, sample_rows, write_ledger
 
-from rectification.render.notice import chinese_ordinal, percent
+from rectification.render.wording import chinese_ordinal, percent
 
 P, D, Z = "政治建设方面", "全面从严治党方面", "组织建设方面"
 
@@ -219,7 +219,7 @@ def test_a_sub_item_lead_may_carry_the_具体表现(run_cli, tmp_path):
     }
     texts, _ = notice(run_cli, tmp_path, fmt, three_categories())
     assert "反馈问题四：关于“‘一岗双责’落实不力”的问题。" in texts
-    assert "1.关于“班子成员未开展廉政谈话。”" in texts
+    assert "1.关于“班子成员未开展廉政谈话”" in texts  # as written: no full stop inside the quotes
 
 
 def test_分类_needs_every_listed_problem_to_have_a_category(run_cli, tmp_path):

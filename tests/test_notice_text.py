@@ -8,7 +8,8 @@ from conftest import AS_OF, measure, write_ledger
 from rectification.analyse.analysis import analyse
 from rectification.read.reader import read_workbook
 from rectification.records.records import build_ledger
-from rectification.render.notice import chinese_ordinal, compose, date_range_text
+from rectification.render.notice import compose
+from rectification.render.wording import chinese_ordinal, date_range_text
 
 
 def paragraphs(tmp_path, rows, **info):

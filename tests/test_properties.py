@@ -17,7 +17,7 @@ from test_hostile import write_with_xlsxwriter
 
 import generate
 from rectification.core.text import paragraphs
-from rectification.render.notice import strip_leading_ordinal
+from rectification.render.wording import strip_leading_ordinal
 
 any_text = st.text(max_size=60) | st.sampled_from(["", " ", "\u3000", "مرحبا بالعالم", "👩‍👩‍👧 整改", "a" * 3000])
 maybe = lambda strategy: st.none() | strategy  # noqa: E731

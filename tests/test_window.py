@@ -178,7 +178,9 @@ def test_findings_are_coloured_and_shown_whole(window, tmp_path):
     pump(w.root, lambda: bool(w.table.rows))
     tree = w.table.tree
     first = tree.get_children()[0]
-    assert tree.item(first, "values")[:4] == ("错误", "整改台账", 5, "责任人") or tree.item(first, "values")[0] == "错误"
+    assert (
+        tree.item(first, "values")[:4] == ("错误", "整改台账", 5, "责任人") or tree.item(first, "values")[0] == "错误"
+    )
     assert "error" in tree.item(first, "tags")
     assert w.status.get().startswith("台账有错误，未生成通报")
     assert not list((tmp_path / "out").glob("*.docx"))
@@ -197,7 +199,10 @@ def test_a_folder_runs_the_whole_round(window, tmp_path):
     w.run()
     pump(w.root, lambda: bool(w.table.rows))
     assert w.status.get() == "共2个台账：已处理1个，有错误1个，无法读取0个。"
-    assert [(r.sheet, r.level) for r in w.table.rows] == [("中共某某区某某局党组", "错误"), ("中共某某区某某局党组", "完成")]
+    assert [(r.sheet, r.level) for r in w.table.rows] == [
+        ("中共某某区某某局党组", "错误"),
+        ("中共某某区某某局党组", "完成"),
+    ]
     assert list((tmp_path / "out").glob("各单位整改进展汇总_*.xlsx"))
 
 
@@ -285,3 +290,38 @@ def test_tab_reaches_every_field_in_reading_order(window, tmp_path, ledger_path)
     assert len(boxes) == 6
     assert names.index(entries[-1]) < names.index(str(w.as_of_entry)) < names.index(boxes[0])
     assert names.index(boxes[-1]) < names.index(str(w.run_button))
+
+
+def test_split_and_merge_from_the_window(window, tmp_path):
+    """拆分给各部门, a department fills its copy in, 合并: the new ledger is beside the original, its notice made."""
+    from departments_helpers import fill, set_cells, write_department_ledger
+
+    ledger = write_department_ledger(tmp_path / "台账.xlsx")
+    w = window(Form(source=str(ledger), out_dir=str(tmp_path / "out"), as_of="2025-12-11"))
+    w.action_box.set(w.action_box["values"][1])  # 拆分给各部门填报
+    w._action_changed()
+    assert w.returned_row.entry.instate(["disabled"])
+    w.run()
+    pump(w.root, lambda: bool(w.table.rows))
+    handed_out = sorted((tmp_path / "out" / "填报").glob("*.xlsx"))
+    assert handed_out and w.status.get().startswith("已按责任部门拆分为")
+    back = tmp_path / "back"
+    back.mkdir()
+    fill(handed_out[0], back / handed_out[0].name, set_cells({}))  # returned as it went out: nothing to merge
+    w.action_box.set(w.action_box["values"][3])  # 合并各部门交回的填报表
+    w._action_changed()
+    w.text["returned"].set(str(back))
+    ledger_before = ledger.read_bytes()
+    w.run()
+    pump(w.root, lambda: bool(w.table.rows) and not w.worker.busy and w.worker.messages.empty())
+    merged = list(tmp_path.glob("台账_合并_*.xlsx"))
+    assert len(merged) == 1 and ledger.read_bytes() == ledger_before
+    assert w.status.get().startswith(f"合并后的台账：{merged[0].name}")
+    assert any(r.text.startswith("合并后的台账：") for r in w.table.rows)
+
+
+def test_a_merge_without_returned_copies_says_what_to_choose(tmp_path, ledger_path):
+    checked = to_job(Form(source=str(ledger_path), out_dir="o", action="merge"), today=AS_OF)
+    assert isinstance(checked, list) and checked[0].field == "returned" and "交回的填报表" in checked[0].message
+    checked = to_job(Form(source=str(tmp_path), out_dir="o", action="split_department"), today=AS_OF)
+    assert isinstance(checked, list) and "台账文件，而不是文件夹" in checked[0].message

@@ -251,6 +251,29 @@ def test_guide_explains_every_format_key_with_an_example() -> None:
         assert f"例：{k.example}" in guide[k.name], k.name
 
 
+def test_guide_lists_every_computed_placeholder_from_the_one_table() -> None:
+    from rectification.read.columns import INFO_KEYS
+    from rectification.settings import PLACEHOLDER_TABLE
+
+    rows = list(load_workbook(TEMPLATE)["填表说明"].iter_rows(values_only=True))
+    listed = {r[0]: r[1] for r in rows[[r[0] for r in rows].index("七、占位符一览") :] if r[0]}
+    for p in PLACEHOLDER_TABLE:
+        if p.name not in INFO_KEYS or p.name == "被巡察单位":
+            assert listed[f"{{{p.name}}}"].startswith(p.about), p.name
+
+
+def test_guide_names_the_four_sheets_the_launcher_and_the_optional_keys() -> None:
+    """The clerk learns of 通报格式, 被巡察单位 and own keys in the workbook itself, and how to run the tool."""
+    rows = [r for r in load_workbook(TEMPLATE)["填表说明"].iter_rows(values_only=True)]
+    labels = {r[0]: r[1] for r in rows if r[0]}
+    assert "一、本工作簿的四张表" in labels
+    assert {"填表说明", "基本信息", "通报格式", "整改台账"} <= set(labels)
+    assert "被巡察单位" in labels and "{被巡察单位}" in labels["被巡察单位"]
+    assert "追缴资金" in labels["自己加的项"]
+    text = "".join(str(v) for r in rows for v in r if v)
+    assert "generate.bat" in text and "运行“生成通报”" not in text and "三张表" not in text
+
+
 def test_ledger_validations_and_print_setup() -> None:
     ws = load_workbook(TEMPLATE)["整改台账"]
     by_column = {str(dv.sqref).split(":")[0][0]: dv for dv in ws.data_validations.dataValidation}

@@ -39,7 +39,7 @@ def reminders(analysis: Analysis, fmt: NoticeFormat, roster: Roster | None) -> t
     for name in sorted(groups, key=lambda n: first_row[n]):
         group = groups[name]
         red = [t for t in group if t.light is Light.RED]
-        to, cc = _addresses(name, group, by_leader, roster)
+        to, cc = addresses(name, group, by_leader, roster)
         letters.append(
             Reminder(
                 addressee=name,
@@ -66,7 +66,7 @@ def _file_name(name: str, used: set[str]) -> str:
     return f"{FOLDER}/{candidate}.docx"
 
 
-def _addresses(
+def addresses(
     name: str, group: list[Tracked], by_leader: bool, roster: Roster | None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """To: the department's own mailbox, else its 责任人; a leader's own address. Cc: the 责任领导."""

@@ -13,7 +13,8 @@ from rectification.analyse.compare import Progress
 from rectification.core.model import Finding, Ledger, Level, Verdict
 from rectification.settings import FormatSource, NoticeFormat
 
-if TYPE_CHECKING:  # only --remind loads the letters' module
+if TYPE_CHECKING:  # only --remind loads the letters' module, only --merge the merge's
+    from rectification.analyse.merge import MergePlan
     from rectification.analyse.remind import Reminder
 
 
@@ -51,6 +52,7 @@ class Options:
     since: Since | None = None
     remind: bool = False  # --remind: a 督办 reminder per department with red or yellow measures
     remind_mail: str = ""  # with --remind: "eml" (--eml drafts) or "send" (--send), for 督办清单's 邮件 column
+    merge: MergePlan | None = None  # --merge: what the returned copies brought (the summary's 合并情况)
 
 
 @dataclass(frozen=True)

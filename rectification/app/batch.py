@@ -16,7 +16,7 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -214,9 +214,12 @@ def _write_round(result: BatchResult, found: Scan, out_dir: Path, options: Optio
     """The round's outputs (the registry's ROUND_RENDERERS: roll-up, round notice) rendered, then written together."""
     from rectification.analyse.round import analyse_round
     from rectification.render.registry import ROLLUP, ROUND_NOTICE, render_round
+    from rectification.render.round_notice import round_budget_findings
 
     lines = [o.line() for o in result.outcomes]
     round_ = analyse_round(lines, [(s.path.name, s.reason) for s in found.skipped], options)
+    if not round_.findings:  # the round notice's filled text within its budget, or no round notice
+        round_ = replace(round_, findings=tuple(round_budget_findings(round_)))
     result.round_findings = list(round_.findings)
     outputs = render_round(round_)
     written = write_together([(out_dir / o.name, o.data) for o in outputs], result.renamed)

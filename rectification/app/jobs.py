@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rectification.analyse.report import Options, Report, Since
 from rectification.app.follow_up import Note
-from rectification.app.request import AskPassword, Checkpoint, OnProgress, Request
+from rectification.app.request import AskPassword, Checkpoint, MergeRequest, OnProgress, Request
 from rectification.core.errors import (
     EXIT_DELIVERY,
     EXIT_LEDGER_ERRORS,
@@ -63,18 +63,19 @@ def options_for(request: Request, batch: bool = False) -> Options:
         since,
         request.remind,
         mail if request.remind else "",
+        merge=request.merge if isinstance(request, MergeRequest) else None,
     )
 
 
 def read_format(path: Path) -> FormatSource:
     from rectification.read.reader import WorkbookUnusable, read_format_pairs
-    from rectification.settings import FormatSource, format_rows
+    from rectification.settings import FormatSource
 
     try:
         sheet, pairs = read_format_pairs(path)
     except WorkbookUnusable as error:
         raise FormatUnusable(error.message) from None
-    return FormatSource(f"{path.name}：{sheet}", tuple(format_rows(pairs)))
+    return FormatSource.read(f"{path.name}：{sheet}", pairs)
 
 
 def since_for(path: Path, batch: bool) -> Since:

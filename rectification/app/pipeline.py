@@ -55,13 +55,13 @@ def _run(
     from rectification.read.reader import read_workbook
     from rectification.records.records import build_ledger
     from rectification.render.notice import notice_title, notice_values
+    from rectification.render.notice_checks import notice_findings
     from rectification.render.registry import RENDERERS
     from rectification.settings import (
         FORMAT_SHEET,
         FormatSource,
         default_format,
-        format_rows,
-        parse_format,
+        parse_source,
         says_nothing,
         since_errors,
     )
@@ -69,14 +69,12 @@ def _run(
     tick = progress or (lambda share: None)
     raw = read_workbook(ledger_path)
     tick(STAGE_DONE["read"])
-    own_rows = tuple(format_rows(raw.format_pairs))
-    # A sheet left as the template has it lets --format decide.
-    own = FormatSource(raw.format_sheet, own_rows) if raw.format_sheet and not says_nothing(own_rows) else None
+    own = FormatSource.read(raw.format_sheet, raw.format_pairs) if raw.format_sheet else None
+    if own and says_nothing(own.rows):  # a sheet left as the template has it lets --format decide
+        own = None
     source = own or options.notice_format
     with_since = options.since is not None
-    fmt, format_findings = (
-        parse_format(source.rows, source.sheet, raw.extra_info, with_since) if source else (default_format(), [])
-    )
+    fmt, format_findings = parse_source(source, raw.extra_info, with_since) if source else (default_format(), [])
     if own and options.notice_format:
         format_findings.append(
             Finding(Level.HINT, own.sheet, None, "", "台账自带通报格式，已按它生成", OWN_FORMAT_HINT)
@@ -90,12 +88,16 @@ def _run(
     )
     if options.since and changes is None:  # no earlier copy for this ledger: the counts cannot be filled in
         since_findings += since_errors(fmt, source.sheet if source else FORMAT_SHEET, "这个台账没有可比较的上次台账")
-    findings = ordered(findings + format_findings + since_findings + check(ledger, analysis, by_category=fmt.grouped))
+    values = notice_values(ledger.info, analysis, fmt, changes) if ledger.info else {}
+    sheet = source.sheet if source else FORMAT_SHEET
+    filling = notice_findings(ledger, analysis, fmt, changes, sheet, options.remind, values)  # before any is filled
+    findings = ordered(
+        findings + format_findings + since_findings + filling + check(ledger, analysis, by_category=fmt.grouped)
+    )
     tick(STAGE_DONE["checks"])
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
     blocked = any(f.level in blocking for f in findings)
     verdict = Verdict.BLOCKED if blocked else Verdict.CHECKED if options.check_only else Verdict.PRODUCED
-    values = notice_values(ledger.info, analysis, fmt, changes) if ledger.info else {}
     title = notice_title(ledger.info, values, fmt) if ledger.info else ""
     stem = safe_file_name(title or ledger_path.stem)
     report = Report(

@@ -13,6 +13,7 @@ from rectification.analyse.analysis import DEFAULT_WARN_DAYS
 from rectification.core.errors import RectificationError
 
 if TYPE_CHECKING:
+    from rectification.analyse.merge import MergePlan
     from rectification.deliver.mail import MailConfig
 
 MAX_WARN_DAYS = 365
@@ -53,6 +54,13 @@ class Request:
     eml: bool = False
     send: bool = False
     mail_config: Path | None = None
+
+
+@dataclass(frozen=True)
+class MergeRequest(Request):
+    """--merge's second half: the new ledger, with what the returned copies brought (the summary's 合并情况)."""
+
+    merge: MergePlan | None = None
 
 
 class Checkpoint:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 import unicodedata
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
@@ -180,6 +181,26 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     help="批量处理文件夹中的全部台账：每个单位输出到“输出文件夹/发文机关/”，另生成各单位汇总表和本轮汇总通报。",
 )
 @click.option(
+    "--split",
+    "split_by",
+    type=click.Choice(["部门", "领导"]),
+    is_flag=False,
+    flag_value="部门",
+    default=None,
+    metavar="[部门|领导]",
+    help="把台账拆成每个责任部门（或“--split 领导”：每个责任领导）一份填报表（输出文件夹/填报/），"
+    "“人员名单”有邮箱的另生成邮件草稿；各部门只能填写整改状态、完成时间、整改进展、佐证材料。",
+)
+@click.option(
+    "--merge",
+    "merge_from",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    metavar="文件夹或文件",
+    help="把各部门交回的填报表合并进台账：在原台账旁生成“台账名_合并_统计日期.xlsx”（原台账不改），"
+    "再按它生成通报和汇总表（“合并情况”工作表列出每处未并入的内容）。可写多次 --merge 指定多个文件。",
+)
+@click.option(
     "--window",
     is_flag=True,
     help="打开窗口：用鼠标选择台账和各项选项（双击 generate.bat 即打开）；给出的台账或文件夹预先选好。",
@@ -209,6 +230,8 @@ def cli(
     format_path: Path | None = None,
     since_path: Path | None = None,
     batch_dir: Path | None = None,
+    split_by: str | None = None,
+    merge_from: tuple[Path, ...] = (),
     window: bool = False,
     drops: tuple[Path, ...] = (),
 ) -> int:
@@ -223,6 +246,8 @@ def cli(
       python generate.py 台账.xlsx --format 本轮格式.xlsx      按另一工作簿的“通报格式”写通报
       python generate.py 12月台账.xlsx --since 11月台账.xlsx   与上次报送的台账比较
       python generate.py 台账.xlsx --remind --eml              督办提醒函及邮件草稿
+      python generate.py 台账.xlsx --split                     每个责任部门一份填报表
+      python generate.py 台账.xlsx --merge 交回的填报表         合并各部门交回的填报表，再生成通报
       python generate.py --window                           打开窗口（双击 generate.bat 也是）
 
     \b
@@ -250,7 +275,11 @@ def cli(
         mail_config,
     )
     if drops:
-        return run_drops(click.get_current_context(), drops, request)
+        from rectification.cli.drop_run import run_drops
+
+        return run_drops(click.get_current_context(), drops, request, HERE, (run_one, run_batch))
+    if split_by or merge_from:
+        return _departments(request, batch_dir, split_by, merge_from)
     if batch_dir is None:
         return run_one(request)
     gc.enable()  # generate.py pauses it while the modules load; the batch's workers inherit it
@@ -261,6 +290,32 @@ def cli(
     return run_batch(request)
 
 
+def _departments(request, batch_dir: Path | None, split_by: str | None, merge_from: tuple[Path, ...]) -> int:
+    """--split or --merge: the job's lines printed, errors mapped by guarded() as for any job."""
+    from rectification.cli.departments import merge_and_print, split_and_print
+
+    if batch_dir is not None or (split_by and merge_from):
+        click.echo("命令行参数有误：--split、--merge、--batch 一次只能用一个。", err=True)
+        return EXIT_UNUSABLE
+    ledger_named = click.get_current_context().get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT
+    if merge_from and not ledger_named:  # the new ledger goes beside the one named: never beside the example
+        click.echo(
+            "命令行参数有误：请指定要合并进的台账，如 python generate.py 台账.xlsx --merge 收回的填报表", err=True
+        )
+        return EXIT_UNUSABLE
+    if split_by:
+        return guarded(
+            lambda: split_and_print(request, split_by),
+            request.out_dir,
+            "抱歉，拆分台账时程序遇到了意外问题，未能完成。",
+        )
+    return guarded(
+        lambda: merge_and_print(request, merge_from),
+        request.out_dir,
+        "抱歉，合并填报表时程序遇到了意外问题，未能完成。",
+    )
+
+
 def run_window(ctx: click.Context, source: Path, out_dir: Path) -> int:
     """--window: the window, with a ledger or folder named on the command line preselected."""
     from rectification.window import open_window
@@ -268,45 +323,11 @@ def run_window(ctx: click.Context, source: Path, out_dir: Path) -> int:
     named = ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT or source != DEFAULT_LEDGER
     out_named = ctx.get_parameter_source("out_dir") is not click.core.ParameterSource.DEFAULT
     gc.enable()
-    try:
-        return open_window(HERE, source if named else None, out_dir if out_named else None)
-    except RectificationError as error:
-        click.echo(error.user_text(), err=True)
-        return error.exit_code
-
-
-def run_drops(ctx: click.Context, drops: tuple[Path, ...], request) -> int:
-    """--drop: what the dropped paths mean (cli/drops.py), done through the front door, then the output folder."""
-    from dataclasses import replace
-
-    from rectification.cli import drop_run
-    from rectification.cli.drops import Action, decide
-
-    if ctx.params.get("window") or ctx.params.get("batch_dir") or ctx.get_parameter_source("ledger") is _COMMAND_LINE:
-        click.echo("命令行参数有误：--drop 不能与台账文件、--batch 或 --window 同时指定。", err=True)
-        return EXIT_UNUSABLE
-    plan = decide(drop_run.survey(drops))
-    if plan.action is Action.WINDOW:  # the window shows plan.says; without one, it is printed
-        gc.enable()
-        return drop_run.open_window_for(HERE, plan)
-    if plan.says:
-        click.echo(plan.says, err=plan.action is Action.REFUSE)
-    if plan.action is Action.REFUSE:
-        return EXIT_UNUSABLE
-    assert plan.source is not None, "every other plan names its ledger or folder"
-    if plan.action is Action.ROUND:
-        out_given = ctx.get_parameter_source("out_dir") is _COMMAND_LINE
-        request = replace(request, source=plan.source, out_dir=request.out_dir if out_given else plan.out_dir)
-        gc.enable()  # as for --batch: the workers inherit it
-        code = run_batch(request)
-    else:
-        request = replace(request, source=plan.source, since_path=plan.since or request.since_path)
-        code = run_one(request)
-    drop_run.finish(code, request.out_dir)
-    return code
-
-
-_COMMAND_LINE = click.core.ParameterSource.COMMANDLINE
+    return guarded(
+        lambda: open_window(HERE, source if named else None, out_dir if out_named else None),
+        out_dir,
+        "抱歉，窗口遇到了意外问题，已关闭。",
+    )
 
 
 def run_one(request) -> int:
@@ -314,19 +335,16 @@ def run_one(request) -> int:
     from rectification.app.jobs import generate
     from rectification.cli.printing import ask_password, print_generated, stage_bar
 
-    try:
+    def job() -> int:
         with stage_bar() as progress:
             result = generate(request, progress=progress, ask_password=ask_password)
         # One ledger, then the process ends: what the run made need never be walked by the garbage collector
         # (a collection would visit every object: 0.8 s at 100,000 measures). generate.py paused it until now.
         gc.freeze()
         gc.enable()
-    except RectificationError as error:
-        click.echo(error.user_text(), err=True)
-        return error.exit_code
-    except Exception:  # last resort: the user gets a sentence, the maintainer the log
-        return crashed(request.out_dir, "抱歉，程序遇到了意外问题，未能完成。")
-    return print_generated(result, request.out_dir)
+        return print_generated(result, request.out_dir)
+
+    return guarded(job, request.out_dir, "抱歉，程序遇到了意外问题，未能完成。")
 
 
 def run_batch(request) -> int:
@@ -336,15 +354,25 @@ def run_batch(request) -> int:
 
     if request.pdf or request.eml or request.send:
         click.echo("注意：批量模式不生成 PDF 和邮件（--pdf、--eml、--send 已忽略）。", err=True)
-    try:
+
+    def job() -> int:
         with batch_bar() as progress:
             batch = generate_batch(request, progress=progress)
+        return print_batch(batch, request.source, request.out_dir)
+
+    return guarded(job, request.out_dir, "抱歉，批量处理时程序遇到了意外问题，未能完成。")
+
+
+def guarded(job: Callable[[], int], out_dir: Path, crash_sentence: str) -> int:
+    """The one place where errors become what the user reads and the exit code: a RectificationError says its own
+    message and code; anything else is a bug — a sentence for the user, the traceback in a log for the maintainer."""
+    try:
+        return job()
     except RectificationError as error:
         click.echo(error.user_text(), err=True)
         return error.exit_code
-    except Exception:  # last resort, as for one ledger: a sentence for the user, the log for the maintainer
-        return crashed(request.out_dir, "抱歉，批量处理时程序遇到了意外问题，未能完成。")
-    return print_batch(batch, request.source, request.out_dir)
+    except Exception:
+        return crashed(out_dir, crash_sentence)
 
 
 def crashed(out_dir: Path, sentence: str) -> int:

@@ -1,24 +1,66 @@
-"""--drop's side of the disk and the screen: look at the dropped paths, open the window, open the output folder.
+"""--drop carried out: look at the dropped paths, run the plan, open the window or the output folder.
 
-What the paths mean is decided in cli/drops.py (pure, tested as a table); this module only gathers the facts it
-needs and carries out the parts of a plan that are not a Request to the front door.
+What the paths mean is decided in cli/drops.py (pure, tested as a table); this module gathers the facts it needs
+and does the plan: a Request through the command line's own runners (handed in: command.py imports this module),
+the window for a name cmd cut, the output folder afterwards.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from rectification.cli.drops import WINDOW_HINT, Dropped, Kind, Plan, cut_name_text
+from rectification.cli.drops import WINDOW_HINT, Action, Dropped, Kind, Plan, cut_name_text, decide
 from rectification.core.errors import EXIT_DELIVERY, EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE
+
+if TYPE_CHECKING:
+    from rectification.app.request import Request
+
+Runner = Callable[["Request"], int]
 
 NO_OPEN_ENV = "GENERATE_NO_OPEN"  # set: the output folder is not opened (tests, scripts)
 LAUNCHER_ENV = "GENERATE_LAUNCHER"  # set by generate.bat/generate.sh, whose own last line names the window
 OPENED_ON = (EXIT_OK, EXIT_LEDGER_ERRORS, EXIT_DELIVERY)  # exit 1 too: the summary listing the errors is there
+
+
+def run_drops(
+    ctx: click.Context, drops: tuple[Path, ...], request: Request, here: Path, runners: tuple[Runner, Runner]
+) -> int:
+    """--drop: what the dropped paths mean, done by the command line's runners (one ledger, a batch), then the
+    output folder opened; other options (--as-of, --pdf, an explicit --out) apply as they would without --drop."""
+    run_one, run_batch = runners
+    alone = ("window", "batch_dir", "split_by", "merge_from")
+    command_line = click.core.ParameterSource.COMMANDLINE
+    if any(ctx.params.get(name) for name in alone) or ctx.get_parameter_source("ledger") is command_line:
+        click.echo("命令行参数有误：--drop 不能与台账文件、--batch、--split、--merge 或 --window 同时指定。", err=True)
+        return EXIT_UNUSABLE
+    plan = decide(survey(drops))
+    if plan.action is Action.WINDOW:  # the window shows plan.says; without one, it is printed
+        gc.enable()
+        return open_window_for(here, plan)
+    if plan.says:
+        click.echo(plan.says, err=plan.action is Action.REFUSE)
+    if plan.action is Action.REFUSE or plan.source is None:
+        return EXIT_UNUSABLE
+    if plan.action is Action.ROUND:
+        out_given = ctx.get_parameter_source("out_dir") is command_line
+        out_dir = request.out_dir if out_given or plan.out_dir is None else plan.out_dir
+        request = replace(request, source=plan.source, out_dir=out_dir)
+        gc.enable()  # as for --batch: the workers inherit it
+        code = run_batch(request)
+    else:
+        request = replace(request, source=plan.source, since_path=plan.since or request.since_path)
+        code = run_one(request)
+    finish(code, request.out_dir)
+    return code
 
 
 def survey(paths: tuple[Path, ...]) -> list[Dropped]:

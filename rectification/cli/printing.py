@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from rectification.core.errors import EXIT_UNUSABLE
-from rectification.core.model import Verdict
+from rectification.core.model import Level, Verdict
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -43,8 +43,11 @@ def print_generated(result: Generated, out_dir: Path) -> int:
     errors, warnings, hints = report.counts
     tally = f"错误{errors}处、警告{warnings}条、提示{hints}条"
     if report.verdict is Verdict.BLOCKED:
-        why = "有警告（严格模式）" if errors == 0 else "台账有错误"
-        click.echo(f"{why}，未生成通报：{tally}。请按下列提示修改台账后重新运行。")
+        why, fix = ("有警告（严格模式）" if errors == 0 else "台账有错误"), "台账"
+        given = report.options.notice_format  # --format: errors all in that file are no fault of the ledger
+        if errors and given and all(f.sheet == given.sheet for f in report.findings if f.level is Level.ERROR):
+            why, fix = "通报格式文件有误", "格式文件"
+        click.echo(f"{why}，未生成通报：{tally}。请按下列提示修改{fix}后重新运行。")
     else:
         done = "检查完成（仅检查，未生成通报）" if report.verdict is Verdict.CHECKED else "已生成通报"
         click.echo(

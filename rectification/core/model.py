@@ -129,6 +129,7 @@ class NoticeInfo:
     cc: str = ""  # 抄送, as written: the .eml's Cc
     inspected: str = ""  # 被巡察单位, when it is not the issuer (a 市委 reporting on the city)
     extra: dict[str, str] = field(default_factory=dict)  # the unit's own 基本信息 keys, for placeholders
+    rows: dict[str, int] = field(default_factory=dict)  # the 基本信息 row of each key (for messages)
 
 
 @dataclass(frozen=True)

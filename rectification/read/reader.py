@@ -294,7 +294,7 @@ def pairs(sheet: Sheet) -> list[tuple[int, object, object]]:
 
 
 def _read_info(sheet: Sheet) -> tuple[dict[str, tuple[int, object]], dict[str, tuple[int, object]]]:
-    """Each known key's (row, value), and the unit's own keys (a label we do not know, with a value)."""
+    """Each known key's (row, value), and the unit's own keys (a label we do not know; its value may be blank)."""
     merged_width = {(top, left): right - left + 1 for top, left, _, right in sheet.merged}
     info: dict[str, tuple[int, object]] = {}
     for row, cells in sorted(sheet.values.items()):
@@ -308,8 +308,10 @@ def _read_info(sheet: Sheet) -> tuple[dict[str, tuple[int, object]], dict[str, t
     extra: dict[str, tuple[int, object]] = {}
     for row, label, value in pairs(sheet):
         own = key(label)
-        if row not in known_rows and own and clean(value) and not (own == "项目" and key(value) == "内容"):
-            extra.setdefault(own, (row, value))
+        header = own == "项目" and key(value) == "内容"
+        # Blank ones too (a pattern using one is told its row), but a filled one of the same name wins.
+        if row not in known_rows and own and not header and (own not in extra or not clean(extra[own][1])):
+            extra[own] = (row, value)
     return info, extra
 
 

@@ -13,10 +13,15 @@ from rectification.read.columns import APPROXIMATE_DATE_KEYS, INFO_KEYS, OPTIONA
 from rectification.read.reader import RawWorkbook
 
 DATE_HINT = "请填写实际存在的日期，如 2025-09-30 或 2025年9月30日"
+APPROXIMATE_HINT = DATE_HINT + "；也可写“2024年4月上旬”“4月中旬”“3月14日”，通报中照写"
 MISSING_SHEET_HINT = "请从 workbook_template.xlsx 复制“基本信息”工作表并填写发文机关、巡察轮次等内容"
-# “2024年4月上旬”, “4月中旬”, “2024年4月”, “2024年下半年”: printed as written where the notice names the date.
+# “2024年4月上旬”, “4月中旬”, “2024年4月”, “2024年下半年”, “3月14日” (no year): printed as written where the
+# notice names the date.
 APPROXIMATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:上旬|中旬|下旬|初|中|底|末|份)?|\d{4}年(?:上半年|下半年|初|底|末)?")
+WITHOUT_YEAR = re.compile(r"(\d{1,2})月(\d{1,2})日")
 EVERY_KEY = frozenset(INFO_KEYS)
+# Blank is fine for these whatever the format prints: a notice without a 阶段性成效 sentence is common.
+OPTIONAL = frozenset((*OPTIONAL_INFO_KEYS, "阶段性成效"))
 
 
 def read_info(
@@ -38,7 +43,7 @@ def read_info(
     for name in INFO_KEYS:
         row, value = given.get(name, (None, None))
         if not clean(value):
-            if name in needed and name not in OPTIONAL_INFO_KEYS:
+            if name in needed and name not in OPTIONAL:
                 where = "未填写" if row else "缺少此项"
                 findings.append(Finding(Level.ERROR, sheet, row, name, where, f"请在“{sheet}”工作表填写“{name}”"))
             values[name] = None
@@ -46,11 +51,11 @@ def read_info(
             try:
                 values[name] = read_date(value, raw.epoch)
             except DateError as error:
-                if name in APPROXIMATE_DATE_KEYS and APPROXIMATE.fullmatch(clean(value).replace(" ", "")):
-                    values[name] = clean(value).replace(" ", "")
-                else:
-                    findings.append(Finding(Level.ERROR, sheet, row, name, str(error), DATE_HINT))
-                    values[name] = None
+                written = approximate(value) if name in APPROXIMATE_DATE_KEYS else None
+                if written is None:
+                    hint = APPROXIMATE_HINT if name in APPROXIMATE_DATE_KEYS else DATE_HINT
+                    findings.append(Finding(Level.ERROR, sheet, row, name, str(error), hint))
+                values[name] = written
         else:
             values[name] = value
     feedback = values["反馈日期"]
@@ -79,8 +84,28 @@ def read_info(
         cc=text["抄送"],
         inspected=text["被巡察单位"],
         extra={name: clean(value) for name, (_, value) in raw.extra_info.items()},
+        rows={name: row for name, (row, _) in (*raw.extra_info.items(), *given.items()) if row},
     )
     return info, feedback_date, findings
+
+
+def approximate(value: object) -> str | None:
+    """A date the notice prints as written (“2024年4月上旬”, “3月14日”), or None when it is no such date."""
+    text = clean(value).replace(" ", "")
+    if APPROXIMATE.fullmatch(text):
+        return text
+    day = WITHOUT_YEAR.fullmatch(text)
+    if day and _exists(int(day.group(1)), int(day.group(2))):
+        return text
+    return None
+
+
+def _exists(month: int, day: int) -> bool:
+    try:
+        date(2024, month, day)  # a leap year: 2月29日 exists in some year
+    except ValueError:
+        return False
+    return True
 
 
 def _date_or_text(value: object) -> date | str:

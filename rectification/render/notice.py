@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +11,31 @@ from rectification.analyse.analysis import Analysis, Category, ReportedAspect, R
 from rectification.analyse.compare import PLACEHOLDERS, Progress
 from rectification.core.model import Measure, NoticeInfo, Problem
 from rectification.read.columns import INFO_KEYS
-from rectification.settings import NoticeFormat, default_format
+from rectification.render.wording import (
+    FIRST_LEVEL,
+    SECOND_LEVEL,
+    TYPED_NUMBER,
+    category_name,
+    chinese_ordinal,
+    date_text,
+    inspecting_body,
+    percent,
+    period_text,
+    phrase,
+    problem_name,
+    sentences,
+    single_quoted,
+    strip_leading_ordinal,
+    written_date,
+)
+from rectification.settings import NoticeFormat, Pattern, PatternError, default_format
+
+# Placeholders derived from 基本信息 that a unit may set there itself, by a key of the same name.
+OWN_WINS = ("巡察机关", "巡察时间")
+# The narrative cells of 基本信息, which may hold placeholders too.
+NARRATIVE = {"组织领导情况": "leadership", "阶段性成效": "results", "下一步工作安排": "next_steps"}
+# No single filled text (a title, a narrative paragraph) is built longer than this; render.budget says why.
+FILL_CAP = 1_000_000
 
 
 class BlockKind(str, enum.Enum):
@@ -47,117 +70,6 @@ class Notice:
     def paragraphs(self) -> list[str]:
         """Every paragraph's full text, as a reader sees it."""
         return [b.lead + b.text for b in self.blocks]
-
-
-CHINESE_DIGITS = "零一二三四五六七八九"
-SENTENCE_END = re.compile(r"(?:[。！？；…]|[。！？][”’）)])$")  # a closing bracket alone ends no sentence
-LEADING_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|\d+(?:[、．]|\.(?!\d))|[（(]\d+[)）])\s*")
-# A heading or category the clerk numbered: （一） 一、 1. 1、 （1）
-TYPED_NUMBER = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十百]+[、．.]|\d+[、．.](?!\d))\s*"
-)
-SECOND_LEVEL = re.compile(r"^[（(][一二三四五六七八九十百]+[)）]")  # GB/T 9704: （一） is 楷体
-FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十百]+、")  # 一、 is 黑体
-
-
-def chinese_ordinal(n: int) -> str:
-    """1 → 一, 10 → 十, 11 → 十一, 21 → 二十一, 101 → 一百零一, 110 → 一百一十 (for 一是, （一）, 一、)."""
-    if n < 10:
-        return CHINESE_DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        head = "" if tens == 1 else CHINESE_DIGITS[tens]
-        return head + "十" + (CHINESE_DIGITS[ones] if ones else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        if not rest:
-            tail = ""
-        elif rest < 10:
-            tail = "零" + CHINESE_DIGITS[rest]
-        else:
-            tail = ("一" if rest < 20 else "") + chinese_ordinal(rest)
-        return CHINESE_DIGITS[hundreds] + "百" + tail
-    return str(n)
-
-
-def percent(rate: float, places: int) -> str:
-    """0.8333 → 83.3% with one place; 0.76 → 76% with none."""
-    return f"{rate * 100:.{places}f}%"
-
-
-def date_text(d: date) -> str:
-    """2025年12月11日: Arabic digits, no leading zeros, as GB/T 9704 writes dates."""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def date_range_text(start: date, end: date) -> str:
-    """2025年4月16日至6月15日: the second date drops a repeated year."""
-    tail = f"{end.month}月{end.day}日" if end.year == start.year else date_text(end)
-    return f"{date_text(start)}至{tail}"
-
-
-def written_date(value: date | str) -> str:
-    """A date as the notice prints it; an approximate one (2024年4月上旬) as written."""
-    return date_text(value) if isinstance(value, date) else value
-
-
-def period_text(start: date | str, end: date | str) -> str:
-    """The inspection's period: 2025年4月16日至6月15日, 2024年4月上旬至7月上旬; a repeated year is dropped."""
-    if isinstance(start, date) and isinstance(end, date):
-        return date_range_text(start, end)
-    first, last = written_date(start), written_date(end)
-    if not first or not last:
-        return first or last
-    year = re.match(r"\d{4}年", first)
-    if year and last.startswith(year.group()) and len(last) > len(year.group()):
-        last = last[len(year.group()) :]
-    return f"{first}至{last}"
-
-
-def inspecting_body(inspection_round: str) -> str:
-    """区委第九轮巡察 → 区委: the body that ran the round."""
-    head = inspection_round.split("第", 1)[0]
-    return head or inspection_round
-
-
-def with_full_stop(text: str) -> str:
-    text = text.strip()
-    if not text or SENTENCE_END.search(text):
-        return text
-    return text.rstrip("，,、;") + "。"
-
-
-def sentences(text: str) -> str:
-    """A cell's lines as one run of sentences: each line closed with a full stop."""
-    return "".join(with_full_stop(line) for line in text.split("\n") if line.strip())
-
-
-def problem_name(title: str) -> str:
-    """The words inside 关于“……”的问题: a title typed as 关于……的问题。 is not wrapped twice."""
-    name = title.strip().rstrip("。.；;，,")
-    if name.startswith("关于"):
-        name = name[2:]
-        name = name[: -len("的问题")] if name.endswith("的问题") else name.removesuffix("问题")
-    elif name.endswith("的问题"):
-        name = name[: -len("的问题")]
-    if name.startswith(("“", '"')) and name.endswith(("”", '"')) and len(name) > 2:
-        name = name[1:-1]
-    return single_quoted(name.strip())
-
-
-def single_quoted(text: str) -> str:
-    """Double quotes inside a quoted title become single: “一岗双责” → ‘一岗双责’."""
-    return text.replace("“", "‘").replace("”", "’").replace('"', "'")
-
-
-def strip_leading_ordinal(text: str) -> str:
-    """Drop an 一是/1./（1） the clerk typed, since the notice numbers measures itself."""
-    return LEADING_ORDINAL.sub("", text)
-
-
-def category_name(text: str) -> str:
-    """A 问题类别 as the heading names it: without the （一） or 一、 the clerk may have typed."""
-    return TYPED_NUMBER.sub("", text).strip().rstrip("。；;，,")
 
 
 def notice_values(
@@ -212,7 +124,37 @@ def notice_values(
             "黄灯数": str(f.yellow),
         }
     )
+    values.update({name: info.extra[name] for name in OWN_WINS if info.extra.get(name)})
+    values.update({name: "".join(texts) for name, texts in narratives(info, values).items()})
     return values
+
+
+def narratives(info: NoticeInfo, values: Mapping[str, str]) -> dict[str, list[str]]:
+    """组织领导情况, 阶段性成效 and 下一步工作安排, their placeholders filled (render.notice_checks checks them).
+
+    A text whose braces do not pair is kept as written; once the filled texts pass FILL_CAP together, the rest
+    are kept as written too (render.budget reports it, and the notice is held back).
+    """
+    filled: dict[str, list[str]] = {}
+    total = 0
+    for name, field in NARRATIVE.items():
+        texts = filled[name] = []
+        for text in getattr(info, field):
+            pattern = _parsed(text)
+            if pattern is not None:
+                total += pattern.filled_length(values)
+            texts.append(pattern.fill(values) if pattern is not None and total <= FILL_CAP else text)
+    return filled
+
+
+def _parsed(text: str) -> Pattern | None:
+    """A 基本信息 text as a pattern, when it has braces that pair."""
+    if "{" not in text and "}" not in text:
+        return None
+    try:
+        return Pattern.parse(text)
+    except PatternError:
+        return None
 
 
 def notice_title(info: NoticeInfo, values: Mapping[str, str], fmt: NoticeFormat | None = None) -> str:
@@ -221,6 +163,8 @@ def notice_title(info: NoticeInfo, values: Mapping[str, str], fmt: NoticeFormat 
     pattern = fmt.pattern("标题")
     if info.title or pattern is None:
         return info.title
+    if pattern.filled_length(values) > FILL_CAP:  # reported by render.budget; the notice is held back
+        return pattern.text.replace("\n", "")
     return pattern.fill(values).replace("\n", "")
 
 
@@ -261,6 +205,12 @@ def lead_kind(lead: str) -> BlockKind:
     return BlockKind.SUBHEADING if SECOND_LEVEL.match(lead) else BlockKind.ITEM
 
 
+def details(problem: Problem) -> str:
+    """Every 具体表现 of a problem, each once, as sentences: what follows its lead when they are not listed apart."""
+    texts = [a.detail for a in problem.aspects if a.detail] or [problem.detail]
+    return "".join(dict.fromkeys(sentences(text) for text in texts if text))
+
+
 class _Composer:
     """Fills one notice's patterns; each method returns the blocks of one part."""
 
@@ -274,6 +224,8 @@ class _Composer:
     ) -> None:
         self.info, self.analysis, self.fmt, self.progress = info, analysis, fmt, progress
         self.values = values if values is not None else notice_values(info, analysis, fmt, progress)
+        self.narratives = narratives(info, self.values)
+        self.sections = 0  # first-level headings so far: 一、二、三、
 
     def fill(self, name: str, extra: Mapping[str, str] | None = None) -> str:
         pattern = self.fmt.pattern(name)
@@ -285,6 +237,14 @@ class _Composer:
         """A pattern whose lines are paragraphs (开头, 统计句, 结束语)."""
         return [Block(BlockKind.BODY, line) for line in self.fmt.lines(name, self.values)]
 
+    def heading(self, name: str) -> list[Block]:
+        """A section's first-level heading, numbered on from the ones before; none for a blank title."""
+        text = TYPED_NUMBER.sub("", self.fill(name)).strip()
+        if not text:
+            return []
+        self.sections += 1
+        return [Block(BlockKind.HEADING, f"{chinese_ordinal(self.sections)}、{text}")]
+
     def narrative(self, texts: Sequence[str]) -> list[Block]:
         """Paragraphs typed in 基本信息; one starting （一） is a headline, its first sentence the lead."""
         blocks = []
@@ -295,6 +255,13 @@ class _Composer:
             else:
                 blocks.append(Block(BlockKind.BODY, text))
         return blocks
+
+    def leadership(self) -> list[Block]:
+        """组织领导情况, then 阶段性成效 (optional) as paragraphs of their own or run on after the last one."""
+        leadership, results = self.narratives["组织领导情况"], self.narratives["阶段性成效"]
+        if leadership and results and self.fmt.choice("阶段性成效写法") == "接在组织领导情况之后":
+            return self.narrative([*leadership[:-1], leadership[-1] + results[0], *results[1:]])
+        return self.narrative(leadership + results)
 
     def progress_blocks(self, measures: Sequence[Measure]) -> list[Block]:
         """整改情况: the measures' progress as one labelled paragraph (一是……二是……) or a paragraph each."""
@@ -320,25 +287,30 @@ class _Composer:
             for n, aspect in enumerate(item.aspects, 1):
                 blocks += self.aspect(aspect, n)
             return blocks
-        detail = sentences(problem.detail) if mode != "不写" else ""
+        detail = details(problem) if mode != "不写" else ""
         return [Block(lead_kind(lead), detail, lead), *self.progress_blocks(item.measures)]
 
     def aspect(self, aspect: ReportedAspect, n: int) -> list[Block]:
-        detail = sentences(aspect.detail)
         pattern = self.fmt.pattern("子条目标题")
-        lead = self.fill("子条目标题", aspect_values(detail, n))
-        text = "" if pattern is not None and "具体表现" in pattern.names else detail
+        lead = self.fill("子条目标题", aspect_values(single_quoted(phrase(aspect.detail)), n))
+        text = "" if pattern is not None and "具体表现" in pattern.names else sentences(aspect.detail)
         return [Block(lead_kind(lead), text, lead), *self.progress_blocks(aspect.measures)]
 
     def items(self) -> list[Block]:
+        """The problems, grouped under their categories' headings when the format says so.
+
+        Headings of the 一、 form are first-level: they are numbered on from the sections before them.
+        """
         if not self.fmt.grouped:
             return [b for item in self.analysis.reported_problems for b in self.problem(item, item.index)]
         blocks: list[Block] = []
         restart = self.fmt.choice("条目编号") == "每类重新编号"
         shown = [c for c in self.analysis.categories if c.reported]
+        first_level = bool(shown) and FIRST_LEVEL.match(self.fill("分类标题", category_values(shown[0], 1)))
+        offset = self.sections if first_level else 0
         count = 0
         for k, category in enumerate(shown, 1):
-            context = category_values(category, k)
+            context = category_values(category, offset + k)
             heading = self.fill("分类标题", context)
             blocks.append(Block(BlockKind.HEADING if FIRST_LEVEL.match(heading) else BlockKind.SUBHEADING, heading))
             if self.fmt.pattern("分类统计句") is not None:
@@ -346,6 +318,7 @@ class _Composer:
             for j, item in enumerate(category.reported, 1):
                 count += 1
                 blocks += self.problem(item, j if restart else count)
+        self.sections += len(shown) if first_level else 0
         return blocks
 
     def compose(self) -> Notice:
@@ -356,21 +329,11 @@ class _Composer:
         early = fmt.choice("统计句位置") == "开头之后"
         if early:
             blocks += count
-        sections = 0
-
-        def heading(name: str) -> list[Block]:
-            nonlocal sections
-            text = TYPED_NUMBER.sub("", self.fill(name)).strip()
-            if not text:
-                return []
-            sections += 1
-            return [Block(BlockKind.HEADING, f"{chinese_ordinal(sections)}、{text}")]
-
         if fmt.pattern("组织领导标题") is not None:
-            blocks += heading("组织领导标题") + self.narrative(info.leadership + info.results)
-        blocks += heading("整改情况标题") + ([] if early else count) + self.items()
+            blocks += self.heading("组织领导标题") + self.leadership()
+        blocks += self.heading("整改情况标题") + ([] if early else count) + self.items()
         if fmt.pattern("下一步标题") is not None:
-            blocks += heading("下一步标题") + self.narrative(info.next_steps)
+            blocks += self.heading("下一步标题") + self.narrative(self.narratives["下一步工作安排"])
         blocks += self.paragraphs("结束语")
         if fmt.pattern("落款") is not None:
             blocks += closing_blocks(self.fill("落款"), info.issue_date)

@@ -55,6 +55,7 @@ def _summary(report: Report) -> Files:
         # No 督办清单 when no letter could be written at all (the console says why): it would claim there was nothing to remind.
         reminders=report.reminders if report.options.remind and report.ledger.info is not None else None,
         reminder_group=report.notice_format.choice("督办对象"),
+        merge=report.options.merge,
     )
     return [(report.stem + "_汇总.xlsx", data)]
 
@@ -101,7 +102,9 @@ ROUND_RENDERERS: tuple[Renderer[Round], ...] = (
 
 def render_round(round_: Round) -> tuple[Output, ...]:
     """The round's outputs, every one rendered before any is written."""
-    return tuple(Output(r.key, name, data) for r in ROUND_RENDERERS if r.wanted(round_) for name, data in r.render(round_))
+    return tuple(
+        Output(r.key, name, data) for r in ROUND_RENDERERS if r.wanted(round_) for name, data in r.render(round_)
+    )
 
 
 def render_one(report: Report, key: str) -> tuple[Output, ...]:

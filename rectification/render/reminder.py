@@ -8,7 +8,8 @@ from datetime import timedelta
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.analyse.remind import Reminder
 from rectification.core.model import NoticeInfo
-from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, date_text, notice_values
+from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values
+from rectification.render.wording import date_text
 from rectification.settings import NoticeFormat
 
 TABLE_HEADER = ("序号", "问题", "整改措施", "责任领导", "责任人", "整改时限", "状态", "逾期/剩余天数")

@@ -7,8 +7,9 @@ from datetime import date
 
 from rectification.analyse.compare import PLACEHOLDERS, Change
 from rectification.analyse.round import Round, UnitLine
-from rectification.core.model import Verdict
-from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values, percent
+from rectification.core.model import Finding, Verdict
+from rectification.render.notice import Block, BlockKind, Notice, closing_blocks, notice_values
+from rectification.render.wording import percent
 from rectification.settings import NoticeFormat
 
 
@@ -43,6 +44,16 @@ def round_values(round_: Round) -> dict[str, str]:
         }
     )
     return values
+
+
+def round_budget_findings(round_: Round) -> list[Finding]:
+    """An error when the round's keys, filled, would pass the budget on filled text (render.budget)."""
+    from rectification.render.budget import round_budget
+    from rectification.settings import FORMAT_SHEET, KEYS, Where
+
+    source = round_.options.notice_format
+    keys = [k.name for k in KEYS if k.where is Where.ROUND]
+    return round_budget(round_.notice_format, round_values(round_), source.sheet if source else FORMAT_SHEET, keys)
 
 
 def round_file_name(fmt: NoticeFormat, values: dict[str, str]) -> str:

@@ -13,7 +13,8 @@ from rectification.analyse.compare import Change, Progress
 from rectification.core.model import Finding, Level, Light
 from rectification.render.xlsx_tables import Cell, Column, Row, Tint, new_workbook, table_columns, write_table
 
-if TYPE_CHECKING:  # only --remind loads the letters' module
+if TYPE_CHECKING:  # only --remind loads the letters' module, only --merge the merge's
+    from rectification.analyse.merge import MergePlan
     from rectification.analyse.remind import Reminder
 
 SUMMARY_SHEET = "汇总"
@@ -60,8 +61,10 @@ def build_summary(
     progress: Progress | None = None,
     reminders: Sequence[Reminder] | None = None,
     reminder_group: str = "责任部门",
+    merge: MergePlan | None = None,
 ) -> bytes:
-    """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果; 进展对比 and 督办清单 when asked.
+    """The SUMMARY workbook as .xlsx bytes: 汇总, 按责任部门, 逾期事项, 措施明细, 检查结果; 进展对比, 督办清单 and 合并情况
+    when asked.
 
     notice_written=False (errors blocked the notice, or --check-only) marks every measure 否（未生成通报）.
     """
@@ -78,6 +81,10 @@ def build_summary(
     if reminders is not None:
         columns = table_columns(f"{reminder_group} | {REMINDER_HEADERS}")
         sheets.append((REMINDER_SHEET, columns, _reminder_rows(reminders), True))
+    if merge is not None:
+        from rectification.render.merge_sheet import MERGE_COLUMNS, MERGE_SHEET, merge_rows
+
+        sheets.append((MERGE_SHEET, MERGE_COLUMNS, merge_rows(merge), True))
     for name, columns, rows, filtered in sheets:
         write_table(book.add_worksheet(name), styles, columns, rows, filtered)
     _insert_chart(book, book.get_worksheet_by_name(SUMMARY_SHEET))

@@ -14,6 +14,7 @@ CELL = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
 
 
 HEADER = {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center", "valign": "vcenter"}
+UNLOCKED = {"locked": False, "bg_color": "#FFF9E5"}  # editable under sheet protection, and tinted so it shows
 
 
 Tint = Literal["red", "yellow", "total", "heading"]
@@ -52,6 +53,7 @@ Cell = str | int | float | date | None
 class Column(NamedTuple):
     header: str
     tinted: bool = True  # takes the row's red/yellow fill
+    locked: bool = True  # False: editable once the sheet is protected (a department's 填报 columns)
 
 
 class Row(NamedTuple):
@@ -69,18 +71,19 @@ class Styles:
 
     def __init__(self, book: Workbook) -> None:
         self.book = book
-        self.cache: dict[tuple[type | None, Tint | None], Format] = {}
-        self.by_type: dict[tuple[type, Tint | None], Format] = {}
+        self.cache: dict[tuple[type | None, Tint | None, bool], Format] = {}
+        self.by_type: dict[tuple[type, Tint | None, bool], Format] = {}
         self.header = _add_format(book, "header", {**CELL, **HEADER})
 
-    def get(self, value: Cell, tint: Tint | None) -> Format:
-        fmt = self.by_type.get((type(value), tint))
+    def get(self, value: Cell, tint: Tint | None, locked: bool = True) -> Format:
+        fmt = self.by_type.get((type(value), tint, locked))
         if fmt is None:
             kind = next((t for t in NUMBER_FORMATS if isinstance(value, t)), None)
-            if (kind, tint) not in self.cache:
+            if (kind, tint, locked) not in self.cache:
                 props = {**CELL, **(NUMBER_FORMATS[kind] if kind else {}), **(TINTS[tint] if tint else {})}
-                self.cache[kind, tint] = _add_format(self.book, (kind, tint), props)
-            fmt = self.by_type[type(value), tint] = self.cache[kind, tint]
+                props |= {} if locked else UNLOCKED
+                self.cache[kind, tint, locked] = _add_format(self.book, (kind, tint, locked), props)
+            fmt = self.by_type[type(value), tint, locked] = self.cache[kind, tint, locked]
         return fmt
 
 

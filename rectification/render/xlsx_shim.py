@@ -97,7 +97,7 @@ class TableSheet(_PlainNumbers, Worksheet):
                 kind = value.__class__
                 s = row_attrs[c].get(kind)
                 if s is None:
-                    fmt = styles.get(value, tint if columns[c].tinted else None)
+                    fmt = styles.get(value, tint if columns[c].tinted else None, columns[c].locked)
                     s = row_attrs[c][kind] = f' s="{fmt._get_xf_index()}"'
                 if isinstance(value, str) and value:  # the common cell first
                     if len(value) > MAX_STRING // 2:

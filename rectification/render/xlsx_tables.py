@@ -88,7 +88,7 @@ def write_table(
             sheet.write_string(0, c, column.header, styles.header)
         for r, (values, row) in enumerate(zip(cells, rows, strict=True), 1):
             for c, (value, column) in enumerate(zip(values, columns, strict=False)):
-                _write(sheet, r, c, value, styles.get(value, row.tint if column.tinted else None))
+                _write(sheet, r, c, value, styles.get(value, row.tint if column.tinted else None, column.locked))
     sheet.freeze_panes(1, 0)
     if filtered:
         sheet.autofilter(0, 0, sum(1 for row in rows if row.tint != "total"), len(columns) - 1)

@@ -49,4 +49,15 @@ class Pattern:
         return tuple(name for is_name, name in self.pieces if is_name)
 
     def fill(self, values: Mapping[str, str]) -> str:
-        return "".join(values[text] if is_name else text for is_name, text in self.pieces)
+        """The text with each placeholder's value; one without a value (its key was reported) stays as typed."""
+        return "".join((values.get(text, f"{{{text}}}") if is_name else text) for is_name, text in self.pieces)
+
+    def filled_length(self, values: Mapping[str, str]) -> int:
+        """len(self.fill(values)), without building the text: what a budget checks first."""
+        total = 0
+        for is_name, text in self.pieces:
+            if not is_name:
+                total += len(text)
+            else:
+                total += len(values[text]) if text in values else len(text) + 2
+        return total

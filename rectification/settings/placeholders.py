@@ -75,8 +75,10 @@ PLACEHOLDER_TABLE: tuple[Placeholder, ...] = (
     _notice("抄送", "抄送邮箱"),
     # derived from 基本信息, the command line and the settings
     _notice("巡察", "“巡察”或“巡视”，由“称谓”决定"),
-    _notice("巡察机关", "巡察轮次中“第”前面的部分，如“区委”"),
-    _notice("巡察时间", "巡察开始至结束日期，如“2025年4月16日至6月15日”"),
+    _notice(
+        "巡察机关", "巡察轮次中“第”前面的部分，如“区委”（“九届区委”写作“区委”）；“基本信息”中加了“巡察机关”一行的用它"
+    ),
+    _notice("巡察时间", "巡察开始至结束日期，如“2025年4月16日至6月15日”；“基本信息”中加了“巡察时间”一行的用它"),
     _notice("被巡察单位", "被巡察单位（“基本信息”的一项）；“基本信息”中没有填写时为发文机关"),
     _notice("统计日期", "统计到哪一天（--as-of，默认当天）"),
     _notice("预警天数", "黄灯提前几天（--warn-days）"),
@@ -118,7 +120,7 @@ PLACEHOLDER_TABLE: tuple[Placeholder, ...] = (
     _item("本类已完成问题数", "本类已完成整改的问题数", _CATEGORY),
     _item("本类正在整改问题数", "本类正在整改的问题数", _CATEGORY),
     _item("问题", "问题，去掉台账中自带的“关于……的问题”", _ITEM),
-    _item("具体表现", "一条问题具体表现", _SUBITEM),
+    _item("具体表现", "一条问题具体表现，照写（句末不加句号，其中的双引号改为单引号）", _SUBITEM),
     *_of(
         Scope.REMINDER,
         Where.REMINDER,

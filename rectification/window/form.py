@@ -34,6 +34,15 @@ CHOICES: tuple[Choice, ...] = (
 )
 
 
+# What the 生成 button does: (the value kept in the form, what the clerk reads).
+ACTIONS: tuple[tuple[str, str], ...] = (
+    ("generate", "生成通报和汇总表"),
+    ("split_department", "拆分给各部门填报（每个责任部门一份）"),
+    ("split_leader", "拆分给各责任领导填报（每位责任领导一份）"),
+    ("merge", "合并各部门交回的填报表，再生成通报"),
+)
+
+
 @dataclass(frozen=True)
 class Form:
     """Every field of the window as text and ticks, exactly as the clerk left them."""
@@ -45,6 +54,8 @@ class Form:
     since: str = ""  # the earlier ledger (a folder of them for a round)
     format_path: str = ""  # a workbook whose 通报格式 sheet words the notice
     mail_config: str = ""
+    action: str = "generate"  # one of ACTIONS
+    returned: str = ""  # --merge: the returned copies' folder (or one copy)
     check_only: bool = False
     strict: bool = False
     pdf: bool = False
@@ -54,7 +65,6 @@ class Form:
 
     def ticked(self, name: str) -> bool:
         return bool(getattr(self, name))
-
 
 
 @dataclass(frozen=True)
@@ -67,10 +77,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class Job:
-    """A checked form: the front door's request, and whether it is a whole round (a folder)."""
+    """A checked form: the front door's request, whether it is a whole round (a folder), and what to do."""
 
     request: Request
     batch: bool
+    action: str = "generate"
+    returned: Path | None = None  # the copies to merge
 
 
 def to_job(form: Form, today: date | None = None) -> Job | list[Problem]:
@@ -92,6 +104,12 @@ def to_job(form: Form, today: date | None = None) -> Job | list[Problem]:
     if form.send and mail_config is None and not any(p.field == "mail_config" for p in problems):
         problems.append(Problem("mail_config", "直接发送邮件需要邮件设置文件（mail.ini），请选择"))
     batch = source is not None and source.is_dir()
+    action = form.action if form.action in dict(ACTIONS) else "generate"
+    returned = _optional_path(form.returned, "returned", "交回的填报表", problems) if action == "merge" else None
+    if action != "generate" and batch:
+        problems.append(Problem("source", "拆分和合并针对一份台账：请选择台账文件，而不是文件夹"))
+    if action == "merge" and returned is None and not any(p.field == "returned" for p in problems):
+        problems.append(Problem("returned", "请选择各部门交回的填报表所在的文件夹"))
     if batch and since is not None and since.is_file():
         problems.append(Problem("since", "整轮处理时，“上次的台账”应为上次各单位台账所在的文件夹"))
     if not batch and since is not None and since.is_dir():
@@ -109,7 +127,7 @@ def to_job(form: Form, today: date | None = None) -> Job | list[Problem]:
         mail_config=mail_config,
         **ticks,
     )
-    return Job(request, batch)
+    return Job(request, batch, action, returned)
 
 
 def _day(text: str, today: date, problems: list[Problem]) -> date | None:

@@ -9,6 +9,7 @@ from rectification.core.model import Level, Verdict
 
 if TYPE_CHECKING:
     from rectification.app.batch import BatchResult
+    from rectification.app.departments import MergeResult, SplitResult
     from rectification.app.jobs import Generated
 
 ERROR, WARNING, HINT, DONE = "error", "warning", "hint", "done"  # the table's row tags (colours)
@@ -55,7 +56,9 @@ def generated_rows(result: Generated) -> list[TableRow]:
         TableRow("警告", "", "", "", f"{earlier.name} 是以前生成的{label}，本次没有更新，请勿误用", WARNING)
         for label, earlier in saved.stale
     ]
-    rows += [TableRow("错误" if n.error else "提示", "", "", "", n.text, ERROR if n.error else HINT) for n in result.notes]
+    rows += [
+        TableRow("错误" if n.error else "提示", "", "", "", n.text, ERROR if n.error else HINT) for n in result.notes
+    ]
     return rows
 
 
@@ -95,7 +98,9 @@ def batch_rows(batch: BatchResult) -> list[TableRow]:
             rows.append(TableRow("警告" if warnings else "完成", name, "", "", text, WARNING if warnings else DONE))
     rows += [TableRow("提示", "", "", "", f"已跳过 {s.path.name}：{s.reason}", HINT) for s in batch.skipped]
     rows += [
-        TableRow(f.level.value, f.sheet, str(f.row) if f.row else "", f.column, f"{f.message} —— {f.hint}", TAGS[f.level])
+        TableRow(
+            f.level.value, f.sheet, str(f.row) if f.row else "", f.column, f"{f.message} —— {f.hint}", TAGS[f.level]
+        )
         for f in batch.round_findings
     ]
     return rows
@@ -107,3 +112,31 @@ def batch_status(batch: BatchResult) -> str:
     if not total:
         return "文件夹中没有 .xlsx 台账。"
     return f"共{total}个台账：已处理{total - unreadable - blocked}个，有错误{blocked}个，无法读取{unreadable}个。"
+
+
+def split_rows(result: SplitResult) -> list[TableRow]:
+    """What a split said, a row a line (a line starting 注意 is something to act on), then the files written."""
+    rows = [
+        TableRow(
+            "注意" if line.startswith("注意") else "完成",
+            "拆分",
+            "",
+            "",
+            line,
+            WARNING if line.startswith("注意") else DONE,
+        )
+        for line in result.lines
+    ]
+    return rows + [TableRow("文件", "", "", "", str(path), DONE) for path in result.written]
+
+
+def merge_rows(result: MergeResult) -> list[TableRow]:
+    """Each department's merge, every value not taken (yellow, with its reason), then the merged ledger's own rows."""
+    from rectification.app.departments import group_lines, problem_text
+
+    plan = result.plan
+    rows = [TableRow("完成", "合并", "", "", line, DONE) for line in (group_lines(plan) if plan else result.lines)]
+    rows += [TableRow("警告", "合并", "", "", problem_text(p), WARNING) for p in (plan.problems if plan else ())]
+    if result.merged_ledger is not None:
+        rows.append(TableRow("文件", "", "", "", f"合并后的台账：{result.merged_ledger}（原台账未改动）", DONE))
+    return rows + (generated_rows(result.generated) if result.generated is not None else [])

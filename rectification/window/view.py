@@ -15,14 +15,21 @@ from typing import Any
 
 import rectification.window.remembered as remembered
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK
-from rectification.window.form import CHOICES, Form, Job, Problem, to_job
+from rectification.window.form import ACTIONS, CHOICES, Form, Job, Problem, to_job
 from rectification.window.opener import open_path
-from rectification.window.rows import batch_rows, batch_status, generated_rows, generated_status
+from rectification.window.rows import (
+    batch_rows,
+    batch_status,
+    generated_rows,
+    generated_status,
+    merge_rows,
+    split_rows,
+)
 from rectification.window.widgets import PAD, FindingsTable, PathRow, choice_boxes
 from rectification.window.worker import Heard, Worker
 
 TITLE = "巡察整改通报生成工具"
-SIZE = "1000x700"  # fits a 1366×768 screen with the taskbar
+SIZE = "1000x690"  # fits a 1366×768 screen with the title bar and the taskbar
 POLL_MS = 50
 FIELD_LABELS = {"source": "台账", "out_dir": "输出文件夹", "as_of": "统计日期", "warn_days": "预警天数"}
 
@@ -68,6 +75,17 @@ class MainWindow:
             PathRow(files, 2, "上次的台账", self.text["since"], file="选择台账…", folder="选择文件夹…", clearable=True),
             PathRow(files, 3, "通报格式工作簿", self.text["format_path"], file="选择…", clearable=True),
         ]
+        ttk.Label(files, text="要做的事").grid(row=4, column=0, sticky="w", **PAD)
+        labels = dict(ACTIONS)
+        self.action_label = tk.StringVar(value=labels.get(self.text["action"].get(), ACTIONS[0][1]))
+        self.action_box = ttk.Combobox(
+            files, textvariable=self.action_label, values=[label for _, label in ACTIONS], state="readonly", width=40
+        )
+        self.action_box.grid(row=4, column=1, sticky="w", **PAD)
+        self.action_box.bind("<<ComboboxSelected>>", lambda event: self._action_changed())
+        self.returned_row = PathRow(
+            files, 5, "交回的填报表", self.text["returned"], file="选择文件…", folder="选择文件夹…"
+        )
         options = ttk.LabelFrame(outer, text="统计与生成内容（通报和汇总表总是生成）", padding=4)
         options.pack(fill="x", pady=(6, 0))
         dates = ttk.Frame(options)
@@ -105,6 +123,16 @@ class MainWindow:
         results.pack(fill="both", expand=True, pady=(6, 0))
         self.table = FindingsTable(results)
         self._choices_changed()
+        self._action_changed()
+
+    def _action_changed(self) -> None:
+        """The returned copies matter only for a merge: greyed out otherwise."""
+        action = {label: key for key, label in ACTIONS}.get(self.action_label.get(), "generate")
+        self.text["action"].set(action)
+        state = "normal" if action == "merge" else "disabled"
+        self.returned_row.entry.configure(state=state)
+        for button in self.returned_row.buttons.values():
+            button.configure(state=state)
 
     def _choices_changed(self) -> None:
         """The mail settings and the password matter only when mail is sent: greyed out otherwise."""
@@ -141,7 +169,8 @@ class MainWindow:
         self.open_notice.configure(state="disabled")
         self.run_button.configure(state="disabled")
         self.progress.configure(value=0)
-        self.status.set(("正在处理这一轮的全部台账……" if job.batch else "正在生成……") + (f"（{note}）" if note else ""))
+        doing = "正在处理这一轮的全部台账" if job.batch else dict(ACTIONS)[job.action].partition("（")[0]
+        self.status.set(f"{doing}……" + (f"（{note}）" if note else ""))
         self.out_made = job.request.out_dir
         self.worker.start(job, self.password.get() if job.request.send else "")
         self.root.after(POLL_MS, self._poll)
@@ -171,10 +200,22 @@ class MainWindow:
             self._crashed(heard.text)
 
     def _show(self, result: object) -> None:
+        from rectification.app.departments import MergeResult, SplitResult
         from rectification.app.jobs import Generated
 
         self.progress.configure(value=100)
-        if isinstance(result, Generated):
+        if isinstance(result, SplitResult):
+            self.table.fill(split_rows(result))
+            self.made = self.out_made
+            self.status.set(result.lines[0] if result.lines else "已拆分。")
+        elif isinstance(result, MergeResult):
+            self.table.fill(merge_rows(result))
+            notices = result.generated.saved.paths("notice") if result.generated else []
+            self.made = notices[0] if notices else result.merged_ledger
+            problems = len(result.plan.problems) if result.plan else 0
+            merged = f"合并后的台账：{result.merged_ledger.name}。" if result.merged_ledger else "未生成合并后的台账。"
+            self.status.set(merged + (f"有{problems}处需要核对，详见下表。" if problems else ""))
+        elif isinstance(result, Generated):
             self.table.fill(generated_rows(result))
             notices = result.saved.paths("notice")
             self.made = notices[0] if notices else None

@@ -10,7 +10,13 @@ from typing import Any
 from rectification.window.rows import DONE, ERROR, HINT, WARNING, TableRow
 
 PAD: dict[str, Any] = {"padx": 6, "pady": 3}
-COLUMNS = (("level", "级别", 60), ("sheet", "工作表", 130), ("row", "行", 50), ("column", "列", 100), ("text", "说明", 560))
+COLUMNS = (
+    ("level", "级别", 60),
+    ("sheet", "工作表", 130),
+    ("row", "行", 50),
+    ("column", "列", 100),
+    ("text", "说明", 560),
+)
 COLOURS = {ERROR: "#FFC7CE", WARNING: "#FFEB9C", HINT: "#FFFFFF", DONE: "#E2EFDA"}
 EXCEL_FILES = [("Excel 工作簿", "*.xlsx *.xlsm *.xls *.ods"), ("所有文件", "*.*")]
 

@@ -53,11 +53,22 @@ class Worker:
         def progress(share: float, text: str) -> None:
             self.messages.put(Heard("progress", share, text))
 
+        def ask(config) -> str:
+            return _password(password, config)
+
         try:
             if job.batch:
                 result: object = generate_batch(job.request, progress=progress, cancel=cancel)
+            elif job.action.startswith("split"):
+                from rectification.app.departments import split_ledger
+
+                result = split_ledger(job.request, "责任领导" if job.action == "split_leader" else "责任部门")
+            elif job.action == "merge" and job.returned is not None:
+                from rectification.app.departments import merge_returns
+
+                result = merge_returns(job.request, [job.returned], progress, ask, cancel)
             else:
-                result = generate(job.request, progress, lambda config: _password(password, config), cancel)
+                result = generate(job.request, progress, ask, cancel)
         except RectificationError as error:
             self.messages.put(Heard("refused", error=error))
         except BaseException:  # a bug: the window shows a sentence and keeps the traceback in the error log
