@@ -211,6 +211,17 @@ def test_a_cut_name_without_a_window_explains_and_exits_2(tmp_path, quiet, monke
     assert "“台账&终稿.xlsx”改为“台账终稿.xlsx”" in result.output and "选择台账" not in result.output
 
 
+def test_a_window_that_breaks_is_a_sentence_and_a_log_not_a_traceback(tmp_path, quiet, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("tk fell over")
+
+    monkeypatch.setattr("rectification.window.open_window", broken)
+    result = drop(tmp_path / "台账", extra=("--out", str(tmp_path / "out")))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.startswith("抱歉，窗口遇到了意外问题，已关闭。")
+    assert any("tk fell over" in log.read_text(encoding="utf-8") for log in (tmp_path / "out").glob("*"))
+
+
 def test_drop_with_a_ledger_argument_is_a_usage_error(tmp_path, quiet):
     ledger = write_ledger(tmp_path / "台账.xlsx")
     result = CliRunner().invoke(generate.cli, [str(ledger), "--drop", str(ledger)], catch_exceptions=False)

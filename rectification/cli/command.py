@@ -277,7 +277,7 @@ def cli(
     if drops:
         from rectification.cli.drop_run import run_drops
 
-        return run_drops(click.get_current_context(), drops, request, HERE, (run_one, run_batch))
+        return run_drops(click.get_current_context(), drops, request, HERE, (run_one, run_batch, guarded))
     if split_by or merge_from:
         return _departments(request, batch_dir, split_by, merge_from)
     if batch_dir is None:

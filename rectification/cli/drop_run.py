@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rectification.app.request import Request
 
 Runner = Callable[["Request"], int]
+Guard = Callable[[Callable[[], int], Path, str], int]  # command.guarded: errors → message and exit code, bugs → log
 
 NO_OPEN_ENV = "GENERATE_NO_OPEN"  # set: the output folder is not opened (tests, scripts)
 LAUNCHER_ENV = "GENERATE_LAUNCHER"  # set by generate.bat/generate.sh, whose own last line names the window
@@ -32,11 +33,15 @@ OPENED_ON = (EXIT_OK, EXIT_LEDGER_ERRORS, EXIT_DELIVERY)  # exit 1 too: the summ
 
 
 def run_drops(
-    ctx: click.Context, drops: tuple[Path, ...], request: Request, here: Path, runners: tuple[Runner, Runner]
+    ctx: click.Context,
+    drops: tuple[Path, ...],
+    request: Request,
+    here: Path,
+    runners: tuple[Runner, Runner, Guard],
 ) -> int:
-    """--drop: what the dropped paths mean, done by the command line's runners (one ledger, a batch), then the
-    output folder opened; other options (--as-of, --pdf, an explicit --out) apply as they would without --drop."""
-    run_one, run_batch = runners
+    """--drop: what the dropped paths mean, done by the command line's runners (one ledger, a batch, its guard),
+    then the output folder opened; other options (--as-of, --pdf, an explicit --out) apply as without --drop."""
+    run_one, run_batch, guarded = runners
     alone = ("window", "batch_dir", "split_by", "merge_from")
     command_line = click.core.ParameterSource.COMMANDLINE
     if any(ctx.params.get(name) for name in alone) or ctx.get_parameter_source("ledger") is command_line:
@@ -45,7 +50,7 @@ def run_drops(
     plan = decide(survey(drops))
     if plan.action is Action.WINDOW:  # the window shows plan.says; without one, it is printed
         gc.enable()
-        return open_window_for(here, plan)
+        return guarded(lambda: open_window_for(here, plan), request.out_dir, "抱歉，窗口遇到了意外问题，已关闭。")
     if plan.says:
         click.echo(plan.says, err=plan.action is Action.REFUSE)
     if plan.action is Action.REFUSE or plan.source is None:
