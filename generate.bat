@@ -1,5 +1,6 @@
 @echo off
-rem Rectification notice: double-click, or drag a ledger workbook (.xlsx) onto this file.
+rem Rectification notice: double-click for the window, or drag a ledger (.xlsx), two ledgers (this
+rem time's and the last) or a folder of ledgers (a whole round) onto this file.
 rem This file stays ASCII with CRLF line endings: cmd reads it in the console code page (GBK on
 rem Chinese Windows). Every Chinese message is printed by Python (tools\launcher_messages.py) or is in
 rem tools\python_missing.txt, opened in Notepad when there is no Python.
@@ -7,6 +8,8 @@ setlocal EnableExtensions DisableDelayedExpansion
 pushd "%~dp0"
 set "PYTHONUTF8=1"
 set "PIP_DISABLE_PIP_VERSION_CHECK=1"
+rem generate.py then leaves the last line to this script (it names the window too).
+set "GENERATE_LAUNCHER=1"
 set "VENV_PY=.venv\Scripts\python.exe"
 set "MSG=tools\launcher_messages.py"
 set "MARKER=.venv\requirements.installed"
@@ -22,9 +25,9 @@ if not exist "requirements.txt" goto not_extracted
 if not exist "%MSG%" goto not_extracted
 if not exist "rectification\__init__.py" goto not_extracted
 
-rem 1. The dropped workbook. Explorer quotes its path only when it has a space, so cmd cuts
-rem    "a&b.xlsx" at the & and drops ^. The raw command line still holds it: read it with delayed
-rem    expansion (immune to & ^ %), and leave DDE before the value meets a ! in the path.
+rem 1. The dropped workbook (the first of up to three). Explorer quotes its path only when it has a
+rem    space, so cmd cuts "a&b.xlsx" at the & and drops ^. The raw command line still holds it: read
+rem    it with delayed expansion (immune to & ^ %), and leave DDE before the value meets a ! in it.
 set "LEDGER=%~1"
 if not defined LEDGER goto ledger_read
 if exist "%LEDGER%" goto ledger_read
@@ -43,14 +46,14 @@ if not defined DROPPED goto ledger_read
 if exist "%DROPPED%" set "LEDGER=%DROPPED%"
 :ledger_read
 
-rem 2. A .venv is trusted only when it finished installing (the marker) and still imports pip and the
-rem    libraries; a half-made one (window closed during the first run, antivirus, full disk) is rebuilt.
+rem 2. A .venv is trusted when it imports pip and the libraries; a half-made one (window closed during
+rem    the first run, antivirus, full disk) is rebuilt. One made by the README's own commands has no
+rem    marker: install into it (nothing to do when requirements.txt is met) and write the marker.
 if not exist ".venv" goto find_python
 if not exist "%VENV_PY%" goto venv_broken
-if not exist "%MARKER%" goto venv_broken
 "%VENV_PY%" "%MSG%" check_venv >nul 2>&1
 if errorlevel 1 goto venv_broken
-rem requirements.txt changed since the last install: install into this .venv.
+rem No marker, or requirements.txt changed since the last install: install into this .venv.
 fc /b "requirements.txt" "%MARKER%" >nul 2>&1
 if errorlevel 1 goto install
 goto run
@@ -97,28 +100,38 @@ if errorlevel 1 goto install_broken
 copy /y "requirements.txt" "%MARKER%" >nul
 
 :run
-rem 5. The notice. Exit codes of generate.py: 0 done, 1 ledger errors, 2 file unusable, 3 notice
-rem    written but PDF or mail failed, 4 its libraries are missing (the .venv is rebuilt next time).
+rem 5. No file: the window; when it closes normally there is nothing more to say. Dropped paths (up
+rem    to three; a name read back from cmdcmdline alone) go to generate.py, which decides what they
+rem    mean, says so and opens the output folder. Exit codes of generate.py: 0 done, 1 ledger errors,
+rem    2 unusable, 3 notice written but PDF or mail failed, 4 its libraries are missing.
 echo.
-if not defined LEDGER goto run_default
-if not exist "%LEDGER%" goto ledger_missing
-"%VENV_PY%" generate.py "%LEDGER%"
-set "CODE=%errorlevel%"
+if not defined LEDGER goto run_window
+rem A dropped path that is not there opens the window (generate.py decides); closed normally, it ends
+rem here as after a double-click.
+set "WINDOWED="
+if not exist "%LEDGER%" set "WINDOWED=1"
+if defined DROPPED goto run_one_drop
+if not "%~2"=="" if not exist "%~2" set "WINDOWED=1"
+if not "%~3"=="" if not exist "%~3" set "WINDOWED=1"
+if "%~2"=="" goto run_one_drop
+if "%~3"=="" goto run_two_drops
+"%VENV_PY%" generate.py --drop "%LEDGER%" --drop "%~2" --drop "%~3"
 goto ran
-:run_default
-"%VENV_PY%" generate.py
-set "CODE=%errorlevel%"
+:run_two_drops
+"%VENV_PY%" generate.py --drop "%LEDGER%" --drop "%~2"
+goto ran
+:run_one_drop
+"%VENV_PY%" generate.py --drop "%LEDGER%"
+goto ran
+:run_window
+"%VENV_PY%" generate.py --window
+if not errorlevel 1 goto done
 :ran
+set "CODE=%errorlevel%"
+if defined WINDOWED if "%CODE%"=="0" goto done
 echo.
-if "%CODE%"=="0" start "" "output"
-if "%CODE%"=="3" start "" "output"
 if "%CODE%"=="4" del /q "%MARKER%" >nul 2>&1
 "%VENV_PY%" "%MSG%" result %CODE%
-goto finish
-
-:ledger_missing
-"%VENV_PY%" "%MSG%" ledger_missing "%LEDGER%"
-set "CODE=2"
 goto finish
 
 :not_extracted

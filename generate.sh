@@ -1,11 +1,13 @@
 #!/bin/sh
-# 巡察整改通报：macOS / Linux 上的 generate.bat。双击运行（macOS 上复制为 generate.command），
+# 巡察整改通报：macOS / Linux 上的 generate.bat。双击运行（macOS 上复制为 generate.command）打开窗口，
 # 或在终端运行 ./generate.sh [台账.xlsx] [选项]。第一次运行时在本文件夹创建 .venv 并安装 requirements.txt。
 # Same steps as generate.bat: find Python 3.10+, create .venv, install requirements.txt when it changed
-# (from wheels/ when that folder holds wheels for this machine), run generate.py, open output/, wait for a key.
-# GENERATE_PYTHON names the Python to create the venv with; GENERATE_NO_OPEN=1 keeps output/ closed.
+# (from wheels/ when that folder holds wheels for this machine), then: no argument → the window (where a display
+# exists; else the example as before); only paths → generate.py --drop each (it opens the output folder);
+# any option → generate.py with the arguments as given. GENERATE_PYTHON names the Python to create the venv
+# with; GENERATE_NO_OPEN=1 keeps the output folder closed.
 cd "$(dirname "$0")" || exit 2
-export PYTHONUTF8=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+export PYTHONUTF8=1 PIP_DISABLE_PIP_VERSION_CHECK=1 GENERATE_LAUNCHER=1  # the last line is this script's
 VENV_PY=.venv/bin/python
 MSG=tools/launcher_messages.py
 MARKER=.venv/requirements.installed
@@ -27,12 +29,13 @@ probe() {  # 0 for Python 3.10 or later
     "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 3)' >/dev/null 2>&1
 }
 
-# A .venv is trusted only when it finished installing (the marker) and still imports pip and the
-# libraries; a half-made one (window closed during the first run, antivirus, full disk) is rebuilt.
+# A .venv is trusted when it imports pip and the libraries; a half-made one (window closed during the first run,
+# antivirus, full disk) is rebuilt. One made by the README's own commands has no marker: the install below runs
+# in it (pip has nothing to do when requirements.txt is met) and writes the marker.
 say=creating_venv
 if [ -e .venv ]; then
     say=rebuilding_venv
-    if [ -x "$VENV_PY" ] && [ -f "$MARKER" ] && "$VENV_PY" "$MSG" check_venv >/dev/null 2>&1; then say=""; fi
+    if [ -x "$VENV_PY" ] && "$VENV_PY" "$MSG" check_venv >/dev/null 2>&1; then say=""; fi
 fi
 if [ -n "$say" ]; then
     PY=""
@@ -78,20 +81,36 @@ if ! cmp -s requirements.txt "$MARKER"; then  # first run, rebuilt, or requireme
     cp requirements.txt "$MARKER"
 fi
 
+has_display() {  # macOS always has one; Linux and the BSDs only with X11 or Wayland
+    [ "$(uname)" = Darwin ] || [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]
+}
+
+only_paths=yes
+for arg in "$@"; do
+    case $arg in -*) only_paths="" ;; esac
+done
+
 echo
-"$VENV_PY" generate.py "$@"
-code=$?
+if [ $# -eq 0 ] && has_display; then
+    "$VENV_PY" generate.py --window
+    code=$?
+    if [ "$code" = 0 ]; then exit 0; fi  # the window said everything; closing it ends here
+elif [ $# -gt 0 ] && [ -n "$only_paths" ]; then
+    windowed=""
+    for arg do  # each dropped path as --drop PATH: generate.py decides what they mean
+        shift
+        set -- "$@" --drop "$arg"
+        if [ ! -e "$arg" ]; then windowed=yes; fi  # not there: generate.py opens the window
+    done
+    "$VENV_PY" generate.py "$@"
+    code=$?
+    if [ "$code" = 0 ] && [ -n "$windowed" ]; then exit 0; fi  # the window closed normally: nothing to add
+else
+    "$VENV_PY" generate.py "$@"
+    code=$?
+fi
 echo
 if [ "$code" = 4 ]; then rm -f "$MARKER"; fi  # generate.py found its libraries missing: rebuild next time
-if [ "$code" = 0 ] || [ "$code" = 3 ]; then
-    if [ -z "${GENERATE_NO_OPEN:-}" ] && [ -d output ]; then
-        if [ "$(uname)" = Darwin ]; then
-            open output
-        elif [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && command -v xdg-open >/dev/null 2>&1; then
-            xdg-open output >/dev/null 2>&1 &
-        fi
-    fi
-fi
 "$VENV_PY" "$MSG" result "$code"
 pause "$VENV_PY"
 exit "$code"

@@ -53,7 +53,8 @@ def test_bat_runs_from_its_folder_with_the_venv_python(bat):
     assert any(line.startswith("setlocal") for line in lines[:10])
     assert 'pushd "%~dp0"' in lines and "popd" in lines
     assert 'set "PYTHONUTF8=1"' in lines
-    assert '"%VENV_PY%" generate.py' in lines and '"%VENV_PY%" generate.py "%LEDGER%"' in lines
+    assert '"%VENV_PY%" generate.py --window' in lines and '"%VENV_PY%" generate.py --drop "%LEDGER%"' in lines
+    assert '"%VENV_PY%" generate.py --drop "%LEDGER%" --drop "%~2" --drop "%~3"' in lines
     assert 'set "LEDGER=%~1"' in lines
     assert 'set "VENV_PY=.venv\\Scripts\\python.exe"' in lines  # never "activate"
     assert "pause" in lines or "pause >nul" in lines
@@ -69,7 +70,7 @@ def test_bat_finds_python_and_installs_like_the_notes_say(bat):
     assert 'set "MARKER=.venv\\requirements.installed"' in text
     assert 'fc /b "requirements.txt" "%MARKER%"' in text and 'copy /y "requirements.txt" "%MARKER%"' in text
     assert '"%VENV_PY%" "%MSG%" check_venv' in text  # a half-made .venv is not trusted
-    assert 'start "" "output"' in text
+    assert "start" not in text.replace('start "" notepad.exe', "")  # generate.py opens the output folder itself
     assert "tools\\python_missing.txt" in text
 
 
@@ -90,12 +91,19 @@ def test_bat_messages_exist_in_python(bat):
     text = bat.decode("ascii") + SH.read_text(encoding="utf-8")
     keys = set(re.findall(r'"\$?%?MSG%?"\s+(?!goto)(\w+)', text)) | set(re.findall(r'\b(?:SAY|say)="?(\w+)', text))
     assert {"creating_venv", "rebuilding_venv", "installing_online", "installing_offline", "result"} <= keys
-    assert {"press_any_key", "ledger_missing", "install_broken", "check_venv"} <= keys
+    assert {"press_any_key", "install_broken", "check_venv"} <= keys
     for key in keys - {"result", "check_venv"}:
         assert key in launcher_messages.MESSAGES, key
         assert re.search(r"[\u4e00-\u9fff]", launcher_messages.MESSAGES[key])
     for code in ("0", "1", "2", "3", "4", "9"):
         assert re.search(r"[\u4e00-\u9fff]", launcher_messages.message("result", code))
+        assert launcher_messages.message("result", code).splitlines()[-1] == launcher_messages.WINDOW_HINT
+
+
+def test_the_window_hint_is_the_same_words_as_after_a_drop():
+    from rectification.cli.drops import WINDOW_HINT
+
+    assert launcher_messages.WINDOW_HINT == WINDOW_HINT
 
 
 def test_no_python_help_opens_in_any_notepad():
@@ -110,10 +118,15 @@ def test_no_python_help_opens_in_any_notepad():
 
 
 def test_venv_check_imports_every_runtime_library():
-    """check_venv imports pip and each library requirements.txt names (by its import name)."""
+    """check_venv imports pip and each library requirements.txt names (by its import name).
+
+    A requirement for one platform only (pywin32 on Windows: PDF through Word or WPS) is optional: without it
+    the PDF is made by LibreOffice, so a venv lacking it is still usable.
+    """
     import_names = {"python-calamine": "python_calamine", "python-docx": "docx", "xlsxwriter": "xlsxwriter"}
     lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    wanted = {re.split(r"[<>=\s]", line, maxsplit=1)[0].lower() for line in lines if line and not line.startswith("#")}
+    lines = [line for line in lines if line and not line.startswith("#") and "sys_platform" not in line]
+    wanted = {re.split(r"[<>=\s]", line, maxsplit=1)[0].lower() for line in lines}
     modules = set(launcher_messages.VENV_MODULES)
     assert {import_names.get(name, name) for name in wanted} <= modules
     assert any(name.startswith("pip") for name in modules)
@@ -122,8 +135,7 @@ def test_venv_check_imports_every_runtime_library():
 
 
 def test_messages_script_takes_an_argument():
-    assert launcher_messages.main(["ledger_missing", "C:\\台账"]) == 0
-    assert "C:\\台账" in launcher_messages.message("ledger_missing", "C:\\台账")
+    assert launcher_messages.main(["result", "9"]) == 0
     assert "9" in launcher_messages.message("result", "9")
     assert launcher_messages.main([]) == 2
 
@@ -217,21 +229,30 @@ def test_sh_twin_end_to_end(tmp_path):
     assert "正在联网安装所需组件" in first.stdout
     assert (repo / ".venv" / "requirements.installed").read_bytes() == (repo / "requirements.txt").read_bytes()
     assert (repo / "output" / f"{TITLE}.docx").is_file()
-    assert "完成。已打开输出文件夹 output" in first.stdout
+    assert first.stdout.rstrip().endswith(launcher_messages.message("result", "0"))  # its last line: the window
 
     ledger = repo / "output" / "拖进来的 台账.xlsx"
     shutil.copy2(repo / "workbook_template.xlsx", ledger)
-    second = run(str(ledger), "--check-only")
+    second = run(str(ledger), "--check-only")  # an option: the arguments go to generate.py as given
     assert second.returncode == 0, second.stdout + second.stderr
     assert "正在" not in second.stdout  # no venv, no install: requirements.txt did not change
     assert second.stdout.lstrip().startswith("检查完成（仅检查，未生成通报）")
 
+    round_dir = tmp_path / "第三轮 各单位"
+    round_dir.mkdir()
+    shutil.copy2(ledger, round_dir / "甲.xlsx")
+    dropped = run(str(round_dir))  # paths only: dropped, generate.py --drop decides
+    assert dropped.returncode == 0, dropped.stdout + dropped.stderr
+    assert f"输出到 {tmp_path / '第三轮 各单位_通报'}" in dropped.stdout
+    assert (tmp_path / "第三轮 各单位_通报" / "本轮整改进展情况汇总通报.docx").is_file()
+    assert dropped.stdout.count(launcher_messages.WINDOW_HINT) == 1  # the script's last line only
+
     with (repo / "requirements.txt").open("a", encoding="utf-8") as requirements:
         requirements.write("\n")
-    third = run(str(repo / "没有这个文件.xlsx"))
+    third = run(str(repo / "没有这个文件.xlsx"))  # no display here: no window, the explanation instead
     assert third.returncode == 2
     assert "正在联网安装所需组件" in third.stdout and "正在创建运行环境" not in third.stdout
-    assert "找不到台账文件" in third.stderr and "未能处理台账，请看上面的说明。" in third.stdout
+    assert "找不到拖入的台账文件" in third.stderr and "未能处理台账，请看上面的说明。" in third.stdout
 
 
 @pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX sh")
@@ -271,6 +292,38 @@ def test_sh_heals_a_half_made_venv_slow(tmp_path):
 
     third = run_sh(repo / "generate.sh", "--check-only", cwd=tmp_path)
     assert third.returncode == 0 and "正在" not in third.stdout  # healed: trusted again, nothing installed
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="the shell twin is for macOS and Linux")
+@pytest.mark.skipif(shutil.which("sh") is None or shutil.which("git") is None, reason="needs sh and git")
+def test_sh_keeps_the_venv_the_readme_makes(tmp_path):
+    """The README's two commands make a .venv with no marker (and the dev tools): install into it, mark it, keep it."""
+    repo = repo_copy(tmp_path / "通报 工具")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(repo / ".venv")], check=True, capture_output=True)
+    except (subprocess.CalledProcessError, OSError) as error:
+        pytest.skip(f"cannot create a venv here: {error}")
+    python = repo / ".venv" / "bin" / "python"
+    env = sh_env()
+    made = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "-r", "requirements.txt"], cwd=repo, env=env, capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip("pip could not install requirements.txt here (no package index reachable?)")
+    dev_tool = next((repo / ".venv" / "lib").glob("python3*/site-packages")) / "readme_dev_tool.py"
+    dev_tool.write_text("# stands for pytest, ruff and the rest of requirements-dev.txt\n", encoding="utf-8")
+
+    first = run_sh(repo / "generate.sh", "--check-only", cwd=tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert launcher_messages.MESSAGES["rebuilding_venv"] not in first.stdout
+    assert launcher_messages.MESSAGES["creating_venv"] not in first.stdout
+    assert "正在联网安装所需组件" in first.stdout  # pip, with nothing to do
+    assert dev_tool.is_file()  # the same .venv
+    assert (repo / ".venv" / "requirements.installed").read_bytes() == (repo / "requirements.txt").read_bytes()
+
+    second = run_sh(repo / "generate.sh", "--check-only", cwd=tmp_path)
+    assert second.returncode == 0 and "正在" not in second.stdout  # marked: trusted, nothing installed
 
 
 # --- the offline bundle -----------------------------------------------------------------------------
@@ -324,5 +377,5 @@ def test_bundle_downloads_windows_wheels_for_each_python(monkeypatch, tmp_path):
     assert [c[c.index("--python-version") + 1] for c in commands] == ["3.10", "3.11", "3.12", "3.13", "3.14"]
     for command in commands:
         assert command[command.index("--platform") + 1] == "win_amd64"
-        assert "--only-binary=:all:" in command and "colorama" in command
+        assert "--only-binary=:all:" in command and "colorama" in command and "pywin32" in command
         assert command[command.index("-r") + 1] == str(ROOT / "requirements.txt")

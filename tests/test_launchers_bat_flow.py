@@ -1,7 +1,7 @@
 """generate.bat's control flow, run by a small model of cmd against a fake Windows (no wine needed).
 
 The model knows only what generate.bat uses: set, if, goto, call :label, exit, setlocal/endlocal, a for
-over one quoted item, %VAR% / %~1 / %~nx0 / %* expansion before & splits a line, and !VAR! with
+over one quoted item, %VAR% / %~1 %~2 %~3 / %~nx0 / %* expansion before & splits a line, and !VAR! with
 :*x=, :~a,b and :x= after it. A line it does not know fails the test, so the script stays inside it.
 It checks which commands run in which order and with which arguments, not cmd's quirks: the byte-level
 tests in test_launchers.py and a real Windows run cover those.
@@ -128,15 +128,16 @@ class Cmd:
                 return "%"
             if token == "%*":
                 return " ".join(call_args)
-            if token == "%~1":
-                return self.args[0].strip('"') if self.args else ""
+            if token in ("%~1", "%~2", "%~3"):
+                n = int(token[-1])
+                return self.args[n - 1].strip('"') if len(self.args) >= n else ""
             if token == "%~nx0":
                 return "generate.bat"
             if token == "%~dp0":
                 return HERE
             return self.variable(token[1:-1])
 
-        return re.sub(r"%%|%\*|%~(?:1|nx0|dp0)|%[A-Za-z_][^%]*%", one, line)
+        return re.sub(r"%%|%\*|%~(?:[1-3]|nx0|dp0)|%[A-Za-z_][^%]*%", one, line)
 
     def variable(self, spec: str) -> str:
         name, _, edit = spec.partition(":")
@@ -304,13 +305,15 @@ def commands(world: FakeWindows) -> list[str]:
 
 # --- the normal path -------------------------------------------------------------------------------
 
+WINDOW = [VENV_PY, "generate.py", "--window"]
 
-def test_first_run_creates_the_venv_installs_and_runs():
+
+def test_first_run_creates_the_venv_installs_and_opens_the_window():
     world = FakeWindows()
     code, hard, _ = run_bat(world)
     assert (code, hard) == (0, False)
-    assert world.said == ["creating_venv", "installing_online", "result 0", "press_any_key"]
-    assert world.marker == REQUIREMENTS and "start  output" in commands(world)
+    assert world.said == ["creating_venv", "installing_online"]  # the window closed normally: no key to press
+    assert world.marker == REQUIREMENTS and world.log[-1] == WINDOW
     ran = commands(world)
     assert ran.index("python -m venv .venv") < ran.index(f"{VENV_PY} -m pip install -r requirements.txt")
     assert ran.index(f"{VENV_PY} tools\\launcher_messages.py check_venv") < ran.index(
@@ -318,11 +321,17 @@ def test_first_run_creates_the_venv_installs_and_runs():
     )
 
 
-def test_a_ready_venv_runs_at_once():
+def test_a_ready_venv_opens_the_window_at_once():
     world = ready_world()
     code, _, _ = run_bat(world)
-    assert code == 0 and world.said == ["result 0", "press_any_key"]
-    assert not any("-m venv" in c or "pip install" in c or "rmdir" in c for c in commands(world))
+    assert code == 0 and world.said == [] and world.log[-1] == WINDOW
+    assert not any("-m venv" in c or "pip install" in c or "rmdir" in c or "pause" in c for c in commands(world))
+
+
+def test_a_window_that_cannot_open_says_so_and_waits_for_a_key():
+    world = ready_world(generate_code=2)  # no tkinter: generate.py --window printed why
+    code, _, _ = run_bat(world)
+    assert code == 2 and world.said == ["result 2", "press_any_key"] and ["pause"] in world.log
 
 
 def test_changed_requirements_install_into_the_same_venv():
@@ -330,6 +339,15 @@ def test_changed_requirements_install_into_the_same_venv():
     run_bat(world)
     assert world.said[0] == "installing_online" and "rebuilding_venv" not in world.said
     assert world.marker == REQUIREMENTS
+
+
+def test_the_readme_venv_is_kept_installed_into_and_marked():
+    """python -m venv .venv && pip install -r requirements.txt (the README): no marker, every library imports."""
+    world = ready_world(marker=None)
+    code, _, _ = run_bat(world)
+    assert code == 0 and world.said == ["installing_online"]
+    assert not any("rmdir" in c or "-m venv" in c for c in commands(world))  # the dev tools stay
+    assert f"{VENV_PY} -m pip install -r requirements.txt" in commands(world) and world.marker == REQUIREMENTS
 
 
 def test_offline_bundle_installs_from_wheels():
@@ -349,7 +367,6 @@ def test_offline_bundle_installs_from_wheels():
     [
         ({"pip": False, "libs": False}, None),  # window closed while ensurepip ran
         ({"pip": True, "libs": False}, None),  # window closed during pip install
-        ({"pip": True, "libs": True}, None),  # ... after the libraries, before the marker: not trusted
         ({"pip": True, "libs": False}, REQUIREMENTS),  # antivirus removed a library later
         ({"pip": False, "libs": True}, REQUIREMENTS),  # antivirus removed pip
     ],
@@ -400,7 +417,11 @@ def test_the_message_box_says_the_chinese_message():
     assert escaped.encode("ascii").decode("unicode_escape") == launcher_messages.MESSAGES["not_extracted"]
 
 
-# --- item 3: a dropped file with & ^ % in its name ---------------------------------------------------
+# --- item 3: dropped files, and a name with & ^ % in it -------------------------------------------------
+
+
+def drop_command(*paths: str) -> list[str]:
+    return [VENV_PY, "generate.py", *(a for p in paths for a in ("--drop", p))]
 
 
 @pytest.mark.parametrize(
@@ -418,7 +439,7 @@ def test_dropped_name_with_special_characters_is_read_from_cmdcmdline(name, cut)
     world.files.add(path.lower())
     cmdline = f'C:\\WINDOWS\\system32\\cmd.exe /c ""{HERE}generate.bat" {path}"'  # unquoted: no space
     code, hard, _ = run_bat(world, "C:\\data\\" + cut, cmdcmdline=cmdline)
-    assert code == 0 and [VENV_PY, "generate.py", path] in world.log
+    assert code == 0 and drop_command(path) in world.log
     assert hard  # exit, not exit /b: cmd /c would run the rest after the & as a command
 
 
@@ -427,35 +448,63 @@ def test_dropped_name_with_a_space_is_taken_as_given():
     world = ready_world()
     world.files.add(path.lower())
     code, hard, _ = run_bat(world, f'"{path}"')
-    assert code == 0 and [VENV_PY, "generate.py", path] in world.log and not hard
+    assert code == 0 and drop_command(path) in world.log and not hard
+    assert world.said == ["result 0", "press_any_key"]  # the clerk reads the result, then presses a key
+    assert not any(argv[0] == "start" for argv in world.log)  # generate.py opens the output folder itself
 
 
-def test_a_missing_dropped_file_says_what_to_rename():
+@pytest.mark.parametrize("count", [2, 3, 4])
+def test_up_to_three_dropped_paths_go_to_generate_py(count):
+    paths = [f"C:\\data\\第{n}份 台账.xlsx" for n in range(1, count + 1)]
+    world = ready_world()
+    world.files |= {p.lower() for p in paths}
+    code, _, _ = run_bat(world, *(f'"{p}"' for p in paths))
+    assert code == 0 and drop_command(*paths[:3]) in world.log  # a fourth: generate.py refuses three anyway
+
+
+def test_a_dropped_folder_goes_to_generate_py():
+    world = ready_world()
+    world.files.add("c:\\data\\第三轮")
+    run_bat(world, "C:\\data\\第三轮")
+    assert drop_command("C:\\data\\第三轮") in world.log
+
+
+def test_a_name_still_missing_goes_to_generate_py_which_opens_the_window():
     world = ready_world()
     cmdline = f'C:\\WINDOWS\\system32\\cmd.exe /c ""{HERE}generate.bat" C:\\data\\gone&away.xlsx"'
-    code, _, _ = run_bat(world, "C:\\data\\gone", cmdcmdline=cmdline)
-    assert code == 2 and world.said[0] == "ledger_missing C:\\data\\gone"
-    assert not any(argv[1:2] == ["generate.py"] for argv in world.log)
-    assert "&" in launcher_messages.message("ledger_missing", "x") and "改名" in launcher_messages.message(
-        "ledger_missing", "x"
-    )
+    code, hard, _ = run_bat(world, "C:\\data\\gone", cmdcmdline=cmdline)
+    assert code == 0 and drop_command("C:\\data\\gone") in world.log and hard
+    assert world.said == [] and ["pause"] not in world.log  # the window closed normally: no "完成", no key
+
+
+def test_one_of_several_dropped_names_missing_is_the_window_too():
+    world = ready_world()
+    world.files.add("c:\\data\\甲.xlsx")
+    code, _, _ = run_bat(world, "C:\\data\\甲.xlsx", "C:\\data\\乙")
+    assert code == 0 and drop_command("C:\\data\\甲.xlsx", "C:\\data\\乙") in world.log and world.said == []
+    world = ready_world(generate_code=2)  # the window could not open: generate.py printed why
+    world.files.add("c:\\data\\甲.xlsx")
+    assert run_bat(world, "C:\\data\\甲.xlsx", "C:\\data\\乙")[0] == 2
+    assert world.said == ["result 2", "press_any_key"]
 
 
 def test_started_from_a_console_the_command_line_is_not_ours():
-    world = ready_world()
+    world = ready_world(generate_code=2)  # no window here: generate.py printed what to rename
     code, hard, _ = run_bat(world, "nothere.xlsx", cmdcmdline='"C:\\WINDOWS\\system32\\cmd.exe" ')
-    assert code == 2 and world.said[0] == "ledger_missing nothere.xlsx" and not hard
+    assert code == 2 and drop_command("nothere.xlsx") in world.log and not hard
+    assert world.said == ["result 2", "press_any_key"]
 
 
 # --- item 4: each exit code gets its own message -----------------------------------------------------
 
 
-@pytest.mark.parametrize("code, opened", [(0, True), (1, False), (2, False), (3, True), (4, False), (7, False)])
-def test_exit_codes_of_generate_py(code, opened):
+@pytest.mark.parametrize("code", [0, 1, 2, 3, 4, 7])
+def test_exit_codes_of_generate_py(code):
     world = ready_world(generate_code=code)
-    assert run_bat(world)[0] == code
+    world.files.add("c:\\data\\台账.xlsx")
+    assert run_bat(world, "C:\\data\\台账.xlsx")[0] == code
     assert world.said == [f"result {code}", "press_any_key"]
-    assert ("start  output" in commands(world)) == opened
+    assert not any(argv[0] == "start" for argv in world.log)
     assert (world.marker is None) == (code == 4)  # exit 4: libraries missing, rebuild next time
 
 
@@ -494,4 +543,4 @@ def test_py_launcher_is_tried_first(py, python, chosen):
         assert code == 9009 and world.venv is None
         assert any("python_missing.txt" in " ".join(argv) for argv in world.log)
     if chosen:
-        assert code == 0 and world.said[0] == "creating_venv"
+        assert code == 0 and world.said[0] == "creating_venv" and world.log[-1] == WINDOW

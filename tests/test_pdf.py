@@ -91,7 +91,7 @@ def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
 @pytest.mark.slow
 def test_pdf_is_reported_beside_the_notice(example_pdf):
     run, path = example_pdf
-    assert f"PDF：{path}" in run.output
+    assert f"PDF（用 LibreOffice 生成）：{path}" in run.output
     assert path.read_bytes().startswith(b"%PDF")
     assert path.with_suffix(".docx").is_file()
     assert not list(run.out_dir.glob("~tmp-*"))

@@ -1,12 +1,16 @@
 """Chinese messages for generate.bat and generate.sh: the scripts stay ASCII, Python prints the Chinese.
 
 Usage: python tools/launcher_messages.py KEY [ARGUMENT] prints a message (ARGUMENT: an exit code for
-"result", a path for "ledger_missing"); python tools/launcher_messages.py check_venv exits 0 when the
+"result"); python tools/launcher_messages.py check_venv exits 0 when the
 running Python can import pip and the runtime libraries. Standard library only, and plain syntax: it runs
 with whichever Python the script found, before the virtual environment exists.
 """
 
 import sys
+
+# The last line of every result: everything else is in the window. rectification/cli/drops.py says the same words
+# after a drop run from a console (tests/test_launchers.py keeps the two equal).
+WINDOW_HINT = "需要 PDF、督办提醒函、与上次比较等更多选项时，直接双击 generate.bat 打开窗口。"
 
 # What a usable .venv imports: pip to install, then the libraries of requirements.txt (import names).
 VENV_MODULES = (
@@ -47,15 +51,10 @@ MESSAGES = {
         "请先把压缩包完整解压：在压缩包上点右键，选“全部解压缩”，"
         "再双击解压出来的文件夹里的 generate.bat。不要在压缩包里直接运行。"
     ),
-    "ledger_missing": (
-        "找不到拖入的台账文件：{arg}\n"
-        "文件名中有 &、^、% 等符号时，Windows 可能没有把完整的文件名交给本程序。"
-        "请把台账文件改名，去掉这些符号（例如把“台账&终稿.xlsx”改为“台账终稿.xlsx”），再拖到 generate.bat 上。"
-    ),
-    "result_0": "完成。已打开输出文件夹 output，通报和汇总表都在里面。",
+    "result_0": "完成：通报和汇总表已生成，位置见上面几行。",
     "result_1": "台账有错误，未生成通报。请按上面的提示修改台账后再运行；汇总表的“检查结果”工作表也列出了这些问题。",
     "result_2": "未能处理台账，请看上面的说明。",
-    "result_3": "通报已生成，但 PDF 或邮件未完成，请看上面的说明。已打开输出文件夹 output。",
+    "result_3": "通报已生成，但 PDF 或邮件未完成，请看上面的说明。",
     "result_4": (
         "程序组件不完整，台账没有问题。请重新双击运行 generate.bat：将自动重新创建运行环境并安装组件"
         "（需要联网或 wheels 文件夹）。"
@@ -69,6 +68,7 @@ MESSAGES = {
 def message(key, arg=""):
     if key == "result":
         key = "result_" + arg if "result_" + arg in MESSAGES else "result_other"
+        return MESSAGES[key].format(arg=arg) + "\n" + WINDOW_HINT
     return MESSAGES.get(key, key).format(arg=arg)
 
 

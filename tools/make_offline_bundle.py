@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON_VERSIONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 PLATFORM = "win_amd64"
 # pip evaluates environment markers for the machine it runs on, not for --platform: Windows-only
-# dependencies (click needs colorama on Windows) must be named here.
-WINDOWS_ONLY = ("colorama",)
+# dependencies (click needs colorama on Windows; pywin32 makes PDFs through Word or WPS) must be named here.
+WINDOWS_ONLY = ("colorama", "pywin32")
 BUNDLE_NAME = "rectification-notice"
 
 

@@ -80,7 +80,7 @@ def deliver_notice_of(
     except Exception:  # the notice is written: say so, keep the details for the maintainer
         return [*notes, crash_note("通报已生成，但生成 PDF 或邮件时程序遇到了意外问题。")], EXIT_DELIVERY
     if done.pdf_path:
-        notes.append(Note(f"PDF：{done.pdf_path}"))
+        notes.append(Note(f"PDF（用 {done.pdf_maker} 生成）：{done.pdf_path}"))
     if done.eml_path:
         notes.append(Note(f"邮件草稿：{done.eml_path}（双击即在 Outlook 等邮件程序中打开，可修改后发送）"))
     if done.sent_to:

@@ -207,6 +207,15 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     is_flag=True,
     help="打开窗口：用鼠标选择台账和各项选项（双击 generate.bat 即打开）；给出的台账或文件夹预先选好。",
 )
+@click.option(
+    "--drop",
+    "drops",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="路径",
+    help="拖到 generate.bat 上的文件或文件夹（可重复）：一个台账生成通报，一个文件夹处理整轮，两个台账比较；"
+    "之后打开输出文件夹。",
+)
 @click.help_option("-h", "--help", help="显示本帮助并退出。")
 def cli(
     ledger: Path,
@@ -228,6 +237,7 @@ def cli(
     split_by: str | None = None,
     merge_from: tuple[Path, ...] = (),
     window: bool = False,
+    drops: tuple[Path, ...] = (),
 ) -> int:
     """读取巡察整改台账（默认为 workbook_template.xlsx），检查责任人、整改时限和整改状态，生成 GB/T 9704 版式的整改进展情况通报（.docx）和汇总表（文件名含“汇总”的 .xlsx）。
 
@@ -271,6 +281,10 @@ def cli(
         report,
         plan,
     )
+    if drops:
+        from rectification.cli.drop_run import run_drops
+
+        return run_drops(click.get_current_context(), drops, request, HERE, (run_one, run_batch, guarded))
     if split_by or merge_from:
         return _departments(request, batch_dir, split_by, merge_from)
     if batch_dir is None:

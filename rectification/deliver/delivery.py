@@ -25,6 +25,7 @@ from rectification.deliver.mail import (
     parse_addresses,
     send,
 )
+from rectification.deliver.office_pdf import make_pdf
 from rectification.deliver.pdf import PdfCancelled, PdfError, docx_to_pdf
 from rectification.deliver.smtp import start_of_send
 from rectification.files.write import write_noting_renames
@@ -48,6 +49,7 @@ class Extras:
 @dataclass
 class Delivered:
     pdf_path: Path | None = None
+    pdf_maker: str = ""  # Word, WPS or LibreOffice
     eml_path: Path | None = None
     sent_to: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # one Chinese sentence per failed step
@@ -84,15 +86,16 @@ def deliver(
     notice, docx_bytes, info = letter.path, letter.docx, letter.info
     attachments = [Attachment(notice.name, docx_bytes)]
     if extras.pdf:
-        try:
-            pdf = docx_to_pdf(docx_bytes, cancel=cancel)
+        try:  # Word, else WPS (Windows), else LibreOffice: deliver/office_pdf.py
+            made = make_pdf(docx_bytes, fallback=docx_to_pdf, cancel=cancel)
         except PdfCancelled:
             raise
         except PdfError as error:
             done.failures.append(f"PDF：{error}")
         else:
-            done.pdf_path = write_noting_renames(notice.with_suffix(".pdf"), pdf, done.renamed)
-            attachments.append(Attachment(done.pdf_path.name, pdf))
+            done.pdf_path = write_noting_renames(notice.with_suffix(".pdf"), made.data, done.renamed)
+            done.pdf_maker = made.maker
+            attachments.append(Attachment(done.pdf_path.name, made.data))
     if not (extras.eml or extras.send):
         return done
     try:

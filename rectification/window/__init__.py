@@ -18,8 +18,11 @@ class WindowUnavailable(RectificationError):
     lead = "无法打开窗口："
 
 
-def open_window(here: Path, source: Path | None = None, out_dir: Path | None = None) -> int:
-    """Show the window (a ledger or folder preselected when given) until the clerk closes it; 0, or 2 if unavailable."""
+def open_window(here: Path, source: Path | None = None, out_dir: Path | None = None, status: str = "") -> int:
+    """Show the window (a ledger or folder preselected when given) until the clerk closes it; 0, or 2 if unavailable.
+
+    status: the first line the window shows (why a dropped file was not found), instead of the usual prompt.
+    """
     try:
         import tkinter as tk
     except ImportError:
@@ -44,7 +47,7 @@ def open_window(here: Path, source: Path | None = None, out_dir: Path | None = N
         if out_dir is not None:
             changes["out_dir"] = str(out_dir)
         preset = Form(**{**remembered_form.__dict__, **changes})
-    MainWindow(root, here, preset)
+    MainWindow(root, here, preset, status=status)
     root.mainloop()
     return EXIT_OK
 

@@ -35,7 +35,9 @@ FIELD_LABELS = {"source": "台账", "out_dir": "输出文件夹", "as_of": "统�
 
 
 class MainWindow:
-    def __init__(self, root: tk.Tk, here: Path, preset: Form | None = None, settings_file: Path | None = None):
+    def __init__(
+        self, root: tk.Tk, here: Path, preset: Form | None = None, settings_file: Path | None = None, status: str = ""
+    ):
         self.root, self.here = root, here
         self.settings_file = settings_file or here / remembered.FILE_NAME
         form, self.settings_note = remembered.load(self.settings_file)
@@ -57,7 +59,7 @@ class MainWindow:
         root.protocol("WM_DELETE_WINDOW", self.close)
         root.bind("<Return>", lambda event: self.run())
         root.report_callback_exception = self._callback_failed
-        self.status.set(self.settings_note or "请选择台账（或一轮巡察的文件夹），然后按“生成”（回车）。")
+        self.status.set(status or self.settings_note or "请选择台账（或一轮巡察的文件夹），然后按“生成”（回车）。")
         self.rows[0].entry.focus_set()
 
     # -- layout ---------------------------------------------------------------------------------------------
