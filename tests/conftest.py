@@ -152,3 +152,42 @@ def run_cli(tmp_path: Path):
 
 
 AS_OF = date(2025, 12, 11)
+
+
+@pytest.fixture(scope="session")
+def display():
+    """A display for tkinter, one for the whole run: the one we have, or an Xvfb of our own on a free number;
+    else the window tests are skipped with the reason."""
+    import shutil
+    import subprocess
+    import time
+
+    try:
+        import tkinter  # noqa: F401
+    except ImportError:
+        pytest.skip("没有 tkinter（Linux 上安装 python3-tk）：窗口测试跳过")
+    if os.environ.get("DISPLAY"):
+        yield os.environ["DISPLAY"]
+        return
+    if not shutil.which("Xvfb"):
+        pytest.skip("没有显示器，也没有 Xvfb：窗口测试跳过（CI 安装 xvfb）")
+    number = next(n for n in range(90, 200) if not Path(f"/tmp/.X{n}-lock").exists())
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    socket = Path(f"/tmp/.X11-unix/X{number}")
+    deadline = time.monotonic() + 20
+    while not socket.exists() and server.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not socket.exists():
+        server.kill()
+        pytest.skip(f"Xvfb :{number} 未能启动：窗口测试跳过")
+    os.environ["DISPLAY"] = f":{number}"
+    try:
+        yield os.environ["DISPLAY"]
+    finally:
+        del os.environ["DISPLAY"]
+        server.terminate()
+        server.wait(timeout=10)

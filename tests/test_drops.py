@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import INFO, write_ledger
-from test_window import display  # noqa: F401  (the fixture: a display, or Xvfb, or a skip with the reason)
 
 import generate
 from rectification.cli import drop_run

@@ -6,9 +6,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import os
-import shutil
-import subprocess
 import time
 from datetime import date
 
@@ -97,30 +94,6 @@ def test_an_unusable_settings_file_gives_the_defaults(tmp_path, content):
 
 
 # -- the real window, under Xvfb -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def display():
-    """A display for tkinter: the one we have, or an Xvfb of our own; else the tests are skipped with the reason."""
-    try:
-        import tkinter  # noqa: F401
-    except ImportError:
-        pytest.skip("没有 tkinter（Linux 上安装 python3-tk）：窗口测试跳过")
-    if os.environ.get("DISPLAY"):
-        yield os.environ["DISPLAY"]
-        return
-    if not shutil.which("Xvfb"):
-        pytest.skip("没有显示器，也没有 Xvfb：窗口测试跳过（CI 安装 xvfb）")
-    number = 90 + os.getpid() % 9
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1366x768x24"], stderr=subprocess.DEVNULL)
-    time.sleep(1)
-    os.environ["DISPLAY"] = f":{number}"
-    try:
-        yield os.environ["DISPLAY"]
-    finally:
-        del os.environ["DISPLAY"]
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture
