@@ -260,7 +260,7 @@ def test_tab_reaches_every_field_in_reading_order(window, tmp_path, ledger_path)
     assert [names.index(e) for e in entries] == sorted(names.index(e) for e in entries)
     assert str(w.as_of_entry) in names and str(w.run_button) in names
     boxes = [n for n in names if "checkbutton" in n]
-    assert len(boxes) == 6
+    assert len(boxes) == 8
     assert names.index(entries[-1]) < names.index(str(w.as_of_entry)) < names.index(boxes[0])
     assert names.index(boxes[-1]) < names.index(str(w.run_button))
 

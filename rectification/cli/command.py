@@ -151,7 +151,7 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
 )
 @click.option("--report", is_flag=True, help="同时生成向巡察工作领导小组办公室报送的整改情况报告（附整改台账）。")
 @click.option("--plan", is_flag=True, help="同时生成整改方案（附问题清单、任务清单、责任清单）。")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF 版通报。")
+@click.option("--pdf", is_flag=True, help="同时生成 PDF 版通报（Windows 上用 Word 或 WPS，否则用 LibreOffice）。")
 @click.option("--eml", is_flag=True, help="同时生成邮件草稿（.eml，附通报；收件人、抄送取自“基本信息”）。")
 @click.option("--send", is_flag=True, help="按邮件设置文件发送通报（密码取自环境变量或运行时输入）。")
 @click.option(

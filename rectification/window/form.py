@@ -27,6 +27,8 @@ class Choice:
 CHOICES: tuple[Choice, ...] = (
     Choice("check_only", "只检查，不生成通报", "只检查台账、生成汇总表"),
     Choice("strict", "严格模式", "有警告也不生成通报"),
+    Choice("report", "整改情况报告（附整改台账）", "向巡察工作领导小组办公室报送的整改情况报告"),
+    Choice("plan", "整改方案（附三张清单）", "问题清单、任务清单、责任清单"),
     Choice("pdf", "PDF", "同时生成 PDF 版通报（用 Word、WPS 或 LibreOffice）"),
     Choice("remind", "督办提醒函", "为有红灯、黄灯措施的部门生成督办提醒函"),
     Choice("eml", "邮件草稿", "生成邮件草稿（.eml），双击即可在邮件程序中打开"),
@@ -58,6 +60,8 @@ class Form:
     returned: str = ""  # --merge: the returned copies' folder (or one copy)
     check_only: bool = False
     strict: bool = False
+    report: bool = False
+    plan: bool = False
     pdf: bool = False
     remind: bool = False
     eml: bool = False

@@ -98,7 +98,7 @@ class MainWindow:
         ttk.Label(dates, text="（到期前多少天亮黄灯）", foreground="#666666").pack(side="left")
         boxes = ttk.Frame(options)
         boxes.pack(fill="x")
-        choice_boxes(boxes, CHOICES, self.ticks, self._choices_changed)
+        choice_boxes(boxes, CHOICES, self.ticks, self._choices_changed, self._describe)
         mail = ttk.Frame(options)
         mail.pack(fill="x")
         mail.columnconfigure(1, weight=1)
@@ -124,6 +124,11 @@ class MainWindow:
         self.table = FindingsTable(results)
         self._choices_changed()
         self._action_changed()
+
+    def _describe(self, text: str) -> None:
+        """A choice's help in the status line, unless work is under way (its progress is shown there)."""
+        if not self.worker.busy:
+            self.status.set(text)
 
     def _action_changed(self) -> None:
         """The returned copies matter only for a merge: greyed out otherwise."""

@@ -71,9 +71,13 @@ class FindingsTable:
     """级别, 工作表, 行, 列, 说明: errors red, warnings yellow; the selected row's whole message below."""
 
     def __init__(self, parent: tk.Misc) -> None:
+        # The detail pane is packed first, at the bottom: a short screen shrinks the table, never the detail.
+        self.detail = tk.Text(parent, height=3, wrap="char", relief="flat", background="#F7F7F7")
+        self.detail.pack(side="bottom", fill="x", pady=(4, 0))
+        self.detail.configure(state="disabled")
         frame = ttk.Frame(parent)
         frame.pack(fill="both", expand=True)
-        self.tree = ttk.Treeview(frame, columns=[c for c, _, _ in COLUMNS], show="headings", height=9)
+        self.tree = ttk.Treeview(frame, columns=[c for c, _, _ in COLUMNS], show="headings", height=5)
         for name, heading, width in COLUMNS:
             self.tree.heading(name, text=heading, anchor="w")
             self.tree.column(name, width=width, stretch=name == "text", anchor="w")
@@ -83,9 +87,6 @@ class FindingsTable:
         self.tree.configure(yscrollcommand=scroll.set)
         self.tree.pack(side="left", fill="both", expand=True)
         scroll.pack(side="right", fill="y")
-        self.detail = tk.Text(parent, height=3, wrap="char", relief="flat", background="#F7F7F7")
-        self.detail.pack(fill="x", pady=(4, 0))
-        self.detail.configure(state="disabled")
         self.rows: list[TableRow] = []
         self.tree.bind("<<TreeviewSelect>>", lambda event: self.show_selected())
 
@@ -112,8 +113,16 @@ class FindingsTable:
         self.detail.configure(state="disabled")
 
 
-def choice_boxes(parent: tk.Misc, choices, variables: dict[str, tk.BooleanVar], changed: Callable[[], None]) -> None:
-    """A check box per choice, three to a line, each with its help as the label's second half."""
+def choice_boxes(
+    parent: tk.Misc,
+    choices,
+    variables: dict[str, tk.BooleanVar],
+    changed: Callable[[], None],
+    describe: Callable[[str], None],
+) -> None:
+    """A check box per choice, four to a line; its help goes to describe() when the mouse or the focus is on it."""
     for n, choice in enumerate(choices):
         box = ttk.Checkbutton(parent, text=choice.label, variable=variables[choice.field], command=changed)
-        box.grid(row=n // 3, column=n % 3, sticky="w", **PAD)
+        box.grid(row=n // 4, column=n % 4, sticky="w", **PAD)
+        for event in ("<Enter>", "<FocusIn>"):
+            box.bind(event, lambda e, text=f"{choice.label}：{choice.help}。": describe(text), add=True)
