@@ -22,7 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from run import AS_OF, build_ledger, measure  # noqa: E402
+from ledgers import AS_OF, build_ledger  # noqa: E402
+from run import measure  # noqa: E402
 
 DEPARTMENTS = 40
 CASES = {"split_10k_40": "split", "merge_10k_40": "merge", "merge_notice_10k_40": "merge-notice"}
