@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rectification.analyse.analysis import Analysis, Tracked
 from rectification.core.model import Light, Roster, owners
-from rectification.core.names import safe_file_name
+from rectification.core.names import unique_name
 from rectification.settings import NoticeFormat
 
 FOLDER = "督办"
@@ -44,7 +44,7 @@ def reminders(analysis: Analysis, fmt: NoticeFormat, roster: Roster | None) -> t
             Reminder(
                 addressee=name,
                 tracked=tuple(group),
-                file_name=_file_name(name, used) if name else "",
+                file_name=unique_name(name, used, FOLDER, ".docx") if name else "",
                 to=to,
                 cc=cc,
                 red=len(red),
@@ -53,17 +53,6 @@ def reminders(analysis: Analysis, fmt: NoticeFormat, roster: Roster | None) -> t
             )
         )
     return tuple(letters)
-
-
-def _file_name(name: str, used: set[str]) -> str:
-    """督办/<name>.docx, safe on every system; two names that come out alike get （2）, （3）."""
-    stem = safe_file_name(name)
-    candidate, n = stem, 1
-    while candidate.casefold() in used:
-        n += 1
-        candidate = f"{stem}（{n}）"
-    used.add(candidate.casefold())
-    return f"{FOLDER}/{candidate}.docx"
 
 
 def addresses(

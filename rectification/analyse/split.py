@@ -22,7 +22,7 @@ from rectification.core.identity import (
     measure_key,
 )
 from rectification.core.model import Ledger, Measure, Problem
-from rectification.core.names import safe_file_name
+from rectification.core.names import unique_name
 from rectification.core.text import clean
 from rectification.records.records import parse_status
 
@@ -109,7 +109,7 @@ def plan_split(
             identity = RowIdentity(fingerprint, split_id, t.measure.row, keys[t.measure.row], checks)
             handed.append(HandedRow(identity, values, _due(t)))
         to, cc = addresses(name, group, grouping == "责任领导", ledger.roster)
-        handouts.append(Handout(name, _file_name(name, used), tuple(handed), to, cc))
+        handouts.append(Handout(name, unique_name(name, used, FOLDER, ".xlsx"), tuple(handed), to, cc))
     return SplitPlan(
         ledger_name,
         issuer,
@@ -172,14 +172,3 @@ def _due(t: Tracked) -> date | str | None:
     if deadline.due is None:
         return IMMEDIATE if deadline.immediate else None
     return deadline.due
-
-
-def _file_name(name: str, used: set[str]) -> str:
-    """填报/<name>.xlsx, safe on every system; two names that come out alike get （2）, （3）."""
-    stem = safe_file_name(name)
-    candidate, n = stem, 1
-    while candidate.casefold() in used:
-        n += 1
-        candidate = f"{stem}（{n}）"
-    used.add(candidate.casefold())
-    return f"{FOLDER}/{candidate}.xlsx"

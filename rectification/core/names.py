@@ -71,3 +71,17 @@ def _not_a_device(name: str) -> str:
     if first.rstrip(" ").upper() in RESERVED_NAMES:
         return f"{first.rstrip(' ')}_{dot}{rest}"
     return name
+
+
+def unique_name(name: str, used: set[str], folder: str, suffix: str) -> str:
+    """<folder>/<name><suffix>, safe on every system; names that come out alike (case aside) get （2）, （3）.
+
+    used holds the names given so far, casefolded, and is updated.
+    """
+    stem = safe_file_name(name)
+    candidate, n = stem, 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{stem}（{n}）"
+    used.add(candidate.casefold())
+    return f"{folder}/{candidate}{suffix}"
