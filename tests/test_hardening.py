@@ -598,6 +598,7 @@ def timed_send(config: MailConfig) -> tuple[str, float]:
     return str(caught.value), time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_a_server_that_accepts_and_says_nothing_is_a_timeout():
     with StallingServer() as server:
         message, seconds = timed_send(MailConfig("127.0.0.1", server.port, "starttls", sender="a@x.cn", timeout=1))
@@ -605,6 +606,7 @@ def test_a_server_that_accepts_and_says_nothing_is_a_timeout():
     assert "意外断开" not in message and seconds < 10
 
 
+@pytest.mark.slow
 def test_a_server_that_drips_is_stopped_by_one_deadline():
     with StallingServer(drip_every=0.2) as server:
         config = MailConfig("127.0.0.1", server.port, "starttls", sender="a@x.cn", timeout=1, deadline=2)
@@ -724,6 +726,7 @@ EXPECTED_STYLES = ["公文标题", "一级标题", "Normal", "Normal", "发文�
 @pytest.mark.skipif(
     not shutil.which("soffice"), reason="LibreOffice (soffice) not installed: needed to re-save the template"
 )
+@pytest.mark.slow
 def test_a_template_resaved_by_libreoffice_keeps_every_style(tmp_path):
     from rectification.render.docx_writer import DEFAULT_TEMPLATE, render_docx
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from test_hardening import StallingServer
 
 from rectification.analyse.remind import Reminder
@@ -23,6 +24,7 @@ def letters(tmp_path: Path, count: int) -> list[delivery.ReminderLetter]:
     ]
 
 
+@pytest.mark.slow
 def test_four_letters_to_a_silent_server_share_one_deadline(tmp_path, monkeypatch):
     with StallingServer() as server:
         config = MailConfig("127.0.0.1", server.port, "starttls", sender="a@x.cn", timeout=1.5, deadline=2)
