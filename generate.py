@@ -1,7 +1,8 @@
 """巡察整改台账 → 整改进展情况通报（.docx）+ 汇总表（.xlsx）。
 
-Double-click generate.bat, or run `python generate.py --help`. The command line lives in rectification/cli;
-this file only checks that the program's components are installed, then hands over.
+Double-click generate.bat (the window; also `python generate.py --window`), or run `python generate.py --help`.
+The command line lives in rectification/cli; this file only checks that the program's components are installed,
+then hands over.
 """
 
 from __future__ import annotations
