@@ -59,7 +59,7 @@ class MainWindow:
         root.protocol("WM_DELETE_WINDOW", self.close)
         root.bind("<Return>", lambda event: self.run())
         root.report_callback_exception = self._callback_failed
-        self.status.set(status or self.settings_note or "请选择台账（或一轮巡察的文件夹），然后按“生成”（回车）。")
+        self.status.set(status or self.settings_note or "请选择台账（或一轮巡察的文件夹），然后按“生成”（回车）。还没有台账时，复制本程序旁的 workbook_template.xlsx，按其中的“填表说明”填写。")
         self.rows[0].entry.focus_set()
 
     # -- layout ---------------------------------------------------------------------------------------------
