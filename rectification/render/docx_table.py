@@ -14,6 +14,7 @@ CELL_MARGINS_TWIPS = 2 * 57 + 40  # the cell's left and right margins, and a lit
 HEADER_CHAR_TWIPS = 250  # one header character of an attached table: 小四 (12 pt) and bold
 SHORT_WORD_HARD = 4  # a cell this short (序号, a name, 正在推进) is never broken
 SHORT_WORD = 8  # a cell this short (序号, 已完成, a date) is never broken: its column is at least this wide
+SOFT_FLOOR_SHARE = 0.6  # ...while such columns take at most this much of the table's width
 BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 BORDERS = "".join(BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
@@ -40,6 +41,11 @@ def column_widths(
     def longest(c: int) -> float:
         return max((text_chars(r[c]) for r in rows[1:] if c < len(r)), default=0.0)
 
+    def typical(c: int) -> float:
+        """The column's average text (its blank cells too): what the long columns share the spare width by."""
+        texts = [text_chars(r[c]) if c < len(r) else 0.0 for r in rows[1:]]
+        return sum(texts) / len(texts) if texts else 0.0
+
     def fit(chars: float) -> int:
         return round(chars * char) + CELL_MARGINS_TWIPS
 
@@ -54,23 +60,25 @@ def column_widths(
         )
         soft.append(max(hard[-1], fit(body) if body <= SHORT_WORD else 0))
         want.append(max(soft[-1], fit(body)))
-    floor = soft if sum(soft) < total else hard
+    # Dates kept on one line only while that leaves the wrapping columns (措施, 进展) a fair share of the page.
+    floor = soft if sum(soft) <= total * SOFT_FLOOR_SHARE else hard
     if sum(want) <= total:  # everything fits on one line: the spare width shared by need
         widths = [int(w * total / sum(want)) for w in want]
     elif sum(floor) >= total:  # too many columns even for their headers: share by the floors
         widths = [int(total * f / sum(floor)) for f in floor]
     else:
-        widths = _share(floor, want, total)
+        widths = _share(floor, want, [typical(c) for c in range(len(want))], total)
     widths[-1] += total - sum(widths)
     return widths
 
 
-def _share(floor: list[int], want: list[int], total: int) -> list[int]:
-    """The floors, plus what they leave shared by the square root of each column's need, none past its want."""
+def _share(floor: list[int], want: list[int], typical: list[float], total: int) -> list[int]:
+    """The floors, plus what they leave shared by each column's typical text, none past its want: a column of
+    long paragraphs takes the room, a column of short or mostly blank cells little more than its floor."""
     widths = [float(f) for f in floor]
     for _ in range(len(floor)):  # a column given more than it wants hands the rest on
         spare = total - sum(widths)
-        need = [(w - x) ** 0.5 if w > x else 0.0 for w, x in zip(want, widths, strict=True)]
+        need = [t if w > x else 0.0 for w, x, t in zip(want, widths, typical, strict=True)]
         if spare < 1 or not any(need):
             break
         widths = [min(x + spare * n / sum(need), float(w)) for x, n, w in zip(widths, need, want, strict=True)]
