@@ -8,6 +8,7 @@ from io import BytesIO
 
 import docx
 import openpyxl
+import pytest
 from conftest import ROOT, measure, sample_rows, write_ledger
 
 
@@ -193,3 +194,23 @@ def test_long_chinese_titles_fit_file_systems(run_cli, tmp_path):
     assert run.exit_code == 0
     names = [p.name for p in run.out_dir.iterdir()]
     assert len(names) == 2 and all(len(name.encode()) <= 255 for name in names)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--split", "科室"], "'--split' 的值无效（只能写 部门、领导）"),
+        (["--out"], "--out 后面缺少要写的内容"),
+        (["--merge"], "--merge 后面缺少要写的内容"),
+        (["--check-only=1"], "--check-only 后面不写内容（它只是一个开关）"),
+    ],
+)
+def test_click_usage_errors_are_said_in_chinese(args, says):
+    from click.testing import CliRunner
+
+    import generate
+
+    run = CliRunner().invoke(generate.cli, args)
+    assert run.exit_code == 2
+    assert run.output.startswith(f"命令行参数有误：{says}")
+    assert not any(word in run.output for word in ("requires", "is not one of", "does not take"))

@@ -30,7 +30,7 @@ from rectification.analyse.split import (
 from rectification.app.request import AskPassword, Checkpoint, MergeRequest, OnProgress, Request
 from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE, OutputUnwritable
 from rectification.core.identity import EDITABLE, ledger_fingerprint, measure_key
-from rectification.core.model import Ledger
+from rectification.core.model import Ledger, Level
 from rectification.core.names import os_error_text
 from rectification.core.text import xml_safe
 from rectification.read.access import WorkbookUnusable, read_bytes
@@ -70,10 +70,12 @@ def split_ledger(request: Request, grouping: Grouping = "责任部门", made: da
     from rectification.render.department_book import render_department_book
 
     raw = read_workbook(request.source)
-    ledger, _ = build_ledger(raw)
+    ledger, findings = build_ledger(raw)
     analysis = analyse(ledger, request.as_of, request.warn_days)
     if not analysis.tracked:
-        return SplitResult(EXIT_PROBLEMS, [f"{request.source.name} 中没有整改措施，无法拆分。"])
+        errors = [str(f) for f in findings if f.level is Level.ERROR]
+        why = "请先按下列提示修改台账：" if errors else "台账中没有整改措施。"
+        return SplitResult(EXIT_PROBLEMS, [f"{request.source.name} 无法拆分。{why}", *errors])
     rows = dict(raw.ledger.rows)
     plan = plan_split(ledger, rows, analysis, grouping, _reply_days(raw), request.source.name, made)
     files: list[tuple[Path, bytes]] = []

@@ -75,10 +75,19 @@ def _display_width(text: str) -> int:
 
 
 def _usage_error_text(error: click.UsageError) -> str:
+    """click's usage errors in Chinese: the few it raises for our options, each named."""
     if isinstance(error, click.NoSuchOption):
         return f"没有 {error.option_name} 这个选项"
+    if isinstance(error, click.BadOptionUsage):
+        if "requires an argument" in error.message:
+            return f"{error.option_name} 后面缺少要写的内容"
+        if "does not take a value" in error.message:
+            return f"{error.option_name} 后面不写内容（它只是一个开关）"
+        return f"{error.option_name} 的用法不对"
     if isinstance(error, click.BadParameter):
         name = error.param.get_error_hint(error.ctx) if error.param and error.ctx else "参数"
+        if error.param is not None and isinstance(error.param.type, click.Choice):
+            return f"{name} 的值无效（只能写 {'、'.join(map(str, error.param.type.choices))}）"
         return f"{name} 的值无效（{error.message}）"
     if isinstance(error, click.MissingParameter):
         return "缺少必需的参数"

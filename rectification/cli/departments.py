@@ -40,5 +40,6 @@ def merge_and_print(request: Request, returned: tuple[Path, ...]) -> int:
     if result.generated is not None:
         print_generated(result.generated, request.out_dir)
     if result.plan is not None and result.plan.problems:
-        click.echo(f"有{len(result.plan.problems)}处需要核对，详见上面的说明和汇总表的“合并情况”工作表。")
+        where = "上面的说明和汇总表的“合并情况”工作表" if result.generated is not None else "上面的说明"
+        click.echo(f"有{len(result.plan.problems)}处需要核对，详见{where}。")
     return result.exit_code
