@@ -567,3 +567,20 @@ def sorted_case(tmp_path_factory):
     expected = sorted((e.row, e.column, str(e.value)) for e in plan_merge(now, [returned], []).edits)
     assert len(expected) == 3
     return now, returned, expected
+
+
+def test_a_second_merge_of_the_day_keeps_the_first_merged_ledger(split, tmp_path):
+    """The clerk may have edited the first merged ledger since: a second merge is written beside it, never over it."""
+    ledger, folder = split
+    back = tmp_path / "back"
+    back.mkdir()
+    fill(folder / "综合科.xlsx", back / "综合科.xlsx", set_cells({("制定学习计划", "整改进展"): "印发了年度学习计划"}))
+    first = merge(ledger, back)
+    assert first.merged_ledger == merged_path(ledger, AS_OF)
+    first.merged_ledger.write_bytes(first.merged_ledger.read_bytes())  # as the clerk saved it
+    edited = first.merged_ledger.read_bytes()
+    second = merge(ledger, back)
+    assert second.merged_ledger is not None and second.merged_ledger != first.merged_ledger
+    assert second.merged_ledger.name.endswith("(2).xlsx")
+    assert first.merged_ledger.read_bytes() == edited
+    assert any("已存在（以前合并的），未覆盖" in line for line in second.lines)

@@ -298,3 +298,19 @@ def test_a_cut_name_shows_the_real_window_with_its_folder_and_why(tmp_path, monk
     assert seen["status"] == plan.says and seen["status"].startswith(f"找不到拖入的台账文件：{folder / '台账'}")
     assert seen["start"] == str(folder)  # the 选择台账 dialog opens in the folder the file was dropped from
     assert not (tmp_path / "window_settings.json").exists()  # nothing ran, nothing remembered
+
+
+def test_a_blank_dropped_path_is_refused_not_taken_for_this_folder(run_cli, monkeypatch):
+    monkeypatch.setenv("GENERATE_NO_OPEN", "1")
+    run = run_cli("--drop", "")
+    assert run.exit_code == 2 and "拖入的路径是空的" in run.output
+
+
+def test_a_dropped_folder_with_out_says_where_it_really_goes(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GENERATE_NO_OPEN", "1")
+    folder = tmp_path / "本轮"
+    folder.mkdir()
+    write_ledger(folder / "甲.xlsx")
+    run = run_cli("--drop", str(folder), out=tmp_path / "别处")
+    assert f"输出到 {tmp_path / '别处'}" in run.output and "本轮_通报" not in run.output
+    assert not (tmp_path / "本轮_通报").exists()

@@ -162,9 +162,15 @@ def merge_into_ledger(request: Request, returned: Sequence[Path], checkpoint: Ch
             return MergeResult(EXIT_UNUSABLE, lines, plan=plan)
         tick(0.8, "正在合并")
         merged_bytes = _patched(data, raw, plan)
+    from rectification.files.write import unused_path
+
     renamed: list[tuple[Path, Path]] = []
-    merged = _write([(merged_path(request.source, request.as_of), merged_bytes)], renamed, request.source.parent)[0]
+    intended = merged_path(request.source, request.as_of)
+    target = unused_path(intended)  # a merged ledger of the same day may hold the clerk's own edits since: kept
+    merged = _write([(target, merged_bytes)], renamed, request.source.parent)[0]
     lines = [*skipped, *group_lines(plan), *problem_lines(plan), f"合并后的台账：{merged}（原台账未改动）"]
+    if target != intended:
+        lines.append(f"注意：{intended.name} 已存在（以前合并的），未覆盖；本次合并另存为 {target.name}。")
     lines += [f"注意：{a.name} 正被其他程序打开，已另存为 {b.name}。" for a, b in renamed]
     return MergeResult(EXIT_PROBLEMS if plan.problems else EXIT_MERGED, lines, merged, plan)
 
@@ -244,7 +250,7 @@ def _write(files: list[tuple[Path, bytes]], renamed: list[tuple[Path, Path]], fo
         return write_together(files, renamed)
     except OSError as error:
         raise OutputUnwritable(
-            f"无法写入 {folder}：{os_error_text(error)}。请关闭占用的文件，或换一个可写的文件夹（--out）。"
+            f"无法写入 {folder}：{os_error_text(error)}。请关闭占用的文件，或换一个可写的输出文件夹。"
         ) from None
 
 

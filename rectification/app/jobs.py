@@ -143,7 +143,7 @@ def _save(report: Report, out_dir: Path, keep_back: bool) -> Saved:
         return save_report(report, out_dir, pending=_deferred(keep_back))
     except OSError as error:
         raise OutputUnwritable(
-            f"无法写入输出文件夹 {out_dir}：{os_error_text(error)}。请关闭占用的文件，或换一个可写的文件夹（--out）。"
+            f"无法写入输出文件夹 {out_dir}：{os_error_text(error)}。请关闭占用的文件，或换一个可写的输出文件夹。"
         ) from None
 
 
@@ -199,7 +199,7 @@ def generate_batch(
         return run_batch(found, request.out_dir, options, progress=checkpoint)
     except OSError as error:
         raise OutputUnwritable(
-            f"无法写入输出文件夹 {request.out_dir}：{os_error_text(error)}。请换一个可写的文件夹（--out）。"
+            f"无法写入输出文件夹 {request.out_dir}：{os_error_text(error)}。请换一个可写的输出文件夹。"
         ) from None
     finally:
         install_earlier(())  # the earlier copies were this round's alone

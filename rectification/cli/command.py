@@ -110,6 +110,13 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     return parsed
 
 
+def _not_blank(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """A blank --drop "" is no path (Path("") would be the current folder, processed as a round)."""
+    if any(not str(path).strip() or str(path) == "." for path in paths):
+        raise click.BadParameter("拖入的路径是空的")
+    return paths
+
+
 def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int:
     from rectification.app.request import MAX_WARN_DAYS, parse_warn_days
 
@@ -221,6 +228,7 @@ def _warn_days(ctx: click.Context, param: click.Parameter, value: object) -> int
     "drops",
     multiple=True,
     type=click.Path(path_type=Path),
+    callback=lambda ctx, param, value: _not_blank(value),
     metavar="路径",
     help="拖到 generate.bat 上的文件或文件夹（可重复）：一个台账生成通报，一个文件夹处理整轮，两个台账比较；"
     "之后打开输出文件夹。",

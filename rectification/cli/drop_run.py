@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rectification.cli.drops import WINDOW_HINT, Action, Dropped, Kind, Plan, cut_name_text, decide
+from rectification.cli.drops import WINDOW_HINT, Action, Dropped, Kind, Plan, cut_name_text, decide, round_says
 from rectification.core.errors import EXIT_DELIVERY, EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE
 
 if TYPE_CHECKING:
@@ -51,13 +51,15 @@ def run_drops(
     if plan.action is Action.WINDOW:  # the window shows plan.says; without one, it is printed
         gc.enable()
         return guarded(lambda: open_window_for(here, plan), request.out_dir, "抱歉，窗口遇到了意外问题，已关闭。")
+    out_given = ctx.get_parameter_source("out_dir") is command_line
+    if plan.action is Action.ROUND and out_given and plan.source is not None:  # --out wins: say where it goes
+        plan = replace(plan, out_dir=request.out_dir, says=round_says(plan.source, request.out_dir))
     if plan.says:
         click.echo(plan.says, err=plan.action is Action.REFUSE)
     if plan.action is Action.REFUSE or plan.source is None:
         return EXIT_UNUSABLE
     if plan.action is Action.ROUND:
-        out_given = ctx.get_parameter_source("out_dir") is command_line
-        out_dir = request.out_dir if out_given or plan.out_dir is None else plan.out_dir
+        out_dir = plan.out_dir or request.out_dir
         request = replace(request, source=plan.source, out_dir=out_dir)
         gc.enable()  # as for --batch: the workers inherit it
         code = run_batch(request)

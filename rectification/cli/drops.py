@@ -69,11 +69,15 @@ def decide(dropped: Sequence[Dropped]) -> Plan:
     if len(folders) == 1 and not files:
         folder = folders[0].path
         out = round_folder(folder)
-        return Plan(Action.ROUND, source=folder, out_dir=out, says=f"处理文件夹 {folder} 中的全部台账，输出到 {out}")
+        return Plan(Action.ROUND, source=folder, out_dir=out, says=round_says(folder, out))
     if len(files) == 2 and not folders:
         newer, older, says = newer_first(files[0], files[1])
         return Plan(Action.COMPARE, source=newer.path, since=older.path, says=says)
     return Plan(Action.REFUSE, says=f"拖入了{_described(len(files), len(folders))}，无法确定要做什么。{WHAT_DROPS_DO}")
+
+
+def round_says(folder: Path, out: Path) -> str:
+    return f"处理文件夹 {folder} 中的全部台账，输出到 {out}"
 
 
 def round_folder(folder: Path) -> Path:

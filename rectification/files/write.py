@@ -215,6 +215,11 @@ def move_into_place(temporary: str, target: Path) -> Path:
     raise PermissionError(f"无法写入 {target}")
 
 
+def unused_path(target: Path) -> Path:
+    """target, or “name(2).ext”, “name(3).ext”… when a file of that name exists: an earlier result is never replaced."""
+    return next((candidate for candidate in _candidates(target) if not candidate.exists()), target)
+
+
 def _candidates(target: Path):
     yield target
     for n in range(2, 100):

@@ -115,16 +115,14 @@ def batch_status(batch: BatchResult) -> str:
 
 
 def split_rows(result: SplitResult) -> list[TableRow]:
-    """What a split said, a row a line (a line starting 注意 is something to act on), then the files written."""
+    """What a split said, a row a line, then the files written; a split that wrote nothing shows its lines as errors,
+    and a line starting 注意 is something to act on."""
+    if not result.written:
+        return [TableRow("错误", "拆分", "", "", line, ERROR) for line in result.lines]
     rows = [
-        TableRow(
-            "注意" if line.startswith("注意") else "完成",
-            "拆分",
-            "",
-            "",
-            line,
-            WARNING if line.startswith("注意") else DONE,
-        )
+        TableRow("注意", "拆分", "", "", line, WARNING)
+        if line.startswith("注意")
+        else TableRow("完成", "拆分", "", "", line, DONE)
         for line in result.lines
     ]
     return rows + [TableRow("文件", "", "", "", str(path), DONE) for path in result.written]
@@ -135,6 +133,8 @@ def merge_rows(result: MergeResult) -> list[TableRow]:
     from rectification.app.departments import group_lines, problem_text
 
     plan = result.plan
+    if result.merged_ledger is None:  # nothing merged: every line says why
+        return [TableRow("错误", "合并", "", "", line, ERROR) for line in result.lines]
     rows = [TableRow("完成", "合并", "", "", line, DONE) for line in (group_lines(plan) if plan else result.lines)]
     rows += [TableRow("警告", "合并", "", "", problem_text(p), WARNING) for p in (plan.problems if plan else ())]
     if result.merged_ledger is not None:

@@ -59,7 +59,11 @@ class MainWindow:
         root.protocol("WM_DELETE_WINDOW", self.close)
         root.bind("<Return>", lambda event: self.run())
         root.report_callback_exception = self._callback_failed
-        self.status.set(status or self.settings_note or "请选择台账（或一轮巡察的文件夹），然后按“生成”（回车）。还没有台账时，复制本程序旁的 workbook_template.xlsx，按其中的“填表说明”填写。")
+        self.status.set(
+            status
+            or self.settings_note
+            or "请选择台账（或一轮巡察的文件夹），然后按“生成”（回车）。还没有台账时，复制本程序旁的 workbook_template.xlsx，按其中的“填表说明”填写。"
+        )
         self.rows[0].entry.focus_set()
 
     # -- layout ---------------------------------------------------------------------------------------------
@@ -212,13 +216,19 @@ class MainWindow:
         if isinstance(result, SplitResult):
             self.table.fill(split_rows(result))
             self.made = self.out_made
-            self.status.set(result.lines[0] if result.lines else "已拆分。")
+            self.status.set(
+                (result.lines[0] if result.lines else "已拆分。") + ("" if result.written else " 详见下表。")
+            )
         elif isinstance(result, MergeResult):
             self.table.fill(merge_rows(result))
             notices = result.generated.saved.paths("notice") if result.generated else []
             self.made = notices[0] if notices else result.merged_ledger
             problems = len(result.plan.problems) if result.plan else 0
-            merged = f"合并后的台账：{result.merged_ledger.name}。" if result.merged_ledger else "未生成合并后的台账。"
+            merged = (
+                f"合并后的台账：{result.merged_ledger.name}。"
+                if result.merged_ledger
+                else "未生成合并后的台账，原因见下表。"
+            )
             self.status.set(merged + (f"有{problems}处需要核对，详见下表。" if problems else ""))
         elif isinstance(result, Generated):
             self.table.fill(generated_rows(result))
