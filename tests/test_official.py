@@ -229,3 +229,22 @@ def test_the_rollup_chart_is_a_bar_per_unit_top_down(run_cli, tmp_path):
     with zipfile.ZipFile(next(run.out_dir.glob("各单位整改进展汇总_*.xlsx"))) as book:
         chart = next(book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart"))
     assert '<c:barDir val="bar"/>' in chart and '<c:orientation val="maxMin"/>' in chart
+
+
+
+def test_the_records_spacers_stay_off_the_document_grid(tmp_path):
+    """LibreOffice stretches a paragraph on the grid to a whole line: the 版记's spacers are off it, so the 版记
+    ends its page instead of pushing a blank page after it."""
+    import re
+
+    from conftest import AS_OF
+
+    from rectification.app import Request, generate
+
+    ledger = write_ledger(tmp_path / "台账.xlsx", notice_format={"红头文件": "党内通报", "版记抄送": "区纪委监委"})
+    result = generate(Request(ledger, tmp_path / "out", AS_OF))
+    party = next(p for p in result.saved.paths("party_notice"))
+    xml = document_xml(party)
+    spacers = re.findall(r'<w:p><w:pPr>(?:(?!</w:pPr>).)*w:lineRule="exact"(?:(?!</w:pPr>).)*</w:pPr>', xml, re.S)
+    assert 'w:val="evenPage"' in xml  # the 版记's own section
+    assert len(spacers) >= 2 and all('<w:snapToGrid w:val="0"/>' in p for p in spacers[-2:])

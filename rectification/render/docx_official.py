@@ -163,7 +163,10 @@ def attachment_xml(label: str, attachment: Attachment, ids: _Ids) -> str:
         + paragraph(ids[TITLE], title)
         + paragraph(ids[BODY])
         + table
-        + paragraph(ids[BODY], props='<w:spacing w:line="20" w:lineRule="exact"/>')
+        + paragraph(
+            ids[BODY],
+            props='<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>',
+        )
     )
 
 
@@ -198,11 +201,18 @@ def record_xml(formal: Formal, ids: _Ids) -> str:
     # The page holds the 版记 alone: a blank line as tall as the rest of the type area puts its last rule on the
     # type area's bottom edge, in Word and LibreOffice alike (LibreOffice ignores a section's bottom alignment).
     drop = TYPE_HEIGHT_TWIPS - RECORD_ROW_TWIPS * len(rows) - RECORD_SLACK_TWIPS
-    spacer = paragraph(ids[BODY], props=f'<w:spacing w:before="{drop}" w:after="0" w:line="20" w:lineRule="exact"/>')
+    # Off the document grid, both: LibreOffice would stretch each to a whole grid line and push the 版记 a page on.
+    spacer = paragraph(
+        ids[BODY],
+        props=f'<w:snapToGrid w:val="0"/><w:spacing w:before="{drop}" w:after="0" w:line="20" w:lineRule="exact"/>',
+    )
     return spacer + (
         f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/>{borders}'
         '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
         f'</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="{half}"/><w:gridCol w:w="{TEXT_WIDTH_TWIPS - half}"/>'
         f"</w:tblGrid>{''.join(rows)}</w:tbl>"
-        + paragraph(ids[BODY], props='<w:spacing w:line="20" w:lineRule="exact"/>')
+        + paragraph(
+            ids[BODY],
+            props='<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>',
+        )
     )
