@@ -584,3 +584,11 @@ def test_a_second_merge_of_the_day_keeps_the_first_merged_ledger(split, tmp_path
     assert second.merged_ledger.name.endswith("(2).xlsx")
     assert first.merged_ledger.read_bytes() == edited
     assert any("已存在（以前合并的），未覆盖" in line for line in second.lines)
+
+
+def test_a_split_says_which_options_it_does_not_use(run_cli, tmp_path):
+    ledger = write_department_ledger(tmp_path / "台账.xlsx")
+    run = run_cli(str(ledger), "--split", "--report", "--pdf")
+    assert run.exit_code == 0
+    assert "注意：拆分时只生成各部门的填报表，--report、--pdf 已忽略。" in run.output
+    assert not list(run.out_dir.glob("*.docx")) and not list(run.out_dir.glob("*.pdf"))

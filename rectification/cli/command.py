@@ -241,6 +241,9 @@ def cli(
     return run_batch(request)
 
 
+SPLIT_IGNORES = ("check_only", "strict", "report", "plan", "remind", "pdf", "eml", "send")
+
+
 def _departments(request, batch_dir: Path | None, split_by: str | None, merge_from: tuple[Path, ...]) -> int:
     """--split or --merge: the job's lines printed, errors mapped by guarded() as for any job."""
     from rectification.cli.departments import merge_and_print, split_and_print
@@ -255,6 +258,9 @@ def _departments(request, batch_dir: Path | None, split_by: str | None, merge_fr
         )
         return EXIT_UNUSABLE
     if split_by:
+        unused = [f"--{name.replace('_', '-')}" for name in SPLIT_IGNORES if getattr(request, name)]
+        if unused:  # a split makes the departments' copies only
+            click.echo(f"注意：拆分时只生成各部门的填报表，{'、'.join(unused)} 已忽略。", err=True)
         return guarded(
             lambda: split_and_print(request, split_by),
             request.out_dir,
