@@ -89,7 +89,13 @@ class Progress:
 
 @lru_cache(maxsize=1 << 16)  # each text is compared several times (exact, similar, progress): normalised once
 def normalized(text: str) -> str:
-    return IGNORED.sub("", unicodedata.normalize("NFKC", text))
+    """Without whitespace and punctuation, full-width letters and digits folded (NFKC).
+
+    Punctuation goes first: what is left of a Chinese text is then usually NFKC already, and the quick check
+    spares the normalisation (its full-width commas and colons made every text pay for it).
+    """
+    kept = IGNORED.sub("", text)
+    return kept if unicodedata.is_normalized("NFKC", kept) else IGNORED.sub("", unicodedata.normalize("NFKC", kept))
 
 
 def compare(old: Analysis, new: Analysis, old_name: str, old_date: date) -> Progress:
@@ -163,8 +169,9 @@ def scores(text: str, choices: list[str]) -> list[tuple[int, float]]:
 
 
 def _within_problems(old: list[Tracked], new: list[Tracked], taken: set[int]) -> list[tuple[Tracked, Tracked, bool]]:
-    """Reworded pairs within each problem: a problem's handful of measures scored against each other, all problems
-    in one pass (their old measures are apart, so one greedy order over them all is each problem's own)."""
+    """Reworded pairs within each problem: its handful of old and new measures scored against each other."""
+    from rapidfuzz.fuzz import ratio  # here: only --since compares texts
+
     old_groups: dict[str, list[int]] = {}
     new_groups: dict[str, list[int]] = {}
     for i, o in enumerate(old):
@@ -172,7 +179,6 @@ def _within_problems(old: list[Tracked], new: list[Tracked], taken: set[int]) ->
     for j, n in enumerate(new):
         new_groups.setdefault(n.problem.number, []).append(j)
     old_texts = [normalized(o.measure.text) for o in old]
-    scored: list[tuple[float, int, int]] = []
     pairs = []
     for number, group in new_groups.items():
         olds = old_groups.get(number)
@@ -181,10 +187,15 @@ def _within_problems(old: list[Tracked], new: list[Tracked], taken: set[int]) ->
         if len(olds) * len(group) > ALL_PAIRS:  # a problem of hundreds of measures: through the index
             pairs += _similar([old[i] for i in olds], [new[j] for j in group], taken)
             continue
-        choices = [old_texts[i] for i in olds]
+        scored = []
         for j in group:
-            scored += [(score, -j, -olds[k]) for k, score in scores(normalized(new[j].measure.text), choices)]
-    return pairs + _greedy(scored, old, new, taken)
+            text = normalized(new[j].measure.text)
+            for i in olds:
+                if score := ratio(text, old_texts[i], score_cutoff=SIMILAR):
+                    scored.append((score, -j, -i))
+        if scored:
+            pairs += _greedy(scored, old, new, taken)
+    return pairs
 
 
 def _greedy(
@@ -250,27 +261,29 @@ def _grams(text: str) -> set[str]:
 
 def _changes(o: Tracked, n: Tracked, reworded: bool) -> list[ChangeRow]:
     om, nm = o.measure, n.measure
+    old_light, new_light = o.assessment.light, n.assessment.light
     rows = []
     if reworded:
         rows.append(ChangeRow(Change.REWORDED, n, o, om.text, nm.text, "按文字相近匹配"))
-    if om.status is not Status.DONE and nm.status is Status.DONE:
+    done = nm.status is Status.DONE
+    if done and om.status is not Status.DONE:
         rows.append(ChangeRow(Change.COMPLETED, n, o, _status(om), _status(nm)))
     if _regressed(om, nm):
         rows.append(ChangeRow(Change.REGRESSED, n, o, _status(om), _status(nm)))
-    if n.light is Light.RED:
-        kind = Change.STILL_RED if o.light is Light.RED else Change.NEWLY_RED
+    if new_light is Light.RED:
+        kind = Change.STILL_RED if old_light is Light.RED else Change.NEWLY_RED
         rows.append(ChangeRow(kind, n, o, _light(o), _light(n), n.assessment.days_text))
-    elif n.light is Light.YELLOW and o.light not in (Light.RED, Light.YELLOW):
+    elif new_light is Light.YELLOW and old_light is not Light.RED and old_light is not Light.YELLOW:
         rows.append(ChangeRow(Change.NEWLY_YELLOW, n, o, _light(o), _light(n), n.assessment.days_text))
-    old_due, new_due = (m.deadline.due if m.deadline else None for m in (om, nm))
+    old_due = om.deadline.due if om.deadline else None
+    new_due = nm.deadline.due if nm.deadline else None
     if old_due and new_due and new_due > old_due:
         later = f"推迟{(new_due - old_due).days}天"
         rows.append(ChangeRow(Change.DEADLINE_MOVED, n, o, _deadline(om), _deadline(nm), later))
-    if nm.status is not Status.DONE and om.progress and normalized(om.progress) == normalized(nm.progress):
+    if not done and om.progress and normalized(om.progress) == normalized(nm.progress):
         rows.append(ChangeRow(Change.STALE, n, o, "", _status(nm), "整改进展与上次相同"))
-    before, after = _owners(om), _owners(nm)
-    if before != after:
-        rows.append(ChangeRow(Change.OWNERS_CHANGED, n, o, before, after))
+    if om.leader != nm.leader or om.department != nm.department or om.person != nm.person:
+        rows.append(ChangeRow(Change.OWNERS_CHANGED, n, o, _owners(om), _owners(nm)))
     return rows
 
 
