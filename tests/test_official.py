@@ -231,7 +231,6 @@ def test_the_rollup_chart_is_a_bar_per_unit_top_down(run_cli, tmp_path):
     assert '<c:barDir val="bar"/>' in chart and '<c:orientation val="maxMin"/>' in chart
 
 
-
 def test_the_records_spacers_stay_off_the_document_grid(tmp_path):
     """LibreOffice stretches a paragraph on the grid to a whole line: the 版记's spacers are off it, so the 版记
     ends its page instead of pushing a blank page after it."""

@@ -13,6 +13,7 @@ from rectification.core.model import Finding, Level, Verdict
 
 if TYPE_CHECKING:  # only --remind loads the letters' module
     from rectification.analyse.remind import Reminder
+    from rectification.app.since import EarlierReading
 
 LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.HINT: 2}
 # Share of a large ledger's time spent once each stage is done (measured at 10,000 rows), for progress bars.
@@ -36,17 +37,27 @@ def run(
     progress, if given, is called with the share of the work done after each stage. Renderers whose keys are in
     defer are left for the caller (render_one), once what they show is known.
     """
+    from rectification.app.since import EARLIER_COPIES, EarlierReading
+
+    single = options.since.single if options.since else None
+    reading = EarlierReading(single) if single is not None and single not in EARLIER_COPIES else None
     paused = gc.isenabled()
     gc.disable()  # the stages build millions of objects and no cycles: collecting them all along is pure cost
     try:
-        return _run(ledger_path, options, progress, defer)
+        return _run(ledger_path, options, progress, defer, reading)
     finally:
+        if reading is not None:
+            reading.close()
         if paused:
             gc.enable()
 
 
 def _run(
-    ledger_path: Path, options: Options, progress: Callable[[float], None] | None, defer: frozenset[str]
+    ledger_path: Path,
+    options: Options,
+    progress: Callable[[float], None] | None,
+    defer: frozenset[str],
+    reading: EarlierReading | None,
 ) -> Report:
     from rectification.analyse.analysis import analyse
     from rectification.analyse.checks import check
@@ -84,7 +95,7 @@ def _run(
     tick(STAGE_DONE["records"])
     analysis = analyse(ledger, options.as_of, options.warn_days)
     changes, since_findings = (
-        compare_with_earlier(ledger_path, ledger, analysis, options) if options.since else (None, [])
+        compare_with_earlier(ledger_path, ledger, analysis, options, reading) if options.since else (None, [])
     )
     if options.since and changes is None:  # no earlier copy for this ledger: the counts cannot be filled in
         since_findings += since_errors(fmt, source.sheet if source else FORMAT_SHEET, "这个台账没有可比较的上次台账")

@@ -1,11 +1,17 @@
 """--since: the earlier copy of a ledger (a folder of them for a batch), read once, and what changed since.
 
 A batch reads every earlier copy once, in parallel, before the round (`load_earlier`); each worker process is handed
-them at its start (`EARLIER_COPIES`), so no earlier ledger is read twice.
+them at its start (`EARLIER_COPIES`), so no earlier ledger is read twice. A single earlier copy is read alongside the
+ledger itself, in a forked child, where forking is safe (`EarlierReading`).
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import signal
+import sys
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -57,6 +63,69 @@ def read_earlier(path: Path) -> EarlierCopy:
     return EarlierCopy(path, clean(row[1]) if row else "", ledger, _date_of(raw, path))
 
 
+class EarlierReading:
+    """--since with one file: its reading, started before the ledger's own.
+
+    On Linux, in a process with no other thread (the command line; the window works in a thread, and forking a
+    threaded process can deadlock the child), a forked child reads it on the second core and hands it back pickled;
+    at 10,000 measures that takes about 0.2 s off a 1.2 s run. Elsewhere, or if the child fails, it is read here.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._child: tuple[int, int] | None = _fork_reader(path) if _may_fork() else None
+
+    def result(self) -> EarlierCopy:
+        child, self._child = self._child, None
+        if child is not None:
+            pid, fd = child
+            with os.fdopen(fd, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(pid, 0)
+            try:
+                copy = pickle.loads(data) if data else None
+            except Exception:  # a child cut short: read it here, whatever that says
+                copy = None
+            if isinstance(copy, EarlierCopy):
+                return copy
+        return read_earlier(self.path)
+
+    def close(self) -> None:
+        """A run that ended before it asked (an unusable ledger, Ctrl+C): the child is stopped and reaped."""
+        child, self._child = self._child, None
+        if child is not None:
+            pid, fd = child
+            os.close(fd)
+            os.kill(pid, signal.SIGKILL)  # not reaped yet, so the pid is still the child's, finished or not
+            os.waitpid(pid, 0)
+
+
+def _may_fork() -> bool:
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _fork_reader(path: Path) -> tuple[int, int] | None:
+    """(pid, read end of its pipe) of a child that writes the pickled EarlierCopy and exits; None if no fork."""
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: nothing of the parent's (its buffered output, its exit handlers) runs here
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(read_earlier(path), protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
 def install_earlier(copies: Iterable[EarlierCopy]) -> None:
     """Make a batch's earlier copies known to this process (the parent's, or a worker's at its start)."""
     EARLIER_COPIES.clear()
@@ -95,7 +164,7 @@ def with_shared_issuers(options: Options, ledgers: list[Path]) -> Options:
 
 
 def compare_with_earlier(
-    path: Path, ledger: Ledger, analysis: Analysis, options: Options
+    path: Path, ledger: Ledger, analysis: Analysis, options: Options, reading: EarlierReading | None = None
 ) -> tuple[Progress | None, list[Finding]]:
     """--since: the changes from the earlier copy, and findings about it (a moved deadline is a warning).
 
@@ -121,7 +190,9 @@ def compare_with_earlier(
         ]
     if old_path.resolve() == path.resolve():
         return trouble(f"--since 指定的 {old_path.name} 就是本次的台账，请指定上次报送的台账")
-    earlier = EARLIER_COPIES.get(old_path) or read_earlier(old_path)
+    earlier = EARLIER_COPIES.get(old_path)
+    if earlier is None:
+        earlier = reading.result() if reading is not None and reading.path == old_path else read_earlier(old_path)
     if earlier.ledger is None or earlier.day is None:
         return trouble(f"上次的台账 {old_path.name} 无法使用：{earlier.problem}")
     old_ledger, old_date = earlier.ledger, earlier.day
