@@ -3,9 +3,16 @@ before its fix (a title pasted from a page, addresses that decode to invisible c
 
 from __future__ import annotations
 
-import docx
-from conftest import INFO, write_ledger
+import base64
+import email
+import email.policy
 
+import docx
+import pytest
+from conftest import INFO, write_ledger
+from test_addresses import roster_ledger
+
+from rectification.read.addresses import parse
 from rectification.render import title_break
 
 
@@ -32,3 +39,54 @@ def test_the_longest_title_a_cell_holds_makes_a_notice(run_cli, tmp_path):
     assert run.exit_code == 0, run.output
     paragraphs = docx.Document(str(run.files(".docx")[0])).paragraphs
     assert paragraphs[0].text.replace("\n", "") == title
+
+
+def encoded(name: str) -> str:
+    return "=?utf-8?b?" + base64.b64encode(name.encode()).decode() + "?="
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (encoded("\u202egnp.exe") + " <a@example.cn>", "名称含有看不见的字符"),  # shown reversed: exe.png
+        (encoded("张\u200b三") + " <a@example.cn>", "名称含有看不见的字符"),
+        (encoded("张三\u2028Bcc: evil@example.net") + " <a@example.cn>", "名称解码后含有换行或控制字符"),
+        ("张三\u2028Bcc: evil@example.net <a@example.cn>", "含有换行或控制字符"),
+        ("<evil,a@example.cn>", "不是有效的邮箱地址"),  # To: evil,a@example.cn is read as two addresses
+        ("<evil;a@example.cn>", "不是有效的邮箱地址"),
+        ('<ev"il@example.cn>', "不是有效的邮箱地址"),
+        ("a@example.cn.", "不是有效的邮箱地址"),  # was written as To: <>
+        ("a..b@example.cn", "不是有效的邮箱地址"),
+    ],
+)
+def test_an_address_a_header_would_misread_or_disguise_is_refused(text, problem):
+    found = parse(text)
+    assert found.mailboxes == () and problem in found.problems[0]
+    assert all(char not in found.problems[0] for char in "\u202e\u200b\u2028")
+
+
+def test_everyday_address_forms_are_still_taken():
+    found = parse("a.b+c@mail-1.example.gov.cn；o'neil@example.cn；张三 <x_y@example.com.cn>")
+    assert [m.address for m in found.mailboxes] == [
+        "a.b+c@mail-1.example.gov.cn",
+        "o'neil@example.cn",
+        "x_y@example.com.cn",
+    ]
+    assert found.problems == ()
+
+
+def test_a_roster_name_that_decodes_to_a_bidi_override_never_reaches_a_draft(run_cli, tmp_path):
+    run = run_cli(str(roster_ledger(tmp_path, encoded("\u202egnp.exe") + " <bgs@example.gov.cn>")), "--remind", "--eml")
+    assert run.exit_code == 0, run.output
+    assert "人员名单 第5行 邮箱：" in run.output and "名称含有看不见的字符" in run.output
+    for draft in (run.out_dir / "督办").glob("*.eml"):
+        message = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default)
+        assert "\u202e" not in str(message["To"]) and "bgs@" not in str(message["To"])
+
+
+def test_a_line_separator_in_a_recipients_name_never_reaches_the_draft(run_cli, tmp_path):
+    info = {**INFO, "收件人": "张三\u2028Bcc: evil@example.net <a@example.cn>；b@example.cn"}
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", info=info)), "--eml")
+    assert run.exit_code == 3, run.output
+    assert "基本信息 第17行 收件人：“张三⏎Bcc: evil@example.net <a@example.cn>”中含有换行或控制字符" in run.output
+    assert not run.files(".eml")
