@@ -12,6 +12,7 @@ import pytest
 from conftest import INFO, write_ledger
 from test_addresses import roster_ledger
 
+from rectification.files.write import _host
 from rectification.read.addresses import parse
 from rectification.render import title_break
 
@@ -90,3 +91,15 @@ def test_a_line_separator_in_a_recipients_name_never_reaches_the_draft(run_cli, 
     assert run.exit_code == 3, run.output
     assert "基本信息 第17行 收件人：“张三⏎Bcc: evil@example.net <a@example.cn>”中含有换行或控制字符" in run.output
     assert not run.files(".eml")
+
+
+@pytest.mark.parametrize("pid", ["9999999999", "4294967296", "0"])
+def test_a_staged_name_with_an_impossible_process_id_does_not_stop_the_run(run_cli, ledger_path, pid):
+    """The name is ours (this computer, our pattern), but no process has that id: os.kill raised OverflowError."""
+    out = ledger_path.parent / "output"
+    out.mkdir()
+    leftover = out / f"~tmp-rectification.{_host()}.{pid}.0123abcd.docx"
+    leftover.write_bytes(b"x")
+    run = run_cli(str(ledger_path), out=out)
+    assert run.exit_code == 0, run.output
+    assert "意外" not in run.output and not leftover.exists()
