@@ -6,15 +6,18 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+from datetime import date
 
 import docx
 import pytest
-from conftest import INFO, write_ledger
+from conftest import INFO, measure, write_ledger
 from test_addresses import roster_ledger
 
+from rectification.deliver.mail import MailError, load_config
 from rectification.files.write import _host
 from rectification.read.addresses import parse
 from rectification.render import title_break
+from rectification.window.form import Form, to_job
 
 
 def test_a_title_with_thousands_of_break_points_is_broken_in_linear_time(monkeypatch):
@@ -103,3 +106,27 @@ def test_a_staged_name_with_an_impossible_process_id_does_not_stop_the_run(run_c
     run = run_cli(str(ledger_path), out=out)
     assert run.exit_code == 0, run.output
     assert "意外" not in run.output and not leftover.exists()
+
+
+def test_a_port_of_five_thousand_digits_is_explained(tmp_path):
+    """int() refuses a string of over 4,300 digits with a ValueError: it ended in 意外问题."""
+    path = tmp_path / "mail.ini"
+    path.write_text(f"[smtp]\nserver = smtp.example.gov.cn\nport = {'9' * 5000}\n", encoding="utf-8")
+    with pytest.raises(MailError, match="port（端口）应为数字"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "9999-12-30", "0001-01-01"])
+def test_a_statistics_date_at_the_calendars_edge_is_refused(run_cli, tmp_path, as_of):
+    """9999-12-30 plus the 7 days to reply overflowed (OverflowError, 意外问题) once a measure was late."""
+    rows = [measure(整改状态="正在推进", 完成时间=None, 整改时限="2025-01-01")]
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", rows=rows)), "--remind", as_of=as_of)
+    assert run.exit_code == 2, run.output
+    assert f"“{as_of}”不是日期，或不在1900年至2999年之间" in run.output and "意外" not in run.output
+
+
+def test_the_window_refuses_the_same_dates(tmp_path):
+    form = Form(source=str(write_ledger(tmp_path / "台账.xlsx")), out_dir=str(tmp_path / "out"), as_of="9999-12-30")
+    problems = to_job(form, today=date(2025, 12, 11))
+    assert isinstance(problems, list)
+    assert [p.message for p in problems] == ["统计日期“9999-12-30”不是日期，或不在1900年至2999年之间，请写作 2025-12-11"]
