@@ -129,4 +129,6 @@ def test_the_window_refuses_the_same_dates(tmp_path):
     form = Form(source=str(write_ledger(tmp_path / "台账.xlsx")), out_dir=str(tmp_path / "out"), as_of="9999-12-30")
     problems = to_job(form, today=date(2025, 12, 11))
     assert isinstance(problems, list)
-    assert [p.message for p in problems] == ["统计日期“9999-12-30”不是日期，或不在1900年至2999年之间，请写作 2025-12-11"]
+    assert [p.message for p in problems] == [
+        "统计日期“9999-12-30”不是日期，或不在1900年至2999年之间，请写作 2025-12-11"
+    ]
