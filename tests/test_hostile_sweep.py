@@ -9,6 +9,7 @@ import email.policy
 from datetime import date
 
 import docx
+import openpyxl
 import pytest
 from conftest import INFO, measure, write_ledger
 from test_addresses import roster_ledger
@@ -132,3 +133,20 @@ def test_the_window_refuses_the_same_dates(tmp_path):
     assert [p.message for p in problems] == [
         "统计日期“9999-12-30”不是日期，或不在1900年至2999年之间，请写作 2025-12-11"
     ]
+
+
+def test_an_issuer_retyped_with_half_width_brackets_is_still_the_same_unit(run_cli, tmp_path):
+    """--batch --since paired by exact 发文机关: 某局（党组） last month, 某局(党组) now found no earlier copy."""
+    old_dir, new_dir = tmp_path / "上次", tmp_path / "本次"
+    old_dir.mkdir()
+    new_dir.mkdir()
+    write_ledger(old_dir / "11月.xlsx", info={**INFO, "发文机关": "某局（党组）"})
+    write_ledger(new_dir / "12月.xlsx", info={**INFO, "发文机关": "某局(党组)"})
+    run = run_cli("--batch", str(new_dir), "--since", str(old_dir))
+    assert run.exit_code == 0, run.output
+    rollup = openpyxl.load_workbook(next(run.out_dir.glob("各单位整改进展汇总_*.xlsx")))
+    rows = [list(r)[1:3] for r in rollup["进展对比"].iter_rows(min_row=2, values_only=True)]
+    assert rows == [["12月.xlsx", "11月.xlsx"]]
+    unit = openpyxl.load_workbook(next(run.out_dir.glob("*/*_汇总.xlsx")))
+    notes = [str(r[4]) for r in unit["检查结果"].iter_rows(min_row=2, values_only=True)]
+    assert notes and not any("不同" in note for note in notes), notes  # no "发文机关是…，与本台账的…不同"
