@@ -4,8 +4,12 @@ before its fix (a title pasted from a page, addresses that decode to invisible c
 from __future__ import annotations
 
 import base64
+import contextlib
 import email
 import email.policy
+import socket
+import threading
+import time
 from datetime import date
 
 import docx
@@ -14,7 +18,8 @@ import pytest
 from conftest import INFO, measure, write_ledger
 from test_addresses import roster_ledger
 
-from rectification.deliver.mail import MailError, load_config
+from rectification.deliver import delivery
+from rectification.deliver.mail import MailConfig, MailError, load_config
 from rectification.files.write import _host
 from rectification.read.addresses import parse
 from rectification.render import title_break
@@ -150,3 +155,54 @@ def test_an_issuer_retyped_with_half_width_brackets_is_still_the_same_unit(run_c
     unit = openpyxl.load_workbook(next(run.out_dir.glob("*/*_汇总.xlsx")))
     notes = [str(r[4]) for r in unit["检查结果"].iter_rows(min_row=2, values_only=True)]
     assert notes and not any("不同" in note for note in notes), notes  # no "发文机关是…，与本台账的…不同"
+
+
+class GreetThenDrip:
+    """An SMTP server on 127.0.0.1 that greets every connection, then answers EHLO one byte at a time."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        self.listener.settimeout(0.2)
+        with self.listener:
+            while not self.stop.is_set():
+                with contextlib.suppress(OSError):
+                    connection, _ = self.listener.accept()
+                    threading.Thread(target=self.talk, args=(connection,), daemon=True).start()
+
+    def talk(self, connection: socket.socket) -> None:
+        with contextlib.suppress(OSError), connection:
+            connection.sendall(b"220 ready\r\n")
+            connection.recv(1000)
+            while not self.stop.wait(0.2):
+                connection.sendall(b"2")  # "250-…" never finished
+
+    def __enter__(self) -> GreetThenDrip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+
+
+@pytest.mark.slow
+def test_the_notice_and_the_letters_share_one_deadline(run_cli, tmp_path, monkeypatch):
+    """--remind --send: the letters had 90 s and then the notice another 90 s; a reply cut short by the deadline
+    was reported as 不支持 STARTTLS."""
+    path = roster_ledger(tmp_path, "bgs@example.gov.cn")
+    book = openpyxl.load_workbook(path)
+    book["基本信息"].append(["收件人", "a@example.cn"])
+    book.save(path)
+    with GreetThenDrip() as server:
+        config = MailConfig("127.0.0.1", server.port, "starttls", sender="a@x.cn", timeout=1.5, deadline=2)
+        monkeypatch.setattr(delivery, "load_config", lambda path: config)
+        started = time.monotonic()
+        run = run_cli(str(path), "--remind", "--send", "--mail-config", str(tmp_path / "mail.ini"))
+        seconds = time.monotonic() - started
+    assert run.exit_code == 3, run.output
+    assert seconds < 3.5, run.output  # one 2 s deadline; each on its own took 2 s + 2 s
+    assert "邮件：" in run.output and "STARTTLS" not in run.output
+    assert run.output.count("超过 2 秒仍未完成") >= 2
