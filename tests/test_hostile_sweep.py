@@ -7,9 +7,12 @@ import base64
 import contextlib
 import email
 import email.policy
+import io
 import socket
 import threading
 import time
+import warnings
+import zipfile
 from datetime import date
 
 import docx
@@ -206,3 +209,22 @@ def test_the_notice_and_the_letters_share_one_deadline(run_cli, tmp_path, monkey
     assert seconds < 3.5, run.output  # one 2 s deadline; each on its own took 2 s + 2 s
     assert "邮件：" in run.output and "STARTTLS" not in run.output
     assert run.output.count("超过 2 秒仍未完成") >= 2
+
+
+@pytest.mark.parametrize("second_name", ["xl/worksheets/sheet1.xml", "xl/worksheets/Sheet1.xml"])
+def test_a_part_stored_twice_is_refused(run_cli, tmp_path, second_name):
+    """Excel shows one copy; the reader took the other (a row Excel never shows reached the checks)."""
+    path = write_ledger(tmp_path / "台账.xlsx")
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    sheet = source.read("xl/worksheets/sheet1.xml")
+    hidden_row = b'<row r="50"><c r="A50" t="inlineStr"><is><t>9</t></is></c></row></sheetData>'
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the point
+        for item in source.infolist():
+            target.writestr(item.filename, source.read(item))
+        target.writestr(second_name, sheet.replace(b"</sheetData>", hidden_row))
+    before = path.read_bytes()
+    run = run_cli(str(path))
+    assert run.exit_code == 2, run.output
+    assert f"台账.xlsx 已损坏：其中的 {second_name} 出现了两次" in run.output
+    assert path.read_bytes() == before and not run.files(".docx")
