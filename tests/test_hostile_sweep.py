@@ -228,3 +228,24 @@ def test_a_part_stored_twice_is_refused(run_cli, tmp_path, second_name):
     assert run.exit_code == 2, run.output
     assert f"台账.xlsx 已损坏：其中的 {second_name} 出现了两次" in run.output
     assert path.read_bytes() == before and not run.files(".docx")
+
+
+@pytest.mark.parametrize("row", ["²", "9" * 5000, "٣"])
+def test_a_returned_copy_with_a_tampered_row_identity_is_merged_without_a_crash(run_cli, tmp_path, row):
+    """A department's copy is untrusted input: a row number int() refuses (², 5,000 digits) ended in 意外问题."""
+    ledger = write_ledger(tmp_path / "台账.xlsx")
+    split = run_cli(str(ledger), "--split", out=tmp_path / "split")
+    assert split.exit_code == 0, split.output
+    returned = tmp_path / "交回"
+    returned.mkdir()
+    for copy in (tmp_path / "split" / "填报").glob("*.xlsx"):
+        book = openpyxl.load_workbook(copy)
+        for sheet in book.worksheets:
+            for cell in (c for line in sheet.iter_rows() for c in line):
+                if isinstance(cell.value, str) and cell.value.startswith("ZG1|"):
+                    parts = cell.value.split("|")
+                    cell.value = "|".join([*parts[:3], row, *parts[4:]])
+        book.save(returned / copy.name)
+    run = run_cli(str(ledger), "--merge", str(returned), out=tmp_path / "merged")
+    assert run.exit_code in (0, 1), run.output
+    assert "意外" not in run.output
