@@ -13,13 +13,14 @@ import threading
 import time
 import warnings
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import docx
 import openpyxl
 import pytest
 from conftest import INFO, measure, write_ledger
 from test_addresses import roster_ledger
+from test_hostile import rewrite_part
 
 from rectification.deliver import delivery
 from rectification.deliver.mail import MailConfig, MailError, load_config
@@ -245,6 +246,35 @@ def test_a_returned_copy_with_a_tampered_row_identity_is_merged_without_a_crash(
                 if isinstance(cell.value, str) and cell.value.startswith("ZG1|"):
                     parts = cell.value.split("|")
                     cell.value = "|".join([*parts[:3], row, *parts[4:]])
+        book.save(returned / copy.name)
+    run = run_cli(str(ledger), "--merge", str(returned), out=tmp_path / "merged")
+    assert run.exit_code in (0, 1), run.output
+    assert "意外" not in run.output
+
+
+def test_a_ledger_with_a_format_number_of_thousands_of_digits_is_merged_without_a_crash(run_cli, tmp_path):
+    """The reader takes it; writing the merged ledger ran int() on the styles' 5,000 digits (意外问题)."""
+    digits = b"9" * 5000
+    ledger = write_ledger(
+        tmp_path / "台账.xlsx", rows=[measure(整改状态="正在推进", 完成时间=None, 整改时限="2026-06-30")]
+    )
+    number_format = b'<numFmts count="1"><numFmt numFmtId="' + digits + b'" formatCode="yyyy-mm-dd"/></numFmts>'
+    rewrite_part(ledger, "xl/styles.xml", lambda xml: xml.replace(b"<cellXfs", number_format + b"<cellXfs", 1))
+    rewrite_part(
+        ledger, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(b'<c r="A2"', b'<c s="' + digits + b'" r="A2"')
+    )
+    assert run_cli(str(ledger), "--split", out=tmp_path / "split").exit_code == 0
+    returned = tmp_path / "交回"
+    returned.mkdir()
+    for copy in (tmp_path / "split" / "填报").glob("*.xlsx"):
+        book = openpyxl.load_workbook(copy)
+        sheet = book.worksheets[0]
+        header = next(r for r in sheet.iter_rows() if any(c.value == "完成时间" for c in r))
+        columns = {c.value: c.column for c in header}
+        for line in sheet.iter_rows(min_row=header[0].row + 1):
+            if line[columns["整改状态"] - 1].value == "正在推进":
+                line[columns["整改状态"] - 1].value = "已完成"
+                line[columns["完成时间"] - 1].value = datetime(2025, 12, 1)
         book.save(returned / copy.name)
     run = run_cli(str(ledger), "--merge", str(returned), out=tmp_path / "merged")
     assert run.exit_code in (0, 1), run.output
