@@ -279,3 +279,12 @@ def test_a_ledger_with_a_format_number_of_thousands_of_digits_is_merged_without_
     run = run_cli(str(ledger), "--merge", str(returned), out=tmp_path / "merged")
     assert run.exit_code in (0, 1), run.output
     assert "意外" not in run.output
+
+
+@pytest.mark.parametrize("deadline", ["0000年底前", "0000年3月底前"])
+def test_a_deadline_in_year_zero_is_a_finding(run_cli, tmp_path, deadline):
+    """date(0, 12, 31) raised ValueError, which the checks did not expect: 意外问题 instead of the row and column."""
+    rows = [measure(整改状态="正在推进", 完成时间=None, 整改时限=deadline)]
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", rows=rows)))
+    assert run.exit_code == 1, run.output
+    assert "整改台账 第2行 整改时限：0000年不是有效年份" in run.output
