@@ -288,3 +288,14 @@ def test_a_deadline_in_year_zero_is_a_finding(run_cli, tmp_path, deadline):
     run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", rows=rows)))
     assert run.exit_code == 1, run.output
     assert "整改台账 第2行 整改时限：0000年不是有效年份" in run.output
+
+
+def test_no_output_is_named_like_a_staged_file(run_cli, tmp_path):
+    """A 责任部门 named like a staged file gave 督办/~tmp-rectification.<this computer>.1.0123abcd.docx, which the
+    leftover clean-up of a later run takes for its own and removes."""
+    staged = f"~tmp-rectification.{_host()}.1.0123abcd"
+    rows = [measure(整改状态="正在推进", 完成时间=None, 整改时限="2025-10-01", 责任部门=staged)]
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", rows=rows)), "--remind")
+    assert run.exit_code == 0, run.output
+    letters = [p.name for p in (run.out_dir / "督办").iterdir()]
+    assert letters == [f"_tmp-rectification.{_host()}.1.0123abcd.docx"]
