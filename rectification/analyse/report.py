@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rectification.analyse.analysis import DEFAULT_WARN_DAYS, Analysis
 from rectification.analyse.compare import Progress
 from rectification.core.model import Finding, Ledger, Level, Verdict
+from rectification.core.text import key
 from rectification.settings import FormatSource, NoticeFormat
 
 if TYPE_CHECKING:  # only --remind loads the letters' module, only --merge the merge's
@@ -25,7 +26,7 @@ class Since:
     single: Path | None = None  # a file named on the command line: problems with it are exit 2
     by_issuer: tuple[tuple[str, Path], ...] = ()
     by_name: tuple[tuple[str, Path], ...] = ()
-    shared: frozenset[str] = frozenset()  # 发文机关 that more than one ledger of this round has
+    shared: frozenset[str] = frozenset()  # 发文机关 (as key()) that more than one ledger of this round has
 
     def pick(self, issuer: str, file_name: str) -> tuple[Path | None, str]:
         """The earlier copy for a ledger, and how it was paired ("" for a single file).
@@ -35,9 +36,10 @@ class Since:
         """
         if self.single is not None:
             return self.single, ""
-        same_unit = [path for name, path in self.by_issuer if issuer and name == issuer]
+        unit = key(issuer)  # 某局（党组） retyped as 某局(党组) next month is the same unit
+        same_unit = [path for name, path in self.by_issuer if unit and key(name) == unit]
         same_name = [path for name, path in self.by_name if name.casefold() == file_name.casefold()]
-        if len(same_unit) == 1 and issuer not in self.shared:
+        if len(same_unit) == 1 and unit not in self.shared:
             return same_unit[0], "按发文机关"
         if same_name:
             return same_name[0], "按文件名"

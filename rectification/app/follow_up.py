@@ -15,6 +15,7 @@ from rectification.files.write import Saved
 if TYPE_CHECKING:
     from rectification.analyse.remind import Reminder
     from rectification.app.request import AskPassword, Request
+    from rectification.deliver.smtp import SendClock
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,12 @@ def _password(ask: AskPassword | None) -> Callable:
 
 
 def deliver_notice_of(
-    report: Report, saved: Saved, request: Request, ask_password: AskPassword | None, checkpoint
+    report: Report,
+    saved: Saved,
+    request: Request,
+    ask_password: AskPassword | None,
+    checkpoint,
+    clock: SendClock | None = None,
 ) -> tuple[list[Note], int]:
     """--pdf, --eml, --send for the written notice: what was done and what failed; exit 3 on any failure."""
     eml, send = request.eml, request.send
@@ -65,6 +71,7 @@ def deliver_notice_of(
         notes.append(Note("注意：“基本信息”未填写收件人，通报未生成邮件（督办提醒函的邮件照常处理）。"))
         eml = send = False
     extras = Extras(pdf=request.pdf, eml=eml, send=send, mail_config=request.mail_config)
+    extras = replace(extras, clock=clock) if clock is not None else extras  # the letters' clock, when they went first
     if not extras.wanted:
         return notes, EXIT_OK
     notice = report.output(NOTICE)
@@ -94,7 +101,7 @@ def deliver_notice_of(
 
 
 def deliver_reminders_of(
-    report: Report, saved: Saved, request: Request, ask_password: AskPassword | None
+    report: Report, saved: Saved, request: Request, ask_password: AskPassword | None, clock: SendClock | None = None
 ) -> tuple[Report, list[Note], int]:
     """--remind: says why no letter was written; with --eml/--send a draft or a sent mail per letter.
 
@@ -126,6 +133,7 @@ def deliver_reminders_of(
 
     letters = [letter(r) for r in report.reminders if r.file_name]
     extras = Extras(eml=request.eml, send=request.send, mail_config=request.mail_config)
+    extras = replace(extras, clock=clock) if clock is not None else extras
     try:
         done = deliver_reminders(
             letters,

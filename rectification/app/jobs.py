@@ -28,6 +28,7 @@ from rectification.files.write import Saved
 
 if TYPE_CHECKING:
     from rectification.app.batch import BatchResult
+    from rectification.deliver.smtp import SendClock
     from rectification.settings import FormatSource
 
 
@@ -118,14 +119,15 @@ def generate(
     saved = _save(report, request.out_dir, keep_back=mailed_reminders)
     result = Generated(report, saved)
     reminded = EXIT_OK
+    clock = _send_clock(request)  # the letters and the notice: one deadline for all a run sends
     if request.remind:
-        report, reminded = _deliver_reminders(result, request, ask_password)
+        report, reminded = _deliver_reminders(result, request, ask_password, clock)
     if mailed_reminders:  # the summary's 督办清单 says what was mailed: rendered and written only now
         _save_more(result, report, request.out_dir)
     if report.verdict is Verdict.BLOCKED:
         result.exit_code = EXIT_LEDGER_ERRORS
         return result
-    delivered = _deliver_notice(result, request, ask_password, checkpoint)
+    delivered = _deliver_notice(result, request, ask_password, checkpoint, clock)
     result.exit_code = delivered or reminded
     return result
 
@@ -161,21 +163,35 @@ def _save_more(result: Generated, report: Report, out_dir: Path) -> None:
         result.exit_code = EXIT_DELIVERY
 
 
-def _deliver_reminders(result: Generated, request: Request, ask_password: AskPassword | None) -> tuple[Report, int]:
+def _send_clock(request: Request) -> SendClock | None:
+    if not request.send:
+        return None  # the mail modules are not loaded for nothing
+    from rectification.deliver.smtp import SendClock
+
+    return SendClock()
+
+
+def _deliver_reminders(
+    result: Generated, request: Request, ask_password: AskPassword | None, clock: SendClock | None
+) -> tuple[Report, int]:
     """--remind with --eml/--send: a draft or a sent mail per letter; returns the report with each letter's 邮件."""
     from rectification.app.follow_up import deliver_reminders_of
 
-    report, notes, code = deliver_reminders_of(result.report, result.saved, request, ask_password)
+    report, notes, code = deliver_reminders_of(result.report, result.saved, request, ask_password, clock)
     result.notes += notes
     return report, code
 
 
 def _deliver_notice(
-    result: Generated, request: Request, ask_password: AskPassword | None, checkpoint: Checkpoint
+    result: Generated,
+    request: Request,
+    ask_password: AskPassword | None,
+    checkpoint: Checkpoint,
+    clock: SendClock | None,
 ) -> int:
     from rectification.app.follow_up import deliver_notice_of
 
-    notes, code = deliver_notice_of(result.report, result.saved, request, ask_password, checkpoint)
+    notes, code = deliver_notice_of(result.report, result.saved, request, ask_password, checkpoint, clock)
     result.notes += notes
     return code
 

@@ -17,6 +17,19 @@ if TYPE_CHECKING:
     from rectification.deliver.mail import MailConfig
 
 MAX_WARN_DAYS = 365
+AS_OF_YEARS = (1900, 2999)  # 统计日期 + 反馈天数 or 预警天数 stays a date (9999-12-31 + 7 days overflowed)
+AS_OF_HINT = f"不是日期，或不在{AS_OF_YEARS[0]}年至{AS_OF_YEARS[1]}年之间，请写作 2025-12-11"
+
+
+def parse_as_of(text: str) -> date | None:
+    """统计日期 as typed (2025-12-11, 2025年12月11日 …), within AS_OF_YEARS; else None (say AS_OF_HINT)."""
+    from rectification.core.dates import DateError, as_date
+
+    try:
+        day = as_date(text.strip())
+    except DateError:
+        return None
+    return day if day is not None and AS_OF_YEARS[0] <= day.year <= AS_OF_YEARS[1] else None
 
 
 def parse_warn_days(text: object) -> int | None:

@@ -22,6 +22,7 @@ from rectification.analyse.analysis import Analysis
 from rectification.analyse.compare import Progress
 from rectification.analyse.report import Options, Since
 from rectification.core.model import Finding, Ledger, Level
+from rectification.core.text import key
 from rectification.read.reader import RawWorkbook, WorkbookUnusable
 
 
@@ -158,7 +159,7 @@ def with_shared_issuers(options: Options, ledgers: list[Path]) -> Options:
     """--since with --batch: note the 发文机关 several of this round's ledgers share, which cannot pair them."""
     if options.since is None or options.since.single is not None:
         return options
-    counts = Counter(issuer for issuer, _ in _issuers(ledgers))
+    counts = Counter(key(issuer) for issuer, _ in _issuers(ledgers))
     shared = frozenset(issuer for issuer, count in counts.items() if count > 1)
     return replace(options, since=replace(options.since, shared=shared))
 
@@ -219,7 +220,7 @@ def compare_with_earlier(
         f"按序号与措施相同匹配{progress.matched_same}项，按文字相近匹配{progress.matched_similar}项，"
         f"新增{progress.count(Change.ADDED)}项，删除{progress.count(Change.REMOVED)}项"
     )
-    if old_issuer and issuer and old_issuer != issuer:
+    if old_issuer and issuer and key(old_issuer) != key(issuer):
         findings.append(
             Finding(
                 Level.WARNING,

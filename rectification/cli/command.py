@@ -26,14 +26,11 @@ DEFAULT_MAIL_CONFIG = HERE / "mail.ini"
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
     if value is None:
         return date.today()
-    from rectification.core.dates import DateError, as_date
+    from rectification.app.request import AS_OF_HINT, parse_as_of
 
-    try:
-        parsed = as_date(value)
-    except DateError:
-        parsed = None
+    parsed = parse_as_of(value)
     if parsed is None:
-        raise click.BadParameter(f"“{value}”不是日期，请写作 2025-12-11")
+        raise click.BadParameter(f"“{value}”{AS_OF_HINT}")
     return parsed
 
 

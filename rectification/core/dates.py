@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 
 from rectification.core.errors import RectificationError
 from rectification.core.model import Deadline
@@ -65,7 +65,18 @@ def checked_date(year: str, month: str, day: str) -> date:
 def month_end(year: int, month: int) -> date:
     if not 1 <= month <= 12:
         raise DateError(f"{year}年{month}月不是有效月份")
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(_year(year), month, calendar.monthrange(year, month)[1])
+
+
+def year_end(year: int) -> date:
+    return date(_year(year), 12, 31)
+
+
+def _year(year: int) -> int:
+    """A year a date can have (0000年底前 made date() raise ValueError, not DateError)."""
+    if not MINYEAR <= year <= MAXYEAR:
+        raise DateError(f"{year:04d}年不是有效年份")
+    return year
 
 
 def parse_deadline(value: object, after: date | None = None) -> Deadline | None:
@@ -110,7 +121,7 @@ def _leading_date(text: str, after: date | None) -> tuple[date | None, str]:
     patterns = [
         (FULL_DATE, lambda m: checked_date(*m.groups())),
         (MONTH_END, lambda m: month_end(int(m.group(1)), int(m.group(2)))),
-        (YEAR_END, lambda m: date(int(m.group(1)), 12, 31)),
+        (YEAR_END, lambda m: year_end(int(m.group(1)))),
     ]
     if after is not None:
         patterns += [

@@ -55,7 +55,9 @@ class RowIdentity:
 def parse_identity(value: object) -> RowIdentity | None:
     """A row identity read back, or None when the cell holds anything else (a row the department added)."""
     parts = clean(value).split(SEPARATOR)
-    if len(parts) != 6 or parts[0] != VERSION or not parts[3].isdigit() or not all(parts[1:5]):
+    if len(parts) != 6 or parts[0] != VERSION or not all(parts[1:5]):
+        return None
+    if not (parts[3].isascii() and parts[3].isdigit() and len(parts[3]) <= 7):  # ² and 5,000 digits: no int()
         return None
     return RowIdentity(parts[1], parts[2], int(parts[3]), parts[4], tuple(parts[5].split(".")))
 

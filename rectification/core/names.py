@@ -39,13 +39,14 @@ def safe_file_name(text: str) -> str:
     """A file or folder name valid on Windows, macOS and Linux alike, at most MAX_NAME_BYTES bytes.
 
     No reserved or control characters, no invisible marks, no trailing dots or spaces, no device names
-    (CON, NUL, COM1…, with or without an extension), not starting like an Office lock file (~$).
+    (CON, NUL, COM1…, with or without an extension), not starting like an Office lock file (~$) or like the
+    files this tool stages (~tmp-…, which a later run may remove as its own leftovers).
     """
     name = unicodedata.normalize("NFC", DROPPED_FROM_NAMES.sub("", text))  # macOS stores names composed
     name = UNSAFE_IN_NAMES.sub("_", name).strip(" .")[:MAX_NAME_CHARS]
     name = _cut_to_bytes(name, MAX_NAME_BYTES).rstrip(" .")
-    if name.startswith("~$"):
-        name = "_" + name[1:]  # Word, Excel and the batch scan take ~$… for a lock file
+    if name.startswith(("~$", "~tmp-")):
+        name = "_" + name[1:]  # Word, Excel and the batch scan take ~$… for a lock file; ~tmp-… is staging
     return _not_a_device(name) or "通报"
 
 

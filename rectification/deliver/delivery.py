@@ -27,7 +27,7 @@ from rectification.deliver.mail import (
 )
 from rectification.deliver.office_pdf import make_pdf
 from rectification.deliver.pdf import PdfCancelled, PdfError, docx_to_pdf
-from rectification.deliver.smtp import start_of_send
+from rectification.deliver.smtp import SendClock
 from rectification.files.write import write_noting_renames
 from rectification.render.notice import date_text
 
@@ -40,6 +40,7 @@ class Extras:
     eml: bool = False
     send: bool = False
     mail_config: Path | None = None
+    clock: SendClock = field(default_factory=SendClock, compare=False)  # shared by the notice and the letters
 
     @property
     def wanted(self) -> bool:
@@ -119,7 +120,7 @@ def deliver(
                 raise MailError("未指定邮件设置文件")
             password = (password_from_env() or ask_password(config)) if config.user else ""
             message = build_message(letter.title, body, attachments, to, cc, sender=config.from_address, draft=False)
-            send(message, to + cc, config, password)
+            send(message, to + cc, config, password, extras.clock.start(config))
         except MailError as error:
             done.failures.append(f"邮件：{error}")
         else:
@@ -161,7 +162,7 @@ def deliver_reminders(
     """
     done = RemindersDelivered()
     config, password = None, ""
-    until = 0.0  # every letter's send ends by one deadline (README: at most 90 s for the whole send)
+    until = 0.0  # every letter's send ends by the run's one deadline (README: at most 90 s for the whole send)
     for letter in letters:
         r = letter.reminder
         if not r.to:
@@ -193,7 +194,7 @@ def deliver_reminders(
                     if config is None:
                         raise MailError("未指定邮件设置文件")
                     password = (password_from_env() or ask_password(config)) if config.user else ""
-                    until = start_of_send(config)  # once the password is typed: the user's pause is no server's
+                    until = extras.clock.start(config)  # once the password is typed: the user's pause is no server's
                 except MailError as error:  # no settings or no password: no letter can go, so try none
                     done.failures.append(f"督办提醒函未发送：{error}")
                     done.status.update({other.reminder.addressee: "发送失败" for other in letters if other.reminder.to})

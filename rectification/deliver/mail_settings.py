@@ -95,7 +95,7 @@ def load_config(path: Path) -> MailConfig:
     if security not in SECURITY:
         raise MailError(f"邮件设置文件 {path.name} 中 security 只能是 ssl 或 starttls，现为“{security}”")
     port_text = value("port") or str(DEFAULT_PORTS[security])
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not (port_text.isdecimal() and len(port_text) <= 5) or not 0 < int(port_text) < 65536:  # int() takes these
         raise MailError(f"邮件设置文件 {path.name} 中 port（端口）应为数字，如 465 或 587，现为“{port_text}”")
     ca_text = section.get("ca_file", "").strip()
     ca_file = None

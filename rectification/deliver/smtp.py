@@ -66,6 +66,8 @@ def send(message: bytes, recipients: list[str], config: MailConfig, password: st
     try:
         refused = _send_within_deadline(message, recipients, config, password, context, expired, until)
     except MailError:
+        if expired.is_set():  # a reply cut short by the deadline ("222…" for EHLO) is no "不支持 STARTTLS"
+            raise _explained(TimeoutError(), config, where, True) from None
         raise
     except Exception as error:
         late = expired.is_set() or time.monotonic() >= until - LATE_MARGIN  # a reply's timeout cut to the deadline
@@ -77,6 +79,19 @@ def send(message: bytes, recipients: list[str], config: MailConfig, password: st
 def start_of_send(config: MailConfig) -> float:
     """The moment (time.monotonic()) by which a send that starts now must be done."""
     return time.monotonic() + config.deadline
+
+
+class SendClock:
+    """One deadline for all a run sends, the notice and every 督办 letter (README: 90 s in all); it starts with
+    the first send, after the password was typed (the user's pause is no server's)."""
+
+    def __init__(self) -> None:
+        self.until: float | None = None
+
+    def start(self, config: MailConfig) -> float:
+        if self.until is None:
+            self.until = start_of_send(config)
+        return self.until
 
 
 def _send_within_deadline(

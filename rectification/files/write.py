@@ -188,6 +188,8 @@ def remove_round_leftovers(out_dir: Path, subfolder: str) -> None:
 
 def _running(pid: int) -> bool:
     """Whether a process with this id runs on this computer (when unsure, yes: then nothing is removed)."""
+    if not 0 < pid < 2**31:
+        return False  # no process has this id (os.kill would raise OverflowError, not OSError)
     if os.name == "nt":
         import ctypes
 

@@ -15,8 +15,11 @@ from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 
 SEPARATORS = frozenset(";；,，、\r\n")  # between addresses (outside quotes, <…> and (…))
-# ASCII only: [!-;=?A-~] is every printable character but space, <, > and @ (a header must stay 7-bit).
-PLAIN_ADDRESS = re.compile(r"[!-;=?A-~]+@[!-;=?A-~]+\.[!-;=?A-~]+")
+# RFC 5322 dot-atom @ host name, ASCII only: no quote, comma or semicolon that would make a header read the
+# address as two (<evil,a@x.cn>), and no trailing dot (a@x.cn. is written as To: <>).
+ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+PLAIN_ADDRESS = re.compile(rf"{ATOM}(?:\.{ATOM})*@{LABEL}(?:\.{LABEL})+")
 ANGLE = re.compile(r"(?s)(.*)<([^<>]*)>")
 COMMENT = re.compile(r"(?s)([^\s()]+)\s*\((.*)\)")  # a@x.cn (张三): the older way to name someone
 ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
@@ -120,6 +123,11 @@ def _mailbox(piece: str) -> Mailbox | str:
             return (
                 f"“{shown}”的名称解码后含有换行或控制字符，不能使用（可能被用来添加隐藏的收件人）。请把名称改为普通文字"
             )
+    if _has_invisible(name):
+        return (
+            f"“{shown}”的名称含有看不见的字符（如从右到左覆盖、零宽空格），不能使用（可能被用来伪装名称）。"
+            "请把名称改为普通文字"
+        )
     if len(name) > MAX_NAME_CHARS:
         return f"“{shown}”的名称过长（{len(name):,} 个字符）。请只填写姓名或单位名称"
     if "@" in address and not address.isascii():
@@ -141,10 +149,19 @@ def _unquoted(name: str) -> str:
 
 
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in text) if not text.isprintable() else False
+    """CR, LF, any other control character, or U+2028/U+2029 (a line break to many mail programs)."""
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text) if not text.isprintable() else False
+
+
+def _has_invisible(text: str) -> bool:
+    """Bidi overrides, zero-width spaces and the like (Unicode format characters): they disguise a name."""
+    return any(unicodedata.category(char) == "Cf" for char in text) if not text.isprintable() else False
 
 
 def _shown(text: str) -> str:
     """text as a message may quote it: control characters as ⏎ or ?, and at most 60 characters."""
-    visible = "".join("⏎" if char in "\r\n" else "?" if unicodedata.category(char) == "Cc" else char for char in text)
+    visible = "".join(
+        "⏎" if char in "\r\n\u2028\u2029" else "?" if unicodedata.category(char) in ("Cc", "Cf") else char
+        for char in text
+    )
     return visible if len(visible) <= 60 else visible[:60] + "…"

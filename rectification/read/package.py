@@ -104,6 +104,9 @@ def inspect(data: bytes, name: str) -> Package:
         raise UnsafePackage(f"{name} 不是 Excel 工作簿（.xlsx），或文件已损坏、不完整。{RESAVE}") from None
     with archive:
         names = {m.filename for m in members}
+        twice = _repeated(members)
+        if twice:  # Excel reads one copy, a reader may read the other: what we check would not be what it shows
+            raise UnsafePackage(f"{name} 已损坏：其中的 {twice[:80]} 出现了两次。{RESAVE}")
         if "word/document.xml" in names:
             raise UnsafePackage(f"{name} 是 Word 文档，不是 Excel 台账。请选择台账所在的 .xlsx 文件。")
         kind = "xlsx"
@@ -118,6 +121,17 @@ def inspect(data: bytes, name: str) -> Package:
         parsed = [m for m in members if _parsed(archive, m, name)]
         _check_sizes(members, parsed, name)
         return Package(kind, _check_parts(archive, members, parsed, name))
+
+
+def _repeated(members: list[zipfile.ZipInfo]) -> str:
+    """A part stored twice (part names are case-insensitive), or ""."""
+    seen: set[str] = set()
+    for member in members:
+        folded = member.filename.casefold()
+        if folded in seen:
+            return member.filename
+        seen.add(folded)
+    return ""
 
 
 def _parsed(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bool:

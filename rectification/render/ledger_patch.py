@@ -22,20 +22,21 @@ from rectification.read.access import WorkbookUnusable
 from rectification.read.sheet_xml import column_letters, column_number
 from rectification.read.sheets import MAC_1904
 
+# Numbers: at most 10 digits (int() refuses over 4,300; no row, style or format number has more than 10)
 ROW = re.compile(rb"<(?P<p>[A-Za-z_][\w.-]*:)?row(?=[\s>/])(?P<a>[^>]*)>")
-ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]+)["']""")
+ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,10})["']""")
 CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>/])([^>]*)>")
-CELL_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]+)["']""")
-STYLE = re.compile(rb"""\ss\s*=\s*["']([0-9]+)["']""")
+CELL_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]{1,10})["']""")
+STYLE = re.compile(rb"""\ss\s*=\s*["']([0-9]{1,10})["']""")
 MERGE = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*ref\s*=\s*["']([A-Za-z]{1,3})([0-9]+):([A-Za-z]{1,3})([0-9]+)["']"""
+    rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*ref\s*=\s*["']([A-Za-z]{1,3})([0-9]{1,10}):([A-Za-z]{1,3})([0-9]{1,10})["']"""
 )
 NUM_FMT = re.compile(
-    rb"""<(?:\w+:)?numFmt\s[^>]*numFmtId\s*=\s*["']([0-9]+)["'][^>]*formatCode\s*=\s*["']([^"']*)["']"""
+    rb"""<(?:\w+:)?numFmt\s[^>]*numFmtId\s*=\s*["']([0-9]{1,10})["'][^>]*formatCode\s*=\s*["']([^"']*)["']"""
 )
 CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
 XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
-XF_NUM_FMT = re.compile(rb"""numFmtId\s*=\s*["']([0-9]+)["']""")
+XF_NUM_FMT = re.compile(rb"""numFmtId\s*=\s*["']([0-9]{1,10})["']""")
 DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}  # built-in date formats (CJK too)
 DATE_CODE = re.compile(r"[ymd]", re.I)
 UNPATCHABLE = "台账工作表的写法特殊（行或单元格没有写明位置），无法只改动填报的单元格。请用 Excel 或 WPS 打开台账另存一次后再合并。"
@@ -203,7 +204,7 @@ def _column_date_style(xml: bytes, column: int, date_styles: set[int]) -> int | 
     pattern = re.compile(
         rb"""<(?:[A-Za-z_][\w.-]*:)?c\s+r\s*=\s*["']"""
         + column_letters(column).encode()
-        + rb"""[0-9]+["']\s+s\s*=\s*["']([0-9]+)["']"""
+        + rb"""[0-9]{1,10}["']\s+s\s*=\s*["']([0-9]{1,10})["']"""
     )
     for match in pattern.finditer(xml):
         if int(match[1]) in date_styles:

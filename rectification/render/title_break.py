@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 
 TITLE_CHARS_PER_LINE = 20  # 2号 (22 pt) characters on the 156 mm type area
 SAFE_BREAKS = re.compile(
@@ -32,23 +34,31 @@ def break_title(title: str, per_line: float = TITLE_CHARS_PER_LINE) -> str:
 
 
 def _lines(text: str, per_line: float) -> list[str]:
-    if width(text) <= per_line:
-        return [text]
+    """The lines, found from the left: widths summed once and only the points within a line's reach tried, so a
+    title pasted from a whole page (thousands of safe points) breaks in linear time, without recursion."""
     points = sorted({m.start() for m in SAFE_BREAKS.finditer(text) if 0 < m.start() < len(text)})
-    if not points:
-        return [text]  # no safe point: Word's own wrapping is better than a break in the wrong place
-    lines_needed = -(-width(text) // per_line)
+    ends = list(accumulate((width(c) for c in text), initial=0.0))  # ends[i]: the width of text[:i]
+    lines: list[str] = []
+    start = 0
+    while ends[-1] - ends[start] > per_line:
+        at = _best_break(points[bisect_right(points, start) :], ends, start, per_line)
+        if at is None:
+            break  # no safe point: Word's own wrapping is better than a break in the wrong place
+        lines.append(text[start:at])
+        start = at
+    return [*lines, text[start:]]
+
+
+def _best_break(points: list[int], ends: list[float], start: int, per_line: float) -> int | None:
+    """Where the line from start ends: two lines balanced, more with the first one filled."""
+    lines_needed = -(-(ends[-1] - ends[start]) // per_line)
     best: tuple[float, float, int] | None = None
     for at in points:
-        head, tail = width(text[:at]), width(text[at:])
+        head, tail = ends[at] - ends[start], ends[-1] - ends[at]
         if head > per_line:
-            continue
-        # Two lines: balanced ones win. More: fill the first line (the rest is broken again).
+            break  # points are in order: every later one makes the line longer still
         balance = abs(head - tail) if lines_needed <= 2 and tail <= per_line else per_line - head
         score = (0 if tail <= per_line or lines_needed > 2 else 1, balance, at)
         if best is None or score < best:
             best = score
-    if best is None:
-        return [text]
-    at = best[2]
-    return [text[:at], *_lines(text[at:], per_line)]
+    return None if best is None else best[2]

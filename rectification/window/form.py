@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from rectification.analyse.analysis import DEFAULT_WARN_DAYS
-from rectification.app.request import MAX_WARN_DAYS, Request, parse_warn_days
-from rectification.core.dates import DateError, as_date
+from rectification.app.request import AS_OF_HINT, MAX_WARN_DAYS, Request, parse_as_of, parse_warn_days
 
 
 @dataclass(frozen=True)
@@ -137,12 +136,9 @@ def to_job(form: Form, today: date | None = None) -> Job | list[Problem]:
 def _day(text: str, today: date, problems: list[Problem]) -> date | None:
     if not text.strip():
         return today
-    try:
-        day = as_date(text.strip())
-    except DateError:
-        day = None
+    day = parse_as_of(text)
     if day is None:
-        problems.append(Problem("as_of", f"统计日期“{text.strip()}”不是日期，请写作 2025-12-11"))
+        problems.append(Problem("as_of", f"统计日期“{text.strip()}”{AS_OF_HINT}"))
     return day
 
 
