@@ -299,3 +299,14 @@ def test_no_output_is_named_like_a_staged_file(run_cli, tmp_path):
     assert run.exit_code == 0, run.output
     letters = [p.name for p in (run.out_dir / "督办").iterdir()]
     assert letters == [f"_tmp-rectification.{_host()}.1.0123abcd.docx"]
+
+
+@pytest.mark.parametrize("number", ["9" * 5_000, "1234567890123456789"])
+def test_a_number_longer_than_excel_keeps_stays_text_in_the_summary(run_cli, tmp_path, number):
+    """序号 5,000 digits long ended in 意外问题 (int() refuses over 4,300); 19 digits lost their last ones."""
+    rows = [measure(序号=number, 问题="档案不全", 整改措施="清理档案")]
+    run = run_cli(str(write_ledger(tmp_path / "台账.xlsx", rows=rows)))
+    assert run.exit_code in (0, 1), run.output
+    assert "意外问题" not in run.output
+    sheet = openpyxl.load_workbook(run.files(".xlsx")[0])["措施明细"]
+    assert sheet.cell(row=2, column=2).value == number

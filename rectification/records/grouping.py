@@ -57,6 +57,8 @@ def number_text(value: object) -> str:
     sub_numbered = SUB_NUMBER.fullmatch(text)
     if sub_numbered and not isinstance(value, float):
         return sub_numbered.group(1)
+    if text.isascii() and text.isdigit():  # exactly, however long (a float keeps 15 digits)
+        return text.lstrip("0") or "0"
     try:
         number = float(text)
     except ValueError:

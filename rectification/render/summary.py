@@ -22,6 +22,7 @@ SUMMARY_SHEET = "汇总"
 DAYS = "逾期天数 / 剩余天数"
 NOT_FILLED = "（未填写）"
 UNREADABLE_STATUS = "（未识别）"
+EXCEL_DIGITS = 15  # significant digits of an Excel number: a longer 序号 would lose its last digits
 IN_NOTICE, NOT_IN_NOTICE, NO_NOTICE = "是", "否", "否（未生成通报）"  # 措施明细's 写入通报
 LIGHT_TINT: dict[Light, Tint] = {Light.RED: "red", Light.YELLOW: "yellow"}
 LEVEL_TINT: dict[Level, Tint] = {Level.ERROR: "red", Level.WARNING: "yellow"}
@@ -185,7 +186,8 @@ def _progress_rows(progress: Progress) -> list[Row]:
 
 def _number(text: str) -> Cell:
     """序号 as a number when it is one, so that it sorts 1, 2, … 10."""
-    return int(text) if text.isascii() and text.isdigit() else text
+    # ASCII digits only (² is a digit to isdigit()), and no more than Excel keeps: 5,000 digits stay text (int() refuses)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= EXCEL_DIGITS else text
 
 
 def _measure_cells(t: Tracked) -> tuple[Cell, ...]:
