@@ -14,6 +14,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -46,6 +47,7 @@ class EarlierCopy:
     problem: str = ""
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 EARLIER_COPIES: dict[Path, EarlierCopy] = {}  # a batch's earlier copies, read once (see install_earlier)
 
 
@@ -77,11 +79,12 @@ class EarlierReading:
         self._child: tuple[int, int] | None = _fork_reader(path) if _may_fork() else None
 
     def result(self) -> EarlierCopy:
-        child, self._child = self._child, None
-        if child is not None:
-            pid, fd = child
-            with os.fdopen(fd, "rb") as pipe:
-                data = pipe.read()
+        if self._child is not None:
+            pid, fd = self._child
+            with os.fdopen(fd, "rb", closefd=False) as pipe:
+                data = pipe.read()  # Ctrl+C or SIGTERM while waiting here: close() still stops the child
+            self._child = None
+            os.close(fd)
             os.waitpid(pid, 0)
             try:
                 copy = pickle.loads(data) if data else None
@@ -92,7 +95,7 @@ class EarlierReading:
         return read_earlier(self.path)
 
     def close(self) -> None:
-        """A run that ended before it asked (an unusable ledger, Ctrl+C): the child is stopped and reaped."""
+        """A run that ended before it had the answer (an unusable ledger, Ctrl+C): the child is stopped and reaped."""
         child, self._child = self._child, None
         if child is not None:
             pid, fd = child
@@ -108,6 +111,7 @@ def _may_fork() -> bool:
 def _fork_reader(path: Path) -> tuple[int, int] | None:
     """(pid, read end of its pipe) of a child that writes the pickled EarlierCopy and exits; None if no fork."""
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -117,6 +121,7 @@ def _fork_reader(path: Path) -> tuple[int, int] | None:
     if pid == 0:  # the child: nothing of the parent's (its buffered output, its exit handlers) runs here
         status = 1
         try:
+            _die_with(parent)
             os.close(read_end)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(pickle.dumps(read_earlier(path), protocol=pickle.HIGHEST_PROTOCOL))
@@ -125,6 +130,19 @@ def _fork_reader(path: Path) -> tuple[int, int] | None:
             os._exit(status)
     os.close(write_end)
     return pid, read_end
+
+
+def _die_with(parent: int) -> None:
+    """The child ends when the parent does, even killed outright (SIGKILL, a closed session): no reading left behind.
+
+    The parent forks only with one thread (_may_fork), so the death signal, tied to the forking thread, is tied to it.
+    """
+    import ctypes
+
+    with suppress(OSError, AttributeError):  # no prctl (an unusual libc): the child then ends when its read does
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent was gone before the signal was asked for
+        os._exit(1)
 
 
 def install_earlier(copies: Iterable[EarlierCopy]) -> None:

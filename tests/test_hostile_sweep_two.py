@@ -1,0 +1,83 @@
+"""A second outside sweep of issue 25, on angles the first did not take (the forked --since reading, budgets on
+other documents, .xls/.ods, --merge's returned copies, --pdf): each case here failed before its fix."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, write_ledger
+
+from rectification.app import since
+
+forking = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the earlier copy is forked on Linux only")
+
+
+def slow_earlier(path: Path) -> since.EarlierCopy:
+    time.sleep(30)
+    return since.EarlierCopy(path)
+
+
+def ended(pid: int) -> bool:
+    """Not running: gone, or a zombie its new parent has yet to reap."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (FileNotFoundError, IndexError):
+        return True
+
+
+@forking
+def test_ctrl_c_while_waiting_for_the_earlier_copy_stops_the_child(tmp_path, monkeypatch):
+    """result() forgot the child before reading its pipe: Ctrl+C there left it reading on, an orphan."""
+    monkeypatch.setattr(since, "read_earlier", slow_earlier)
+    reading = since.EarlierReading(write_ledger(tmp_path / "上次.xlsx"))
+    assert reading._child is not None
+    pid = reading._child[0]
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            reading.result()
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    reading.close()  # what run()'s finally does
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and reaped
+
+
+CHILD_OF_KILLED = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from rectification.app import since
+def slow(path):
+    time.sleep(30)
+since.read_earlier = slow
+reading = since.EarlierReading(Path({old!r}))
+print(reading._child[0], flush=True)
+time.sleep(30)
+"""
+
+
+@forking
+def test_a_killed_run_leaves_no_reading_child(tmp_path):
+    """SIGKILL (the task manager, an OOM kill) cannot run clean-up: the child now dies with its parent."""
+    old = write_ledger(tmp_path / "上次.xlsx")
+    script = CHILD_OF_KILLED.format(root=str(ROOT), old=str(old))
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as parent:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        parent.kill()
+    deadline = time.monotonic() + 5
+    while not ended(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ended(child)
