@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,12 @@ def test_a_killed_run_leaves_no_reading_child(tmp_path):
     while not ended(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert ended(child)
+
+
+def test_two_dropped_ledgers_are_ordered_by_their_basic_information_alone(tmp_path):
+    """Ordering two dropped copies read each one whole (a 100,000-measure earlier copy: 3 s more); now 基本信息 only,
+    so a copy whose measures cannot be read still has its 发文日期 (generating then says what is wrong)."""
+    from rectification.cli.drop_run import issue_date
+
+    path = write_ledger(tmp_path / "上次.xlsx", rows=[], header=["说明"])  # no ledger sheet to find
+    assert issue_date(path) == date(2025, 12, 1)

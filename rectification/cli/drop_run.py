@@ -83,11 +83,11 @@ def survey(paths: tuple[Path, ...]) -> list[Dropped]:
 def issue_date(path: Path) -> date | None:
     """The 发文日期 in a ledger's 基本信息, or None when the file or the date cannot be read (generating says why)."""
     from rectification.core.dates import read_date
-    from rectification.read.reader import read_workbook
+    from rectification.read.reader import read_info
 
     try:
-        raw = read_workbook(path)
-        return read_date(raw.info.get("发文日期", (0, None))[1], raw.epoch)
+        info, epoch = read_info(path)  # 基本信息 alone: the measures are read once, when generating
+        return read_date(info.get("发文日期", (0, None))[1], epoch)
     except Exception:  # any reason at all: the date only orders the two, and generating says what is wrong
         return None
 
