@@ -8,11 +8,11 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_ledger
+from conftest import INFO, ROOT, measure, write_ledger
 
 from rectification.app import since
 
@@ -91,3 +91,31 @@ def test_two_dropped_ledgers_are_ordered_by_their_basic_information_alone(tmp_pa
 
     path = write_ledger(tmp_path / "上次.xlsx", rows=[], header=["说明"])  # no ledger sheet to find
     assert issue_date(path) == date(2025, 12, 1)
+
+
+def red_rows(count: int) -> list[dict[str, object]]:
+    return [
+        measure(
+            序号=i + 1,
+            问题=f"问题{i}",
+            责任部门=f"部门{i}",
+            整改状态="正在推进",
+            完成时间=None,
+            整改时限=datetime(2025, 10, 1),
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("opening", ["党组高度重视。", "党组高度重视{没有这一项}。"])
+def test_letters_over_the_budget_are_not_written(run_cli, tmp_path, opening):
+    """The budget named 督办正文, yet every letter was written whole (2,000 letters of a million characters: 44 s);
+    and with a placeholder in error elsewhere, the letters' budget was not counted at all."""
+    info = {**INFO, "发文机关": "某" * 10_000, "组织领导情况": opening}
+    path = write_ledger(
+        tmp_path / "台账.xlsx", rows=red_rows(20), info=info, notice_format={"督办正文": "{发文机关}" * 10}
+    )
+    run = run_cli(str(path), "--remind")
+    assert run.exit_code == 1
+    assert "督办正文：填入后的文字太多" in run.output and "督办提醒函填入后的文字太多，未生成" in run.output
+    assert not list((run.out_dir / "督办").glob("*.docx"))

@@ -65,6 +65,7 @@ def _run(
     from rectification.core.names import safe_file_name
     from rectification.read.reader import read_workbook
     from rectification.records.records import build_ledger
+    from rectification.render.budget import letters_refused
     from rectification.render.notice import notice_title, notice_values
     from rectification.render.notice_checks import notice_findings
     from rectification.render.registry import RENDERERS
@@ -114,7 +115,7 @@ def _run(
     report = Report(
         ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, changes, values=values
     )
-    if options.remind and ledger.info is not None:  # a letter's signature needs the 发文机关
+    if options.remind and ledger.info is not None and not letters_refused(findings):  # a signature needs 发文机关
         report = replace(report, reminders=_reminders(report))
     outputs, done = [], STAGE_DONE["checks"]
     for renderer in RENDERERS:  # every output is rendered before anything is written: all or nothing

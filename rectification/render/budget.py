@@ -23,6 +23,7 @@ ALLOWANCE = 200
 ONCE = ("标题", "开头", "统计句", "组织领导标题", "整改情况标题", "下一步标题", "结束语", "落款")
 LETTER_KEYS = ("督办标题", "督办正文", "督办要求", "督办落款")
 NONE: Mapping[str, str] = {}
+OVER_BUDGET = "填入后的文字太多"
 
 
 @dataclass
@@ -135,7 +136,7 @@ def over_budget(
     narrative = key in NARRATIVE
     where, row = ("基本信息", info_rows.get(key)) if narrative else (sheet, fmt.rows.get(key))
     times = f"（填了{cost.fills:,}次）" if cost.fills > 1 else ""
-    message = f"填入后的文字太多：{document}中由这一项生成的文字约{count_text(cost.chars)}字{times}，超过上限"
+    message = f"{OVER_BUDGET}：{document}中由这一项生成的文字约{count_text(cost.chars)}字{times}，超过上限"
     if cost.heaviest:
         at = info_rows.get(cost.heaviest)
         source = f"（“基本信息”第{at}行）" if at else ""
@@ -166,8 +167,23 @@ def check_budget(
     """The notice's budget, and with letters (--remind) the 督办 letters' together; values: notice_values()."""
     findings = over_budget(notice_costs(info, analysis, fmt, values), fmt, sheet, info.rows, "通报")
     if letters:
-        findings += over_budget(letter_costs(analysis, fmt, values), fmt, sheet, info.rows, "督办提醒函")
+        findings += letter_budget(info, analysis, fmt, values, sheet)
     return findings
+
+
+def letter_budget(
+    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, values: Mapping[str, str], sheet: str
+) -> list[Finding]:
+    """The 督办 letters' budget (--remind): an error here means no letter is written (letters_refused)."""
+    return over_budget(letter_costs(analysis, fmt, values), fmt, sheet, info.rows, "督办提醒函")
+
+
+def letters_refused(findings: Iterable[Finding]) -> bool:
+    """The letters' filled text is over the budget: they are not written, though letters are written otherwise
+    whatever the ledger's errors."""
+    return any(
+        f.level is Level.ERROR and f.column in LETTER_KEYS and f.message.startswith(OVER_BUDGET) for f in findings
+    )
 
 
 def round_budget(fmt: NoticeFormat, values: Mapping[str, str], sheet: str, keys: Iterable[str]) -> list[Finding]:

@@ -12,7 +12,7 @@ from rectification.analyse.analysis import Analysis
 from rectification.analyse.compare import Progress
 from rectification.core.model import Finding, Ledger, Level, NoticeInfo
 from rectification.read.columns import INFO_KEYS
-from rectification.render.budget import check_budget
+from rectification.render.budget import check_budget, letter_budget
 from rectification.render.notice import NARRATIVE, OWN_WINS, notice_values
 from rectification.settings import FORMAT_SHEET, NoticeFormat, Pattern, PatternError, Scope
 from rectification.settings.placeholders import BY_NAME, names
@@ -39,7 +39,9 @@ def notice_findings(
     findings += shadowed_keys(info, ledger.info_sheet)
     findings += left_out_details(ledger, analysis, fmt)
     if not any(f.level is Level.ERROR for f in findings):  # a placeholder in error is not counted
-        findings += check_budget(info, analysis, fmt, values, sheet, letters)
+        findings += check_budget(info, analysis, fmt, values, sheet)
+    if letters:  # the letters are written whatever the notice's errors: their budget always counts
+        findings += letter_budget(info, analysis, fmt, values, sheet)
     return findings
 
 
