@@ -119,3 +119,32 @@ def test_letters_over_the_budget_are_not_written(run_cli, tmp_path, opening):
     assert run.exit_code == 1
     assert "督办正文：填入后的文字太多" in run.output and "督办提醒函填入后的文字太多，未生成" in run.output
     assert not list((run.out_dir / "督办").glob("*.docx"))
+
+
+@pytest.mark.parametrize(
+    ("key", "asked", "options"),
+    [
+        ("附件标题", {}, ["--report"]),
+        ("方案开头", {"整改方案": "是"}, []),
+        ("发文机关标志", {"红头文件": "党内通报"}, []),
+        ("版记抄送", {"红头文件": "全部"}, ["--plan"]),
+    ],
+)
+def test_the_documents_sent_upward_have_the_budget_too(run_cli, tmp_path, key, asked, options):
+    """Their own keys were not counted: 附件标题 of 64 million characters ended in MemoryError (意外问题) after 43 s,
+    发文机关标志 took 20 s."""
+    info = {**INFO, "发文机关": "某" * 1_000}
+    path = write_ledger(tmp_path / "台账.xlsx", info=info, notice_format={**asked, key: "{发文机关}" * 1_100})
+    run = run_cli(str(path), *options)
+    assert run.exit_code == 1
+    assert f"{key}：填入后的文字太多：整改情况报告、整改方案或党内通报中" in run.output
+    assert not run.files(".docx")
+
+
+def test_an_upward_document_not_asked_for_is_not_counted(run_cli, tmp_path):
+    path = write_ledger(
+        tmp_path / "台账.xlsx",
+        info={**INFO, "发文机关": "某" * 1_000},
+        notice_format={"附件标题": "{发文机关}" * 1_100},
+    )
+    assert run_cli(str(path)).exit_code == 0

@@ -102,7 +102,9 @@ def _run(
         since_findings += since_errors(fmt, source.sheet if source else FORMAT_SHEET, "这个台账没有可比较的上次台账")
     values = notice_values(ledger.info, analysis, fmt, changes) if ledger.info else {}
     sheet = source.sheet if source else FORMAT_SHEET
-    filling = notice_findings(ledger, analysis, fmt, changes, sheet, options.remind, values)  # before any is filled
+    filling = notice_findings(
+        ledger, analysis, fmt, changes, sheet, options.remind, values, options.documents
+    )  # before any is filled
     findings = ordered(
         findings + format_findings + since_findings + filling + check(ledger, analysis, by_category=fmt.grouped)
     )
