@@ -148,3 +148,16 @@ def test_an_upward_document_not_asked_for_is_not_counted(run_cli, tmp_path):
         notice_format={"附件标题": "{发文机关}" * 1_100},
     )
     assert run_cli(str(path)).exit_code == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fake soffice is a shell script")
+def test_a_huge_pdf_from_the_converter_is_refused_unread(tmp_path):
+    """A converter writing a 6 GB (sparse) notice.pdf: read whole, it ended in MemoryError (意外问题)."""
+    from rectification.deliver.pdf import PdfError, docx_to_pdf
+    from rectification.render.docx_writer import DEFAULT_TEMPLATE
+
+    soffice = tmp_path / "soffice"
+    soffice.write_text('#!/bin/sh\nfor a in "$@"; do o="$p"; p="$a"; done\ntruncate -s 6G "$o/notice.pdf"\n')
+    soffice.chmod(0o755)
+    with pytest.raises(PdfError, match="写出的 PDF 异常巨大（6144 MB），未使用"):
+        docx_to_pdf(DEFAULT_TEMPLATE.read_bytes(), soffice=soffice)

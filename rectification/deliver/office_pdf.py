@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rectification.deliver.pdf import CANCEL_POLL_SECONDS, PdfCancelled, PdfError, docx_to_pdf, find_soffice
+from rectification.deliver.pdf import (
+    CANCEL_POLL_SECONDS,
+    PdfCancelled,
+    PdfError,
+    docx_to_pdf,
+    find_soffice,
+    read_written_pdf,
+)
 
 WINDOWS = sys.platform == "win32"
 WORD, WPS, LIBREOFFICE = "Word", "WPS", "LibreOffice"
@@ -158,7 +165,7 @@ def _convert(com: tuple[Any, Any], name: str, prog_ids: tuple[str, ...], docx: b
                 app.Quit()
     finally:
         pythoncom.CoUninitialize()
-    data = target.read_bytes() if target.is_file() else b""
+    data = read_written_pdf(target, name)
     if not data.startswith(b"%PDF"):
         raise PdfError(f"{name} 未能生成 PDF（没有写出文件）")
     return data

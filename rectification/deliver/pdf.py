@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ TIMEOUT_SECONDS = 180  # a first run on a slow office PC builds LibreOffice's ca
 SOFFICE_ENV = "SOFFICE"  # names the soffice program when it is somewhere unusual
 END_WAIT_SECONDS = 5  # after SIGKILL a process is gone at once; a process in the kernel (D state) is not waited for
 OUTPUT_KEPT_BYTES = 64 * 1024  # the end of soffice's messages is the part that says what went wrong
+MAX_PDF_BYTES = 300 << 20  # the largest notices (100,000 measures) make a PDF of a few tens of MB
 RUN_MARK = "RECTIFICATION_PDF_RUN"  # in the environment of every process one conversion starts
 
 
@@ -102,11 +104,27 @@ def docx_to_pdf(
         ]
         code, output = _run(command, timeout, cancel)
         pdf = folder / "notice.pdf"
-        data = pdf.read_bytes() if pdf.is_file() else b""
+        data = read_written_pdf(pdf, "LibreOffice")
     if not data.startswith(b"%PDF"):
         detail = output.strip().splitlines()[-1] if output.strip() else f"退出码 {code}"
         raise PdfError(f"LibreOffice 未能生成 PDF（{detail}）。可用 Word/WPS 打开通报后另存为 PDF")
     return data
+
+
+def read_written_pdf(pdf: Path, program: str) -> bytes:
+    """The PDF a converter wrote, b"" when it wrote none (or a link, a folder: not a file it wrote). A PDF over
+    MAX_PDF_BYTES is no notice's (a runaway or hostile converter): refused before reading, not read into memory."""
+    try:
+        info = pdf.lstat()
+    except OSError:
+        return b""
+    if not stat.S_ISREG(info.st_mode):
+        return b""
+    if info.st_size > MAX_PDF_BYTES:
+        raise PdfError(
+            f"{program} 写出的 PDF 异常巨大（{info.st_size >> 20} MB），未使用。可用 Word/WPS 打开通报后另存为 PDF"
+        )
+    return pdf.read_bytes()
 
 
 def _environment(token: str) -> dict[str, str]:
