@@ -64,12 +64,16 @@ def test_a_child_that_fails_is_read_again_here(tmp_path, monkeypatch):
     assert changes(new, old) == expected
 
 
+def forked(tmp_path: Path) -> tuple[since.EarlierReading, int]:
+    """The earlier copy's reading, started, and its child's pid."""
+    reading = since.EarlierReading(ledgers(tmp_path)[0])
+    assert reading._child is not None
+    return reading, reading._child[0]
+
+
 @forking
 def test_a_run_that_ends_early_stops_and_reaps_the_child(tmp_path):
-    old, _ = ledgers(tmp_path)
-    reading = since.EarlierReading(old)
-    assert reading._child is not None
-    pid = reading._child[0]
+    reading, pid = forked(tmp_path)
     reading.close()
     assert gone(pid)
     assert reading.result().ledger is not None  # asked after all: read here
@@ -77,10 +81,7 @@ def test_a_run_that_ends_early_stops_and_reaps_the_child(tmp_path):
 
 @forking
 def test_the_child_is_reaped_once_read(tmp_path):
-    old, _ = ledgers(tmp_path)
-    reading = since.EarlierReading(old)
-    assert reading._child is not None
-    pid = reading._child[0]
+    reading, pid = forked(tmp_path)
     copy = reading.result()
     assert gone(pid)
     assert copy.ledger is not None and copy.day == datetime(2025, 11, 1).date()
