@@ -1,0 +1,50 @@
+"""A third outside sweep of issue 25, on what the first two did not reach (the window's typed fields, --merge's
+returned .xls/.ods/.xlsm and file names, the console's carriage returns): each case here failed before its fix."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rectification.window.form import Form, Job, to_job
+
+AS_OF = date(2025, 12, 11)
+
+
+def problems_of(form: Form) -> dict[str, str]:
+    checked = to_job(form, today=AS_OF)
+    assert not isinstance(checked, Job)
+    return {p.field: p.message for p in checked}
+
+
+@pytest.mark.parametrize("field", ["source", "since", "format_path", "returned", "mail_config", "out_dir"])
+def test_a_100000_character_path_in_any_field_is_a_problem_not_an_os_error(ledger_path, tmp_path, field):
+    """Path.exists() raised OSError (File name too long) out of to_job: the window's 意外问题."""
+    form = Form(source=str(ledger_path), out_dir=str(tmp_path / "out"), action="merge", send=True)
+    found = problems_of(Form(**{**form.__dict__, field: "/" + "长" * 100_000}))
+    assert "路径过长" in found[field] and len(found[field]) < 200
+
+
+@pytest.mark.parametrize("typed", ["out\x00put", "out\x1b[2Jput", "out\r\nBcc", "out\u202eput", "a\u200bb"])
+def test_control_and_invisible_characters_in_a_path_are_refused(ledger_path, tmp_path, typed):
+    """A NUL in 输出文件夹 ended in ValueError (意外问题); ESC[2J or U+202E became a folder's name."""
+    found = problems_of(Form(source=str(ledger_path), out_dir=str(tmp_path / typed)))
+    assert "控制字符" in found["out_dir"]
+    found = problems_of(Form(source=str(tmp_path / typed), out_dir=str(tmp_path / "out")))
+    assert "控制字符" in found["source"] and typed not in found["source"]
+    assert not (tmp_path / typed).exists()
+
+
+def test_a_path_with_a_part_too_long_for_the_system_is_not_found(ledger_path, tmp_path):
+    found = problems_of(Form(source=str(ledger_path), out_dir=str(tmp_path), since="/" + "b" * 300))
+    assert found["since"].startswith("找不到上次的台账") and "…" in found["since"]
+
+
+def test_a_99999_digit_date_and_warn_days_are_quoted_short(ledger_path, tmp_path):
+    found = problems_of(
+        Form(source=str(ledger_path), out_dir=str(tmp_path), as_of="9" * 99_999, warn_days="9" * 99_999)
+    )
+    assert "99,999 个字符" in found["as_of"] and len(found["as_of"]) < 120
+    assert "99,999 个字符" in found["warn_days"] and len(found["warn_days"]) < 120
+    assert "²" in problems_of(Form(source=str(ledger_path), out_dir=str(tmp_path), warn_days="²"))["warn_days"]
