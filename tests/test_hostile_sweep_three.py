@@ -3,10 +3,16 @@ returned .xls/.ods/.xlsm and file names, the console's carriage returns): each c
 
 from __future__ import annotations
 
-from datetime import date
+import shutil
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
+from departments_helpers import fill, ledger_values, set_cells, write_department_ledger
+from test_other_formats import converted
 
+from rectification.app.departments import merge_returns, split_ledger
+from rectification.app.request import Request
 from rectification.window.form import Form, Job, to_job
 
 AS_OF = date(2025, 12, 11)
@@ -48,3 +54,44 @@ def test_a_99999_digit_date_and_warn_days_are_quoted_short(ledger_path, tmp_path
     assert "99,999 个字符" in found["as_of"] and len(found["as_of"]) < 120
     assert "99,999 个字符" in found["warn_days"] and len(found["warn_days"]) < 120
     assert "²" in problems_of(Form(source=str(ledger_path), out_dir=str(tmp_path), warn_days="²"))["warn_days"]
+
+
+# -- --merge: returned copies as other programs save them ---------------------------------------------------------
+
+MADE = datetime(2025, 12, 11, 9, 0)
+DONE = {("制定学习计划", "整改状态"): "已完成", ("制定学习计划", "完成时间"): "2025-12-01"}
+
+
+def split_and_fill(tmp_path: Path) -> tuple[Path, Path]:
+    """The ledger, and 综合科's copy filled in (制定学习计划 done) in a folder of its own."""
+    ledger = write_department_ledger(tmp_path / "台账.xlsx")
+    assert split_ledger(Request(ledger, tmp_path / "out", AS_OF), made=MADE).exit_code == 0
+    back = tmp_path / "back"
+    back.mkdir()
+    fill(tmp_path / "out" / "填报" / "综合科.xlsx", back / "综合科.xlsx", set_cells(DONE))
+    return ledger, back
+
+
+def test_an_xlsm_copy_in_the_folder_is_merged_and_an_et_is_named(tmp_path):
+    """Only *.xlsx was taken from the folder: a copy saved as .xlsm was skipped without a word."""
+    ledger, back = split_and_fill(tmp_path)
+    (back / "综合科.xlsx").rename(back / "综合科.xlsm")
+    (back / "财务科.et").write_bytes(b"WPS")
+    result = merge_returns(Request(ledger, tmp_path / "output", AS_OF), [back])
+    text = "\n".join(result.lines)
+    assert "综合科（综合科.xlsm）：2行，更新1行" in text
+    assert "跳过 财务科.et：不是 .xlsx、.xls 或 .ods 工作簿，请对方另存为 .xlsx 后发回。" in text
+    assert ledger_values(result.merged_ledger)[1][9] == "已完成"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_a_copy_saved_as_xls_or_ods_is_merged(tmp_path, suffix):
+    """A returned .xls ended in 意外问题 (its save time was looked for in a zip); in a folder it was not even read."""
+    ledger, back = split_and_fill(tmp_path)
+    saved = converted(back / "综合科.xlsx", suffix, tmp_path / "lo")
+    (back / "综合科.xlsx").unlink()
+    shutil.move(saved, back / saved.name)
+    result = merge_returns(Request(ledger, tmp_path / "output", AS_OF), [back])
+    assert f"综合科（综合科{suffix}）：2行，更新1行" in "\n".join(result.lines)
+    assert ledger_values(result.merged_ledger)[1][9] == "已完成"
