@@ -95,3 +95,23 @@ def test_a_copy_saved_as_xls_or_ods_is_merged(tmp_path, suffix):
     result = merge_returns(Request(ledger, tmp_path / "output", AS_OF), [back])
     assert f"综合科（综合科{suffix}）：2行，更新1行" in "\n".join(result.lines)
     assert ledger_values(result.merged_ledger)[1][9] == "已完成"
+
+
+# -- the console ---------------------------------------------------------------------------------------------------
+
+
+def test_a_carriage_return_inside_a_message_does_not_reach_the_console():
+    """A returned copy named 综合科⏎.xlsx: the CR went out and the rest of the line overwrote its start."""
+    from rectification.cli.console import safe_text
+
+    assert safe_text("  综合科（综合科\r伪造.xlsx）：2行\n") == "  综合科（综合科伪造.xlsx）：2行\n"
+    assert safe_text("第5行\r\n") == "第5行\r\n"
+    assert safe_text("\r  \r正在读取 50%") == "\r  \r正在读取 50%"
+
+
+def test_merge_console_names_a_returned_file_with_a_cr_on_one_line(tmp_path, run_cli):
+    ledger, back = split_and_fill(tmp_path)
+    (back / "综合科.xlsx").rename(back / "综合科\r\u202e.xlsx")
+    run = run_cli(str(ledger), "--merge", str(back), "--check-only")
+    assert "\r" not in run.output and "\u202e" not in run.output
+    assert "综合科（综合科.xlsx）：2行，更新1行" in run.output
