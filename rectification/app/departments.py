@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 EXIT_MERGED, EXIT_PROBLEMS = EXIT_OK, EXIT_LEDGER_ERRORS  # 2: EXIT_UNUSABLE
 MERGED_MARK = "_合并_"
+RETURNED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})  # what read_returned() reads
+NOT_READ_SUFFIXES = frozenset({".et", ".ett", ".xlsb", ".xltx", ".xltm", ".xlt", ".csv", ".numbers"})  # said so
 MERGE_SHARE = 0.6  # of --merge's progress bar: reading the copies and writing the new ledger; then its notice
 
 
@@ -147,7 +149,9 @@ def merge_into_ledger(request: Request, returned: Sequence[Path], checkpoint: Ch
     ledger, _ = build_ledger(raw)
     files, skipped = _returned_files(returned, request.source)
     if not files:
-        return MergeResult(EXIT_UNUSABLE, [*skipped, "没有找到交回的填报表（.xlsx）。请指定填报表所在的文件夹或文件。"])
+        return MergeResult(
+            EXIT_UNUSABLE, [*skipped, "没有找到交回的填报表（.xlsx、.xls 或 .ods）。请指定填报表所在的文件夹或文件。"]
+        )
     with _collector_paused():
         copies, unusable = [], []
         for n, path in enumerate(files):
@@ -277,13 +281,19 @@ def _mail_text(plan: SplitPlan, group: str, count: int) -> tuple[str, str]:
 
 
 def _returned_files(sources: Sequence[Path], ledger_path: Path) -> tuple[list[Path], list[str]]:
-    """The .xlsx files named, or in the folders named (not in sub-folders); Office's ~$ lock files and the tool's
-    own merged ledgers are skipped, and said so."""
+    """The workbooks named, or in the folders named (not in sub-folders): .xlsx, and .xlsm, .xls, .ods as a
+    department's Excel, WPS or LibreOffice may save them; Office's ~$ lock files, the tool's own merged ledgers
+    and other spreadsheets (.et, .xlsb, .csv…) are skipped, and said so with the file's name."""
     files, skipped = [], []
     for source in sources:
         if source.is_dir():
             for path in sorted(source.iterdir()):
-                if not path.is_file() or path.suffix.lower() != ".xlsx":
+                suffix = path.suffix.lower()
+                if suffix in NOT_READ_SUFFIXES:
+                    skipped.append(
+                        f"跳过 {xml_safe(path.name)}：不是 .xlsx、.xls 或 .ods 工作簿，请对方另存为 .xlsx 后发回。"
+                    )
+                if not path.is_file() or suffix not in RETURNED_SUFFIXES:
                     continue
                 if path.name.startswith("~$") or MERGED_MARK in path.stem or path.resolve() == ledger_path.resolve():
                     skipped.append(f"跳过 {xml_safe(path.name)}（锁定文件、台账本身或合并后的台账）。")

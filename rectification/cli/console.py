@@ -20,11 +20,16 @@ import click
 from rectification.core.text import CONTROL_CHARS, INVISIBLE_CHARS
 
 UNSAFE = re.compile(f"[{CONTROL_CHARS}{INVISIBLE_CHARS}]")  # tab, LF and CR stay: progress bars need CR
+STRAY_CR = re.compile(r"\r(?!\n)")  # inside a message (a file named 综合科⏎.xlsx): it would overwrite the line
 
 
 def safe_text(text: str, encoding: str = "utf-8") -> str:
-    """text without controls or invisible marks, and encodable in encoding (others become '?')."""
+    """text without controls or invisible marks, and encodable in encoding (others become '?'); a CR only where
+    a progress bar rewinds its line or before LF."""
     text = UNSAFE.sub("", text)
+    if "\r" in text:
+        rewind = len(text) - len(text.lstrip("\r "))  # a progress bar's own CRs (and blanks) open what it writes
+        text = text[:rewind] + STRAY_CR.sub("", text[rewind:])
     try:
         text.encode(encoding)
     except UnicodeEncodeError:

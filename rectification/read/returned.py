@@ -29,7 +29,7 @@ from rectification.read.reader import HEADER_SEARCH_ROWS
 from rectification.read.sheet_xml import column_letters
 from rectification.read.sheets import Book, Sheet, open_book, open_legacy_book
 
-MODIFIED = re.compile(rb"<dcterms:modified[^>]*>\s*([0-9T:.\-+Z ]{10,40})\s*<")
+MODIFIED = re.compile(rb"<(?:dcterms:modified|dc:date)[^>]*>\s*([0-9T:.\-+Z ]{10,40})\s*<")
 FRACTION = re.compile(r"\.[0-9]+")
 KNOWN = (*CONTEXT, *EDITABLE)
 NOT_A_COPY = "请确认选对了文件：只能合并本工具“--split”拆分出、由部门填好后发回的工作簿。"
@@ -149,12 +149,14 @@ def _rows(sheet: Sheet, name: str) -> tuple[dict[str, int], tuple[ReturnedRow, .
 
 
 def _saved_at(book: Book) -> datetime | None:
-    """dcterms:modified, which Excel, WPS and LibreOffice set on every save."""
-    with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
-        try:
-            core = archive.read("docProps/core.xml")
-        except KeyError:
-            return None
+    """dcterms:modified, which Excel, WPS and LibreOffice set on every save (an .ods: meta.xml's dc:date; an .xls,
+    not a zip, has none here and counts as the oldest)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(book.data)) as archive:
+            names = set(archive.namelist())
+            core = archive.read("docProps/core.xml" if "docProps/core.xml" in names else "meta.xml")
+    except (zipfile.BadZipFile, KeyError):
+        return None
     match = MODIFIED.search(core)
     if match is None:
         return None

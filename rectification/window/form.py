@@ -11,6 +11,11 @@ from pathlib import Path
 
 from rectification.analyse.analysis import DEFAULT_WARN_DAYS
 from rectification.app.request import AS_OF_HINT, MAX_WARN_DAYS, Request, parse_as_of, parse_warn_days
+from rectification.core.text import UNSAFE, plain
+
+MAX_PATH_CHARS = 4096  # more than any path Windows or Linux opens; a longer one was pasted by mistake
+SHOWN_PATH_CHARS = 160  # a path quoted in a problem beyond this is shortened in the middle
+QUOTED_CHARS = 20  # a typed date or number quoted back: enough to recognise it
 
 
 @dataclass(frozen=True)
@@ -91,13 +96,14 @@ class Job:
 def to_job(form: Form, today: date | None = None) -> Job | list[Problem]:
     """The form as a Request, or what is wrong with it, each problem naming its field in Chinese."""
     problems: list[Problem] = []
-    source = Path(form.source.strip()) if form.source.strip() else None
-    if source is None:
+    source = _typed_path(form.source, "source", "台账（或文件夹）", problems)
+    if source is None and not problems:
         problems.append(Problem("source", "请选择台账文件（或一轮巡察各单位台账所在的文件夹）"))
-    elif not source.exists():
-        problems.append(Problem("source", f"找不到 {source}，请重新选择台账文件或文件夹"))
-    out = form.out_dir.strip()
-    if not out:
+    elif source is not None and not _found(source):
+        problems.append(Problem("source", f"找不到 {_shown(source)}，请重新选择台账文件或文件夹"))
+        source = None
+    out = _typed_path(form.out_dir, "out_dir", "输出文件夹", problems)
+    if out is None and not any(p.field == "out_dir" for p in problems):
         problems.append(Problem("out_dir", "请选择输出文件夹"))
     as_of = _day(form.as_of, today or date.today(), problems)
     warn_days = _days(form.warn_days, problems)
@@ -117,12 +123,12 @@ def to_job(form: Form, today: date | None = None) -> Job | list[Problem]:
         problems.append(Problem("since", "整轮处理时，“上次的台账”应为上次各单位台账所在的文件夹"))
     if not batch and since is not None and since.is_dir():
         problems.append(Problem("since", "处理一个台账时，“上次的台账”应为上次报送的那一份台账文件"))
-    if problems or source is None or as_of is None or warn_days is None:
+    if problems or source is None or out is None or as_of is None or warn_days is None:
         return problems
     ticks = {c.field: form.ticked(c.field) for c in CHOICES}
     request = Request(
         source,
-        Path(out),
+        out,
         as_of,
         warn_days,
         format_path=format_path,
@@ -138,25 +144,61 @@ def _day(text: str, today: date, problems: list[Problem]) -> date | None:
         return today
     day = parse_as_of(text)
     if day is None:
-        problems.append(Problem("as_of", f"统计日期“{text.strip()}”{AS_OF_HINT}"))
+        problems.append(Problem("as_of", f"统计日期“{_quoted(text)}”{AS_OF_HINT}"))
     return day
 
 
 def _days(text: str, problems: list[Problem]) -> int | None:
     days = parse_warn_days(text)
     if days is None:
-        problems.append(Problem("warn_days", f"预警天数“{text.strip()}”应为 0 到 {MAX_WARN_DAYS} 之间的整数"))
+        problems.append(Problem("warn_days", f"预警天数“{_quoted(text)}”应为 0 到 {MAX_WARN_DAYS} 之间的整数"))
     return days
 
 
 def _optional_path(text: str, name: str, what: str, problems: list[Problem]) -> Path | None:
-    if not text.strip():
-        return None
-    path = Path(text.strip())
-    if not path.exists():
-        problems.append(Problem(name, f"找不到{what} {path}，请重新选择，或清空这一项"))
+    path = _typed_path(text, name, what, problems)
+    if path is not None and not _found(path):
+        problems.append(Problem(name, f"找不到{what} {_shown(path)}，请重新选择，或清空这一项"))
         return None
     return path
+
+
+def _typed_path(text: str, name: str, what: str, problems: list[Problem]) -> Path | None:
+    """A path as typed or pasted; None when empty or unusable (a problem then says why): a control or invisible
+    character, or thousands of characters, would reach a file name, the screen or an OS call that refuses it."""
+    text = text.strip()
+    if not text:
+        return None
+    if len(text) > MAX_PATH_CHARS:
+        problems.append(Problem(name, f"{what}的路径过长（{len(text):,} 个字符），请点“选择”按钮重新选择"))
+        return None
+    if not plain(text):
+        problems.append(
+            Problem(name, f"{what}的路径中有换行、控制字符或看不见的字符，请点“选择”按钮重新选择，不要粘贴")
+        )
+        return None
+    return Path(text)
+
+
+def _found(path: Path) -> bool:
+    """Whether the path names something; a name the system refuses (too long a part, no access) is not found."""
+    try:
+        path.stat()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _quoted(text: str) -> str:
+    """What the clerk typed, quoted back without controls and cut short (a 99,999-digit date)."""
+    text = UNSAFE.sub("", text.strip())
+    return text if len(text) <= QUOTED_CHARS else f"{text[:QUOTED_CHARS]}…（共 {len(text):,} 个字符）"
+
+
+def _shown(path: Path) -> str:
+    text = str(path)
+    half = SHOWN_PATH_CHARS // 2
+    return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:half]}…{text[-half:]}"
 
 
 FORM_FIELDS = tuple(f.name for f in fields(Form))
