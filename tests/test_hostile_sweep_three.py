@@ -42,6 +42,17 @@ def test_control_and_invisible_characters_in_a_path_are_refused(ledger_path, tmp
     assert not (tmp_path / typed).exists()
 
 
+@pytest.mark.parametrize("name", ["zhang_xm", "out_x0007_", "巡察\u3000资料", "a\xa0b"])
+def test_ordinary_paths_with_underscores_and_wide_spaces_are_taken(tmp_path, name):
+    """A path is not cell text: zhang_xm/ or a full-width space in 巡察　资料 was refused as a control character."""
+    folder = tmp_path / name
+    folder.mkdir()
+    ledger = folder / "台账.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "workbook_template.xlsx", ledger)
+    job = to_job(Form(source=str(ledger), out_dir=str(folder / "输出")), today=AS_OF)
+    assert isinstance(job, Job), job
+
+
 def test_a_path_with_a_part_too_long_for_the_system_is_not_found(ledger_path, tmp_path):
     found = problems_of(Form(source=str(ledger_path), out_dir=str(tmp_path), since="/" + "b" * 300))
     assert found["since"].startswith("找不到上次的台账") and "…" in found["since"]

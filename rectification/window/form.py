@@ -11,11 +11,12 @@ from pathlib import Path
 
 from rectification.analyse.analysis import DEFAULT_WARN_DAYS
 from rectification.app.request import AS_OF_HINT, MAX_WARN_DAYS, Request, parse_as_of, parse_warn_days
-from rectification.core.text import UNSAFE, plain
+from rectification.core.text import UNSAFE
 
 MAX_PATH_CHARS = 4096  # more than any path Windows or Linux opens; a longer one was pasted by mistake
 SHOWN_PATH_CHARS = 160  # a path quoted in a problem beyond this is shortened in the middle
 QUOTED_CHARS = 20  # a typed date or number quoted back: enough to recognise it
+LINE_BREAKS = frozenset("\t\r\n\u2028\u2029")  # besides UNSAFE's: no path holds them, a paste of several lines does
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def _typed_path(text: str, name: str, what: str, problems: list[Problem]) -> Pat
     if len(text) > MAX_PATH_CHARS:
         problems.append(Problem(name, f"{what}的路径过长（{len(text):,} 个字符），请点“选择”按钮重新选择"))
         return None
-    if not plain(text):
+    if UNSAFE.search(text) is not None or not LINE_BREAKS.isdisjoint(text):  # 巡察　资料, zhang_xm/ are paths
         problems.append(
             Problem(name, f"{what}的路径中有换行、控制字符或看不见的字符，请点“选择”按钮重新选择，不要粘贴")
         )
