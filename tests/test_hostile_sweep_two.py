@@ -37,6 +37,7 @@ def test_ctrl_c_while_waiting_for_the_earlier_copy_stops_the_child(tmp_path, mon
     """result() forgot the child before reading its pipe: Ctrl+C there left it reading on, an orphan."""
     monkeypatch.setattr(since, "read_earlier", slow_earlier)
     reading = since.EarlierReading(write_ledger(tmp_path / "上次.xlsx"))
+    reading.start()
     assert reading._child is not None
     pid = reading._child[0]
 
@@ -64,6 +65,7 @@ def slow(path):
     time.sleep(30)
 since.read_earlier = slow
 reading = since.EarlierReading(Path({old!r}))
+reading.start()
 print(reading._child[0], flush=True)
 time.sleep(30)
 """

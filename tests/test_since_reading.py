@@ -67,6 +67,7 @@ def test_a_child_that_fails_is_read_again_here(tmp_path, monkeypatch):
 def forked(tmp_path: Path) -> tuple[since.EarlierReading, int]:
     """The earlier copy's reading, started, and its child's pid."""
     reading = since.EarlierReading(ledgers(tmp_path)[0])
+    reading.start()
     assert reading._child is not None
     return reading, reading._child[0]
 
@@ -95,8 +96,30 @@ def test_no_fork_while_another_thread_runs(tmp_path):
     try:
         old, _ = ledgers(tmp_path)
         reading = since.EarlierReading(old)
+        reading.start()
         assert reading._child is None
         assert reading.result().ledger is not None
     finally:
         stop.set()
         other.join()
+
+
+@forking
+def test_stopping_signals_wait_only_while_the_child_is_forked(tmp_path, monkeypatch):
+    """Ctrl+C and SIGTERM are held back across fork(): the parent records its child first, the child takes them
+    once inside its own handling; afterwards both take them as before."""
+    import signal
+
+    seen = tmp_path / "mask.txt"
+    real = since.read_earlier
+
+    def noting_the_mask(path: Path) -> since.EarlierCopy:
+        seen.write_text(" ".join(str(int(s)) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+        return real(path)
+
+    monkeypatch.setattr(since, "read_earlier", noting_the_mask)
+    reading, _ = forked(tmp_path)
+    assert reading.result().ledger is not None
+    held_in_child = {int(s) for s in seen.read_text().split()}
+    assert not held_in_child & {signal.SIGINT, signal.SIGTERM}
+    assert not signal.pthread_sigmask(signal.SIG_BLOCK, []) & {signal.SIGINT, signal.SIGTERM}

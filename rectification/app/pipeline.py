@@ -44,6 +44,8 @@ def run(
     paused = gc.isenabled()
     gc.disable()  # the stages build millions of objects and no cycles: collecting them all along is pure cost
     try:
+        if reading is not None:
+            reading.start()  # beside the ledger's own reading
         return _run(ledger_path, options, progress, defer, reading)
     finally:
         if reading is not None:

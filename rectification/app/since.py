@@ -48,6 +48,7 @@ class EarlierCopy:
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+STOPPING = {signal.SIGINT, signal.SIGTERM}
 EARLIER_COPIES: dict[Path, EarlierCopy] = {}  # a batch's earlier copies, read once (see install_earlier)
 
 
@@ -76,16 +77,24 @@ class EarlierReading:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._child: tuple[int, int] | None = _fork_reader(path) if _may_fork() else None
+        self._child: tuple[int, int] | None = None  # (pid, read end of its pipe) while a child reads
+
+    def start(self) -> None:
+        """Fork the child where that is safe. Ctrl+C and SIGTERM wait until it is recorded (so close() stops it),
+        and in the child until it is inside its own handling (so the parent's clean-up never runs there)."""
+        if not _may_fork():
+            return
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+        try:
+            self._child = _fork_reader(self.path, mask)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def result(self) -> EarlierCopy:
         if self._child is not None:
-            pid, fd = self._child
-            with os.fdopen(fd, "rb", closefd=False) as pipe:
+            with os.fdopen(self._child[1], "rb", closefd=False) as pipe:
                 data = pipe.read()  # Ctrl+C or SIGTERM while waiting here: close() still stops the child
-            self._child = None
-            os.close(fd)
-            os.waitpid(pid, 0)
+            self.close()  # it has written all it will
             try:
                 copy = pickle.loads(data) if data else None
             except Exception:  # a child cut short: read it here, whatever that says
@@ -108,8 +117,9 @@ def _may_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _fork_reader(path: Path) -> tuple[int, int] | None:
-    """(pid, read end of its pipe) of a child that writes the pickled EarlierCopy and exits; None if no fork."""
+def _fork_reader(path: Path, mask: set[int | signal.Signals]) -> tuple[int, int] | None:
+    """(pid, read end of its pipe) of a child that writes the pickled EarlierCopy and exits; None if no fork.
+    mask: the signal mask to restore in the child once it handles them itself."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
     try:
@@ -122,6 +132,7 @@ def _fork_reader(path: Path) -> tuple[int, int] | None:
         status = 1
         try:
             _die_with(parent)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(read_end)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(pickle.dumps(read_earlier(path), protocol=pickle.HIGHEST_PROTOCOL))
@@ -139,8 +150,9 @@ def _die_with(parent: int) -> None:
     """
     import ctypes
 
-    with suppress(OSError, AttributeError):  # no prctl (an unusual libc): the child then ends when its read does
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # A libc without prctl (AttributeError) or a refusal (it returns -1): the child then ends when its read does.
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent was gone before the signal was asked for
         os._exit(1)
 
