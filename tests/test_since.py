@@ -389,3 +389,12 @@ def test_a_units_second_ledger_is_not_paired_with_its_first_by_issuer(run_cli, t
     rollup = openpyxl.load_workbook(next(run.out_dir.glob("各单位整改进展汇总_*.xlsx")))
     rows = [list(r)[1:3] for r in rollup["进展对比"].iter_rows(min_row=2, values_only=True)]
     assert rows == [["上半年.xlsx", "上半年.xlsx"]]  # 全年.xlsx has no earlier copy: no false 删除措施
+
+
+def test_texts_equal_after_nfkc_are_the_same_measure():
+    """Punctuation and spacing aside, what NFKC folds is one text: a decomposed é, ㎡ and m2, full-width digits."""
+    from rectification.analyse.compare import normalized
+
+    assert normalized("cafe\u0301 整改") == normalized("café整改")
+    assert normalized("整治面积300㎡，") == normalized("整治面积300m2")
+    assert normalized("第１２项（一）") == normalized("第12项一")

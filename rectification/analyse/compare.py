@@ -89,13 +89,8 @@ class Progress:
 
 @lru_cache(maxsize=1 << 16)  # each text is compared several times (exact, similar, progress): normalised once
 def normalized(text: str) -> str:
-    """Without whitespace and punctuation, full-width letters and digits folded (NFKC).
-
-    Punctuation goes first: what is left of a Chinese text is then usually NFKC already, and the quick check
-    spares the normalisation (its full-width commas and colons made every text pay for it).
-    """
-    kept = IGNORED.sub("", text)
-    return kept if unicodedata.is_normalized("NFKC", kept) else IGNORED.sub("", unicodedata.normalize("NFKC", kept))
+    """Without whitespace and punctuation, after NFKC (full-width letters, digits and signs folded: ㎡ is m2)."""
+    return IGNORED.sub("", unicodedata.normalize("NFKC", text))
 
 
 def compare(old: Analysis, new: Analysis, old_name: str, old_date: date) -> Progress:

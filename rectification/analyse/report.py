@@ -24,7 +24,7 @@ class Since:
     """--since: the earlier copy of the ledger, or (--batch) a folder of them, paired by 发文机关, then file name."""
 
     single: Path | None = None  # a file named on the command line: problems with it are exit 2
-    by_issuer: tuple[tuple[str, Path], ...] = ()
+    by_issuer: tuple[tuple[str, Path], ...] = ()  # 发文机关 as key(): 某局（党组） and 某局(党组) alike
     by_name: tuple[tuple[str, Path], ...] = ()
     shared: frozenset[str] = frozenset()  # 发文机关 (as key()) that more than one ledger of this round has
 
@@ -37,7 +37,7 @@ class Since:
         if self.single is not None:
             return self.single, ""
         unit = key(issuer)  # 某局（党组） retyped as 某局(党组) next month is the same unit
-        same_unit = [path for name, path in self.by_issuer if unit and key(name) == unit]
+        same_unit = [path for name, path in self.by_issuer if unit and name == unit]
         same_name = [path for name, path in self.by_name if name.casefold() == file_name.casefold()]
         if len(same_unit) == 1 and unit not in self.shared:
             return same_unit[0], "按发文机关"

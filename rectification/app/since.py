@@ -166,7 +166,7 @@ def install_earlier(copies: Iterable[EarlierCopy]) -> None:
 def since_index(copies: Iterable[EarlierCopy]) -> Since:
     """--since with --batch: the earlier copies, by 发文机关 (as their 基本信息 says) and by file name."""
     copies = list(copies)
-    by_issuer = tuple((c.issuer, c.path) for c in copies if c.issuer)
+    by_issuer = tuple((key(c.issuer), c.path) for c in copies if c.issuer)  # keyed once, not once a ledger
     return Since(by_issuer=by_issuer, by_name=tuple((c.path.name, c.path) for c in copies))
 
 
