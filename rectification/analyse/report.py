@@ -82,6 +82,7 @@ class Report:
     notice_format: NoticeFormat
     progress: Progress | None = None  # --since: what changed since the earlier copy
     reminders: tuple[Reminder, ...] = ()  # --remind: a letter per department (or leader) with red or yellow measures
+    letters_over_budget: bool = False  # --remind: the letters' filled text is over the budget, so none is written
     outputs: tuple[Output, ...] = ()
     # The notice-wide placeholder values (settings.placeholders' NOTICE scope), computed once a ledger: the title,
     # the notice and each 督办 letter fill their patterns from these. Empty when 基本信息 could not be read.

@@ -110,9 +110,7 @@ def deliver_reminders_of(
     if report.ledger.info is None:
         return report, [Note("注意：“基本信息”有误，督办提醒函未生成（落款需要发文机关）。")], EXIT_OK
     if not report.reminders:
-        from rectification.render.budget import letters_refused
-
-        if letters_refused(report.findings):
+        if report.letters_over_budget:
             return report, [Note("注意：督办提醒函填入后的文字太多，未生成（见上面的错误）。")], EXIT_OK
         return report, [Note("没有红灯、黄灯措施，未生成督办提醒函。")], EXIT_OK
     mailed = request.eml or request.send

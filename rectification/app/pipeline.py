@@ -14,6 +14,8 @@ from rectification.core.model import Finding, Level, Verdict
 if TYPE_CHECKING:  # only --remind loads the letters' module
     from rectification.analyse.remind import Reminder
     from rectification.app.since import EarlierReading
+    from rectification.read.reader import RawWorkbook
+    from rectification.settings import FormatSource, NoticeFormat
 
 LEVEL_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.HINT: 2}
 # Share of a large ledger's time spent once each stage is done (measured at 10,000 rows), for progress bars.
@@ -67,32 +69,16 @@ def _run(
     from rectification.core.names import safe_file_name
     from rectification.read.reader import read_workbook
     from rectification.records.records import build_ledger
-    from rectification.render.budget import letters_refused
+    from rectification.render.budget import letter_budget
     from rectification.render.notice import notice_title, notice_values
     from rectification.render.notice_checks import notice_findings
     from rectification.render.registry import RENDERERS
-    from rectification.settings import (
-        FORMAT_SHEET,
-        FormatSource,
-        default_format,
-        parse_source,
-        says_nothing,
-        since_errors,
-    )
+    from rectification.settings import FORMAT_SHEET, since_errors
 
     tick = progress or (lambda share: None)
     raw = read_workbook(ledger_path)
     tick(STAGE_DONE["read"])
-    own = FormatSource.read(raw.format_sheet, raw.format_pairs) if raw.format_sheet else None
-    if own and says_nothing(own.rows):  # a sheet left as the template has it lets --format decide
-        own = None
-    source = own or options.notice_format
-    with_since = options.since is not None
-    fmt, format_findings = parse_source(source, raw.extra_info, with_since) if source else (default_format(), [])
-    if own and options.notice_format:
-        format_findings.append(
-            Finding(Level.HINT, own.sheet, None, "", "台账自带通报格式，已按它生成", OWN_FORMAT_HINT)
-        )
+    source, fmt, format_findings = _notice_format(raw, options)
     ledger, findings = build_ledger(raw, fmt.info_keys_needed())
     del raw  # the rows as read (at 100,000 measures about 100 MB) are records now
     tick(STAGE_DONE["records"])
@@ -104,11 +90,11 @@ def _run(
         since_findings += since_errors(fmt, source.sheet if source else FORMAT_SHEET, "这个台账没有可比较的上次台账")
     values = notice_values(ledger.info, analysis, fmt, changes) if ledger.info else {}
     sheet = source.sheet if source else FORMAT_SHEET
-    filling = notice_findings(
-        ledger, analysis, fmt, changes, sheet, options.remind, values, options.documents
-    )  # before any is filled
+    filling = notice_findings(ledger, analysis, fmt, changes, sheet, values, options.documents)  # before any is filled
+    # The letters are written whatever the notice's errors, but not over their budget.
+    letters = letter_budget(ledger.info, analysis, fmt, values, sheet) if options.remind and ledger.info else []
     findings = ordered(
-        findings + format_findings + since_findings + filling + check(ledger, analysis, by_category=fmt.grouped)
+        findings + format_findings + since_findings + filling + letters + check(ledger, analysis, fmt.grouped)
     )
     tick(STAGE_DONE["checks"])
     blocking = (Level.ERROR, Level.WARNING) if options.strict else (Level.ERROR,)
@@ -116,10 +102,22 @@ def _run(
     verdict = Verdict.BLOCKED if blocked else Verdict.CHECKED if options.check_only else Verdict.PRODUCED
     title = notice_title(ledger.info, values, fmt) if ledger.info else ""
     stem = safe_file_name(title or ledger_path.stem)
+    over = any(f.level is Level.ERROR for f in letters)
     report = Report(
-        ledger_path, ledger, tuple(findings), analysis, verdict, options, title, stem, fmt, changes, values=values
+        ledger_path,
+        ledger,
+        tuple(findings),
+        analysis,
+        verdict,
+        options,
+        title,
+        stem,
+        fmt,
+        changes,
+        values=values,
+        letters_over_budget=over,
     )
-    if options.remind and ledger.info is not None and not letters_refused(findings):  # a signature needs 发文机关
+    if options.remind and ledger.info is not None and not over:  # a letter's signature needs the 发文机关
         report = replace(report, reminders=_reminders(report))
     outputs, done = [], STAGE_DONE["checks"]
     for renderer in RENDERERS:  # every output is rendered before anything is written: all or nothing
@@ -128,6 +126,23 @@ def _run(
         done += renderer.share
         tick(min(done, 1.0))
     return replace(report, outputs=tuple(outputs))
+
+
+def _notice_format(raw: RawWorkbook, options: Options) -> tuple[FormatSource | None, NoticeFormat, list[Finding]]:
+    """The 通报格式 to use (the ledger's own sheet, else --format's, else the default), and what reading it found."""
+    from rectification.settings import FormatSource, default_format, parse_source, says_nothing
+
+    own = FormatSource.read(raw.format_sheet, raw.format_pairs) if raw.format_sheet else None
+    if own and says_nothing(own.rows):  # a sheet left as the template has it lets --format decide
+        own = None
+    source = own or options.notice_format
+    with_since = options.since is not None
+    fmt, format_findings = parse_source(source, raw.extra_info, with_since) if source else (default_format(), [])
+    if own and options.notice_format:
+        format_findings.append(
+            Finding(Level.HINT, own.sheet, None, "", "台账自带通报格式，已按它生成", OWN_FORMAT_HINT)
+        )
+    return source, fmt, format_findings
 
 
 MAIL_PLAN = {"eml": "草稿", "send": "待发送", "": "未发邮件"}

@@ -162,33 +162,18 @@ def count_text(chars: int) -> str:
 
 
 def check_budget(
-    info: NoticeInfo,
-    analysis: Analysis,
-    fmt: NoticeFormat,
-    values: Mapping[str, str],
-    sheet: str,
-    letters: bool = False,
+    info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, values: Mapping[str, str], sheet: str
 ) -> list[Finding]:
-    """The notice's budget, and with letters (--remind) the 督办 letters' together; values: notice_values()."""
-    findings = over_budget(notice_costs(info, analysis, fmt, values), fmt, sheet, info.rows, "通报")
-    if letters:
-        findings += letter_budget(info, analysis, fmt, values, sheet)
-    return findings
+    """The notice's budget; values: notice_values()."""
+    return over_budget(notice_costs(info, analysis, fmt, values), fmt, sheet, info.rows, "通报")
 
 
 def letter_budget(
     info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat, values: Mapping[str, str], sheet: str
 ) -> list[Finding]:
-    """The 督办 letters' budget (--remind): an error here means no letter is written (letters_refused)."""
+    """The 督办 letters' budget (--remind): an error here means no letter is written (Report.letters_over_budget),
+    though letters are written otherwise whatever the ledger's errors."""
     return over_budget(letter_costs(analysis, fmt, values), fmt, sheet, info.rows, "督办提醒函")
-
-
-def letters_refused(findings: Iterable[Finding]) -> bool:
-    """The letters' filled text is over the budget: they are not written, though letters are written otherwise
-    whatever the ledger's errors."""
-    return any(
-        f.level is Level.ERROR and f.column in LETTER_KEYS and f.message.startswith(OVER_BUDGET) for f in findings
-    )
 
 
 def upward_budget(

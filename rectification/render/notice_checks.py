@@ -12,7 +12,7 @@ from rectification.analyse.analysis import Analysis
 from rectification.analyse.compare import Progress
 from rectification.core.model import Finding, Ledger, Level, NoticeInfo
 from rectification.read.columns import INFO_KEYS
-from rectification.render.budget import check_budget, letter_budget, upward_budget
+from rectification.render.budget import check_budget, upward_budget
 from rectification.render.notice import NARRATIVE, OWN_WINS, notice_values
 from rectification.settings import FORMAT_SHEET, NoticeFormat, Pattern, PatternError, Scope
 from rectification.settings.placeholders import BY_NAME, names
@@ -26,11 +26,10 @@ def notice_findings(
     fmt: NoticeFormat,
     progress: Progress | None = None,
     sheet: str = FORMAT_SHEET,
-    letters: bool = False,
     values: Mapping[str, str] | None = None,
     documents: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """Every finding of filling this ledger's notice (and with letters, its 督办 letters); sheet: the format's;
+    """Every finding of filling this ledger's notice (the 督办 letters' budget is budget.letter_budget); sheet: the format's;
     values: the notice's placeholder values (notice_values), made here when not given; documents: --report, --plan."""
     info = ledger.info
     if info is None:
@@ -42,8 +41,6 @@ def notice_findings(
     if not any(f.level is Level.ERROR for f in findings):  # a placeholder in error is not counted
         findings += check_budget(info, analysis, fmt, values, sheet)
         findings += upward_budget(info, fmt, values, sheet, documents)
-    if letters:  # the letters are written whatever the notice's errors: their budget always counts
-        findings += letter_budget(info, analysis, fmt, values, sheet)
     return findings
 
 
