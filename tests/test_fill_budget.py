@@ -217,3 +217,12 @@ def test_filled_length_is_the_length_of_the_fill(pieces, values):
     except PatternError:
         return
     assert pattern.filled_length(values) == len(pattern.fill(values))
+
+
+def test_every_filled_key_of_the_documents_upward_counts_against_a_budget():
+    """A key added to DOCUMENT_ROWS is counted the day it is added: each filled one belongs to a document upward."""
+    from rectification.settings.document_keys import DOCUMENT_ROWS, UPWARD
+
+    filled = {name for name, kind, *_ in DOCUMENT_ROWS if kind in ("pattern", "section", "label")}
+    counted = [key for document in UPWARD for key in document.keys]
+    assert filled == set(counted) and len(counted) == len(set(counted))

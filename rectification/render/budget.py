@@ -9,7 +9,7 @@ text used once). The largest real notices use a tenth of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from rectification.analyse.analysis import Analysis
@@ -17,15 +17,11 @@ from rectification.core.model import Finding, Level, NoticeInfo
 from rectification.render.notice import NARRATIVE, aspect_values, category_values, item_values
 from rectification.render.wording import phrase, single_quoted
 from rectification.settings import NoticeFormat, Pattern, PatternError
+from rectification.settings.document_keys import asked_upward
 
 BUDGET = 1_000_000
 ALLOWANCE = 200
 ONCE = ("标题", "开头", "统计句", "组织领导标题", "整改情况标题", "下一步标题", "结束语", "落款")
-UPWARD_KEYS = (  # the 整改情况报告's, the 整改方案's and the 红头's own keys, each filled once (settings.document_keys)
-    ("report", "整改报告", ("报告标题", "报告主送", "报告开头", "报告结束语", "附件标题", "附件列")),
-    ("plan", "整改方案", ("方案标题", "方案开头")),
-)
-FORMAL_KEYS = ("发文机关标志", "发文字号", "份号", "密级", "紧急程度", "版记抄送", "印发机关")
 LETTER_KEYS = ("督办标题", "督办正文", "督办要求", "督办落款")
 NONE: Mapping[str, str] = {}
 OVER_BUDGET = "填入后的文字太多"
@@ -177,17 +173,12 @@ def letter_budget(
 
 
 def upward_budget(
-    info: NoticeInfo, fmt: NoticeFormat, values: Mapping[str, str], sheet: str, documents: Iterable[str]
+    info: NoticeInfo, fmt: NoticeFormat, values: Mapping[str, str], sheet: str, documents: Collection[str]
 ) -> list[Finding]:
     """The budget of the documents sent upward, when asked for (documents: --report, --plan; or 通报格式 says 是):
     their own keys, each filled once (the items they repeat are the notice's, counted there)."""
-    keys = [
-        key for document, asked, own in UPWARD_KEYS if document in documents or fmt.choice(asked) == "是" for key in own
-    ]
-    if fmt.choice("红头文件") in ("党内通报", "全部"):
-        keys += FORMAL_KEYS
     costs: dict[str, Cost] = {}
-    for key in keys:
+    for key in dict.fromkeys(key for document in asked_upward(fmt.choice, documents) for key in document.keys):
         pattern = fmt.patterns.get(key)
         if pattern is not None:
             costs.setdefault(key, Cost()).add(pattern, values)

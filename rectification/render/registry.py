@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 from rectification.analyse.report import Output, Report
 from rectification.analyse.round import Round
 from rectification.core.model import Verdict
+from rectification.settings.document_keys import asked_upward
 
 NOTICE, SUMMARY, REMINDERS = "notice", "summary", "reminders"
 ROLLUP, ROUND_NOTICE = "rollup", "round_notice"
@@ -74,12 +75,12 @@ def _reminders(report: Report) -> Files:
     ]
 
 
-def _asked(key: str, format_key: str) -> Callable[[Report], bool]:
-    """A document written with the notice, when its option was given or its 通报格式 key says 是."""
+def _asked(key: str) -> Callable[[Report], bool]:
+    """A document sent upward, written with the notice when its option was given or the 通报格式 asks for it."""
 
     def wanted(report: Report) -> bool:
-        asked = key in report.options.documents or report.notice_format.choice(format_key) == "是"
-        return asked and report.verdict is Verdict.PRODUCED
+        asked = asked_upward(report.notice_format.choice, report.options.documents)
+        return report.verdict is Verdict.PRODUCED and any(d.key == key for d in asked)
 
     return wanted
 
@@ -107,17 +108,13 @@ def _official(compose: str) -> Callable[[Report], Files]:
     return render
 
 
-def _party_wanted(report: Report) -> bool:
-    return report.verdict is Verdict.PRODUCED and report.notice_format.choice("红头文件") in ("党内通报", "全部")
-
-
 RENDERERS: tuple[Renderer[Report], ...] = (
     Renderer(NOTICE, "通报", lambda r: r.verdict is Verdict.PRODUCED, _notice, 0.04, ".docx"),
     Renderer(SUMMARY, "汇总表", lambda r: True, _summary, 0.52, "_汇总.xlsx"),
     Renderer(REMINDERS, "督办提醒函", lambda r: r.options.remind and r.ledger.info is not None, _reminders, 0.0),
-    Renderer(PARTY_NOTICE, "党内通报", _party_wanted, _official("party"), 0.0, "_党内通报.docx"),
-    Renderer(REPORT, "整改情况报告", _asked(REPORT, "整改报告"), _official(REPORT), 0.0, "_整改情况报告.docx"),
-    Renderer(PLAN, "整改方案", _asked(PLAN, "整改方案"), _official(PLAN), 0.0, "_整改方案.docx"),
+    Renderer(PARTY_NOTICE, "党内通报", _asked(PARTY_NOTICE), _official("party"), 0.0, "_党内通报.docx"),
+    Renderer(REPORT, "整改情况报告", _asked(REPORT), _official(REPORT), 0.0, "_整改情况报告.docx"),
+    Renderer(PLAN, "整改方案", _asked(PLAN), _official(PLAN), 0.0, "_整改方案.docx"),
 )
 BY_KEY = {r.key: r for r in RENDERERS}
 

@@ -11,13 +11,10 @@ from rectification.render.notice import Block, BlockKind, Notice, _Composer, clo
 from rectification.render.official import Attachment, OfficialDocument, attachment_note, formal_of
 from rectification.render.wording import category_name, chinese_ordinal
 from rectification.settings import NoticeFormat
+from rectification.settings.document_keys import FORMAL_CHOICES
 
-FORMAL_ALL, FORMAL_NOTICE = "全部", "党内通报"
+FORMAL_ALL = FORMAL_CHOICES[2]  # the report and the plan under the 红头 too
 LISTS = ("问题清单", "任务清单", "责任清单")
-
-
-def wants_formal_notice(fmt: NoticeFormat) -> bool:
-    return fmt.choice("红头文件") in (FORMAL_NOTICE, FORMAL_ALL)
 
 
 def party_notice(notice: Notice, info: NoticeInfo, analysis: Analysis, fmt: NoticeFormat) -> OfficialDocument:

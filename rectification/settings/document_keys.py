@@ -7,6 +7,9 @@ never asks for these documents is checked exactly as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
 YES, NO, OMIT = "是", "否", "不写"  # OMIT: settings.keys.OMIT, a part left out
 FORMAL_CHOICES = (
     "不用",
@@ -72,3 +75,31 @@ DOCUMENT_DEFAULTS: dict[str, str] = {
     "版记抄送": OMIT,
     "印发机关": "{发文机关}办公室",
 }
+
+
+@dataclass(frozen=True)
+class Upward:
+    """A document sent upward: its renderer's key (the command line's --report, --plan), the 通报格式 key and the
+    values of it that ask for it, and its own keys, each filled once (what budget.upward_budget counts)."""
+
+    key: str
+    asked_by: str
+    asked_when: tuple[str, ...]
+    keys: tuple[str, ...]
+
+
+UPWARD = (
+    Upward("report", "整改报告", (YES,), ("报告标题", "报告主送", "报告开头", "报告结束语", "附件标题", "附件列")),
+    Upward("plan", "整改方案", (YES,), ("方案标题", "方案开头")),
+    Upward(
+        "party_notice",
+        "红头文件",
+        FORMAL_CHOICES[1:],
+        ("发文机关标志", "发文字号", "份号", "密级", "紧急程度", "版记抄送", "印发机关"),
+    ),
+)
+
+
+def asked_upward(choice: Callable[[str], str], options: Collection[str]) -> list[Upward]:
+    """The documents upward this run writes: given as an option, or asked for by the 通报格式 (choice: its values)."""
+    return [d for d in UPWARD if d.key in options or choice(d.asked_by) in d.asked_when]
