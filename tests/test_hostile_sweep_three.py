@@ -91,7 +91,7 @@ def test_an_xlsm_copy_in_the_folder_is_merged_and_an_et_is_named(tmp_path):
     result = merge_returns(Request(ledger, tmp_path / "output", AS_OF), [back])
     text = "\n".join(result.lines)
     assert "综合科（综合科.xlsm）：2行，更新1行" in text
-    assert "跳过 财务科.et：不是 .xlsx、.xls 或 .ods 工作簿，请对方另存为 .xlsx 后发回。" in text
+    assert "跳过 财务科.et：不是 .xlsx、.xlsm、.xls 或 .ods 工作簿，请对方另存为 .xlsx 后发回。" in text
     assert ledger_values(result.merged_ledger)[1][9] == "已完成"
 
 
@@ -126,3 +126,14 @@ def test_merge_console_names_a_returned_file_with_a_cr_on_one_line(tmp_path, run
     run = run_cli(str(ledger), "--merge", str(back), "--check-only")
     assert "\r" not in run.output and "\u202e" not in run.output
     assert "综合科（综合科.xlsx）：2行，更新1行" in run.output
+
+
+def test_a_folder_named_like_a_spreadsheet_among_returned_copies_is_not_called_a_skipped_workbook(tmp_path):
+    from rectification.app.departments import _returned_files
+
+    returned = tmp_path / "交回"
+    returned.mkdir()
+    (returned / "旧表.csv").mkdir()
+    (returned / "财务科.csv").write_text("a,b")
+    files, skipped = _returned_files([returned], tmp_path / "台账.xlsx")
+    assert files == [] and len(skipped) == 1 and "财务科.csv" in skipped[0]

@@ -28,13 +28,14 @@ from rectification.core.errors import EXIT_LEDGER_ERRORS, EXIT_OK, EXIT_UNUSABLE
 from rectification.core.model import Finding, Verdict
 from rectification.core.names import MAX_NAME_CHARS, fit_name, safe_file_name
 from rectification.files.write import move_into_place, remove_round_leftovers, stage, write_together
+from rectification.read.package import READ_SUFFIXES
 from rectification.render.registry import BY_KEY
 from rectification.render.xlsx_tables import Cell
 
 if TYPE_CHECKING:
     from rectification.app.since import EarlierCopy
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".et")  # .et is read only to say how to convert it
+WORKBOOK_SUFFIXES = (*READ_SUFFIXES, ".et")  # .et is read only to say how to convert it
 LOCK_PREFIX = "~$"
 OWN_ROLLUP = re.compile(r"各单位整改进展汇总_\d{4}-\d{2}-\d{2}(?:\(\d+\))?\.xlsx")  # rollup_name(), perhaps renamed
 ROUND_SUFFIXES = (".docx", ".xlsx")  # the roll-up's and the round notice's, in OUT/ beside the units' folders

@@ -34,6 +34,7 @@ from rectification.core.model import Ledger, Level
 from rectification.core.names import os_error_text
 from rectification.core.text import xml_safe
 from rectification.read.access import WorkbookUnusable, read_bytes
+from rectification.read.package import READ_SUFFIXES
 from rectification.read.reader import RawWorkbook, read_workbook
 from rectification.read.returned import ReturnUnusable, read_returned
 from rectification.read.sheets import open_book
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
 EXIT_MERGED, EXIT_PROBLEMS = EXIT_OK, EXIT_LEDGER_ERRORS  # 2: EXIT_UNUSABLE
 MERGED_MARK = "_合并_"
-RETURNED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})  # what read_returned() reads
+RETURNED_SUFFIXES = frozenset(READ_SUFFIXES)  # what read_returned() reads
 NOT_READ_SUFFIXES = frozenset({".et", ".ett", ".xlsb", ".xltx", ".xltm", ".xlt", ".csv", ".numbers"})  # said so
 MERGE_SHARE = 0.6  # of --merge's progress bar: reading the copies and writing the new ledger; then its notice
 
@@ -150,7 +151,8 @@ def merge_into_ledger(request: Request, returned: Sequence[Path], checkpoint: Ch
     files, skipped = _returned_files(returned, request.source)
     if not files:
         return MergeResult(
-            EXIT_UNUSABLE, [*skipped, "没有找到交回的填报表（.xlsx、.xls 或 .ods）。请指定填报表所在的文件夹或文件。"]
+            EXIT_UNUSABLE,
+            [*skipped, "没有找到交回的填报表（.xlsx、.xlsm、.xls 或 .ods）。请指定填报表所在的文件夹或文件。"],
         )
     with _collector_paused():
         copies, unusable = [], []
@@ -289,11 +291,13 @@ def _returned_files(sources: Sequence[Path], ledger_path: Path) -> tuple[list[Pa
         if source.is_dir():
             for path in sorted(source.iterdir()):
                 suffix = path.suffix.lower()
+                if not path.is_file():
+                    continue
                 if suffix in NOT_READ_SUFFIXES:
                     skipped.append(
-                        f"跳过 {xml_safe(path.name)}：不是 .xlsx、.xls 或 .ods 工作簿，请对方另存为 .xlsx 后发回。"
+                        f"跳过 {xml_safe(path.name)}：不是 .xlsx、.xlsm、.xls 或 .ods 工作簿，请对方另存为 .xlsx 后发回。"
                     )
-                if not path.is_file() or suffix not in RETURNED_SUFFIXES:
+                if suffix not in RETURNED_SUFFIXES:
                     continue
                 if path.name.startswith("~$") or MERGED_MARK in path.stem or path.resolve() == ledger_path.resolve():
                     skipped.append(f"跳过 {xml_safe(path.name)}（锁定文件、台账本身或合并后的台账）。")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from rectification.core.errors import RectificationError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and password-protected .xlsx
+READ_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # the workbooks the reader reads (Excel, WPS, LibreOffice save)
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")  # a stream only encrypted OOXML files hold
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 MB = 1024 * 1024

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from tkinter import filedialog, ttk
 from typing import Any
 
+from rectification.read.package import READ_SUFFIXES
 from rectification.window.rows import DONE, ERROR, HINT, WARNING, TableRow
 
 PAD: dict[str, Any] = {"padx": 6, "pady": 3}
@@ -18,7 +19,7 @@ COLUMNS = (
     ("text", "说明", 560),
 )
 COLOURS = {ERROR: "#FFC7CE", WARNING: "#FFEB9C", HINT: "#FFFFFF", DONE: "#E2EFDA"}
-EXCEL_FILES = [("Excel 工作簿", "*.xlsx *.xlsm *.xls *.ods"), ("所有文件", "*.*")]
+EXCEL_FILES = [("Excel 工作簿", " ".join(f"*{suffix}" for suffix in READ_SUFFIXES)), ("所有文件", "*.*")]
 
 
 class PathRow:
