@@ -62,8 +62,8 @@ def test_a_99999_digit_date_and_warn_days_are_quoted_short(ledger_path, tmp_path
     found = problems_of(
         Form(source=str(ledger_path), out_dir=str(tmp_path), as_of="9" * 99_999, warn_days="9" * 99_999)
     )
-    assert "99,999 个字符" in found["as_of"] and len(found["as_of"]) < 120
-    assert "99,999 个字符" in found["warn_days"] and len(found["warn_days"]) < 120
+    assert "99,999个字符" in found["as_of"] and len(found["as_of"]) < 120
+    assert "99,999个字符" in found["warn_days"] and len(found["warn_days"]) < 120
     assert "²" in problems_of(Form(source=str(ledger_path), out_dir=str(tmp_path), warn_days="²"))["warn_days"]
 
 

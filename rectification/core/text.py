@@ -40,6 +40,12 @@ def xml_safe(text: str) -> str:
     return text if plain(text, lines=True) else UNSAFE.sub("", EXCEL_ESCAPE.sub("", text))
 
 
+def quoted(text: str, limit: int = 20) -> str:
+    """What a user wrote, as a message quotes it back: no control or invisible character, cut short past limit."""
+    text = UNSAFE.sub("", text)
+    return text if len(text) <= limit else f"{text[:limit]}……（共{len(text):,}个字符）"
+
+
 def invisible_in(text: str) -> list[str]:
     """The invisible characters in text, as U+XXXX names, in order of first appearance."""
     return list(dict.fromkeys(f"U+{ord(c):04X}" for c in INVISIBLE.findall(text)))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from rectification.core.model import Finding, Level
-from rectification.core.text import clean, invisible_in, key
+from rectification.core.text import clean, invisible_in, key, quoted
 from rectification.read.columns import INFO_KEYS
 from rectification.settings.keys import (
     DEFAULT_PRESET,
@@ -157,9 +157,9 @@ SMALL_NUMBER = re.compile(r"[0-9]{1,2}")  # ASCII digits only: ² and ³ are dig
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed with a Chinese input method
 LIMITS = {"places": 4, "days": 90}
 INVALID = {
-    "choice": lambda text, k: (f"“{_shown(text)}”不是可选的写法", f"可选：{'、'.join(k.choices)}"),
-    "places": lambda text, k: (f"“{_shown(text)}”不是0到4之间的整数", "请填写0、1、2、3或4"),
-    "days": lambda text, k: (f"“{_shown(text)}”不是0到90之间的天数", "请填写天数，如 7"),
+    "choice": lambda text, k: (f"“{quoted(text)}”不是可选的写法", f"可选：{'、'.join(k.choices)}"),
+    "places": lambda text, k: (f"“{quoted(text)}”不是0到4之间的整数", "请填写0、1、2、3或4"),
+    "days": lambda text, k: (f"“{quoted(text)}”不是0到90之间的天数", "请填写天数，如 7"),
 }
 
 
@@ -169,10 +169,6 @@ def _valid(k: Key, text: str) -> bool:
         return text in k.choices
     digits = text.translate(FULL_WIDTH_DIGITS)
     return SMALL_NUMBER.fullmatch(digits) is not None and int(digits) <= LIMITS[k.kind]
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= 20 else f"{text[:20]}……（共{len(text)}个字符）"
 
 
 def _given(rows: Sequence[tuple[int, str, str]], sheet: str, findings: list[Finding]) -> dict[str, tuple[int, str]]:
@@ -203,7 +199,7 @@ def _given(rows: Sequence[tuple[int, str, str]], sheet: str, findings: list[Find
                     sheet,
                     row,
                     "",
-                    f"没有“{_shown(label)}”这一项",
+                    f"没有“{quoted(label)}”这一项",
                     f"{_closest(name, KEYS_BY_NAME)}可填写的项目：{'、'.join(KEYS_BY_NAME)}",
                 )
             )
@@ -244,7 +240,7 @@ def _values(
 def _overridden(
     name: str, row: int, written: str, preset: str, value: str, differing: list[str], sheet: str
 ) -> Finding:
-    shown = _shown(value.replace("\n", " ")) if value else "留空"
+    shown = quoted(value.replace("\n", " ")) if value else "留空"
     message = f"写的“{written}”与模板（“{DEFAULT_PRESET}”体例）原样相同，已按体例“{preset}”作“{shown}”"
     if KEYS_BY_NAME[name].kind == "section" and written == OMIT:
         hint = "如确实不要这一部分，请改写为“省略”"
@@ -318,7 +314,7 @@ def _pattern(k: Key, text: str, row: int, known: set[str], error) -> tuple[Patte
             error(
                 row,
                 k.name,
-                f"没有占位符{{{_shown(name)}}}",
+                f"没有占位符{{{quoted(name)}}}",
                 f"{_closest(name, allowed, braces=True)}可用的占位符：{usable}；“基本信息”中的每一项也可作占位符",
             )
     return pattern, not wrong

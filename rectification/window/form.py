@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rectification.analyse.analysis import DEFAULT_WARN_DAYS
 from rectification.app.request import AS_OF_HINT, MAX_WARN_DAYS, Request, parse_as_of, parse_warn_days
-from rectification.core.text import UNSAFE
+from rectification.core.text import UNSAFE, quoted
 
 MAX_PATH_CHARS = 4096  # more than any path Windows or Linux opens; a longer one was pasted by mistake
 SHOWN_PATH_CHARS = 160  # a path quoted in a problem beyond this is shortened in the middle
@@ -145,14 +145,16 @@ def _day(text: str, today: date, problems: list[Problem]) -> date | None:
         return today
     day = parse_as_of(text)
     if day is None:
-        problems.append(Problem("as_of", f"统计日期“{_quoted(text)}”{AS_OF_HINT}"))
+        problems.append(Problem("as_of", f"统计日期“{quoted(text.strip(), QUOTED_CHARS)}”{AS_OF_HINT}"))
     return day
 
 
 def _days(text: str, problems: list[Problem]) -> int | None:
     days = parse_warn_days(text)
     if days is None:
-        problems.append(Problem("warn_days", f"预警天数“{_quoted(text)}”应为 0 到 {MAX_WARN_DAYS} 之间的整数"))
+        problems.append(
+            Problem("warn_days", f"预警天数“{quoted(text.strip(), QUOTED_CHARS)}”应为 0 到 {MAX_WARN_DAYS} 之间的整数")
+        )
     return days
 
 
@@ -188,12 +190,6 @@ def _found(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return True
-
-
-def _quoted(text: str) -> str:
-    """What the clerk typed, quoted back without controls and cut short (a 99,999-digit date)."""
-    text = UNSAFE.sub("", text.strip())
-    return text if len(text) <= QUOTED_CHARS else f"{text[:QUOTED_CHARS]}…（共 {len(text):,} 个字符）"
 
 
 def _shown(path: Path) -> str:
